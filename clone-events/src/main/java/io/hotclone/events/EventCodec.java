@@ -94,11 +94,4 @@ public final class EventCodec {
     String s = new String(bytes, StandardCharsets.UTF_8);
     return s.length() > 80 ? s.substring(0, 80) + "…" : s;
   }
-
-  /** A message that can never be processed; it belongs on the dead-letter topic. */
-  public static final class PoisonEvent extends RuntimeException {
-    public PoisonEvent(String message, Throwable cause) {
-      super(message, cause);
-    }
-  }
 }

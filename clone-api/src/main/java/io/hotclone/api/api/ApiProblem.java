@@ -1,0 +1,28 @@
+package io.hotclone.api.api;
+
+import org.springframework.http.HttpStatus;
+
+/** An error the API reports as a problem detail with {@code status} and a short {@code code}. */
+public class ApiProblem extends RuntimeException {
+
+  private final HttpStatus status;
+  private final String code;
+
+  public ApiProblem(HttpStatus status, String code, String detail) {
+    super(detail);
+    this.status = status;
+    this.code = code;
+  }
+
+  public HttpStatus status() {
+    return status;
+  }
+
+  public String code() {
+    return code;
+  }
+
+  static ApiProblem notFound(String code, String detail) {
+    return new ApiProblem(HttpStatus.NOT_FOUND, code, detail);
+  }
+}

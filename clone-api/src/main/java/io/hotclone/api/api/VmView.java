@@ -1,0 +1,79 @@
+package io.hotclone.api.api;
+
+import io.hotclone.api.persistence.VmRecord;
+import io.hotclone.hypervisor.VmIdentity;
+import io.hotclone.hypervisor.VmInfo;
+import java.util.UUID;
+
+/**
+ * A VM: live fields from the hypervisor ({@code state}, sizes, {@code guestCounter}, …) joined with
+ * the read model's lineage ({@code parentVm}, {@code rootVm}, {@code generation}, {@code cloneId}).
+ * A VM the hypervisor no longer knows is shown from the read model with {@code state} {@code GONE}
+ * and no live fields.
+ */
+public record VmView(
+    String id,
+    String host,
+    String name,
+    String uuid,
+    String mac,
+    String ip,
+    String hostname,
+    String smbiosSerial,
+    String state,
+    Long memoryBytes,
+    Long diskBytes,
+    String storagePointer,
+    Long guestCounter,
+    Long guestChecksum,
+    String parentVm,
+    String rootVm,
+    Integer generation,
+    UUID cloneId) {
+
+  public static VmView of(VmInfo vm, VmRecord known) {
+    VmIdentity id = vm.identity();
+    String parent = known != null && known.parentVm() != null ? known.parentVm() : vm.parent() == null ? null : vm.parent().value();
+    return new VmView(
+        vm.id().value(),
+        vm.host().value(),
+        id == null ? null : id.name(),
+        id == null || id.uuid() == null ? null : id.uuid().toString(),
+        id == null ? null : id.mac(),
+        id == null ? null : id.ip(),
+        id == null ? null : id.hostname(),
+        id == null ? null : id.smbiosSerial(),
+        vm.state() == null ? null : vm.state().name(),
+        vm.memoryBytes(),
+        vm.diskBytes(),
+        vm.storagePointer(),
+        vm.guest() == null ? null : vm.guest().counter(),
+        vm.guest() == null ? null : vm.guest().checksum(),
+        parent,
+        known != null ? known.rootVm() : parent == null ? vm.id().value() : null,
+        known != null ? Integer.valueOf(known.generation()) : parent == null ? Integer.valueOf(0) : null,
+        known == null ? null : known.cloneId());
+  }
+
+  public static VmView of(VmRecord known) {
+    return new VmView(
+        known.id(),
+        known.host(),
+        known.name(),
+        known.uuid(),
+        known.mac(),
+        known.ip(),
+        known.hostname(),
+        null,
+        known.state(),
+        null,
+        null,
+        known.storagePointer(),
+        null,
+        null,
+        known.parentVm(),
+        known.rootVm(),
+        known.generation(),
+        known.cloneId());
+  }
+}

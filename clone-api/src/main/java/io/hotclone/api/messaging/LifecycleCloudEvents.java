@@ -1,0 +1,109 @@
+package io.hotclone.api.messaging;
+
+import io.hotclone.api.domain.CloneOperation;
+import io.hotclone.events.ConfiguredClone;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Map;
+import java.util.UUID;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * Maps clone operations to the public lifecycle events: structured-mode CloudEvents 1.0 JSON
+ * ({@code specversion}, {@code id}, {@code source}, {@code type}, {@code subject} = clone id, {@code
+ * time}, {@code datacontenttype}, {@code data}). The id of each event is derived from the clone id
+ * and the type, so a repeat of the same lifecycle event is the same event (the outbox keeps one).
+ */
+public final class LifecycleCloudEvents {
+
+  public static final String SPEC_VERSION = "1.0";
+  public static final String SOURCE = "/hotclone/clone-api";
+  public static final String REQUESTED = "io.hotclone.clone.requested";
+  public static final String COMPLETED = "io.hotclone.clone.completed";
+  public static final String FAILED = "io.hotclone.clone.failed";
+
+  private final JsonMapper json;
+
+  public LifecycleCloudEvents(JsonMapper json) {
+    this.json = json;
+  }
+
+  /** One encoded CloudEvent, ready for {@code Outbox.appendRaw}. */
+  public record CloudEvent(UUID id, String type, byte[] body) {}
+
+  public CloudEvent requested(CloneOperation op) {
+    ObjectNode data = plan(op);
+    return encode(op, REQUESTED, op.requestedAt(), data);
+  }
+
+  public CloudEvent completed(CloneOperation op, Instant at) {
+    ObjectNode data = plan(op);
+    ArrayNode clones = data.putArray("clones");
+    for (ConfiguredClone c : op.clones()) {
+      clones.add(json.valueToTree(c));
+    }
+    timings(op, data);
+    return encode(op, COMPLETED, at, data);
+  }
+
+  public CloudEvent failed(CloneOperation op, Instant at) {
+    ObjectNode data = plan(op);
+    timings(op, data);
+    data.put("failedStep", op.failure() == null ? null : op.failure().step());
+    data.put("reason", op.failure() == null ? null : op.failure().reason());
+    return encode(op, FAILED, at, data);
+  }
+
+  /** The id of the lifecycle event of {@code type} for a clone: one per (clone, type). */
+  public static UUID eventId(UUID cloneId, String type) {
+    return UUID.nameUUIDFromBytes((cloneId + "/" + type).getBytes(StandardCharsets.UTF_8));
+  }
+
+  private ObjectNode plan(CloneOperation op) {
+    ObjectNode data = json.createObjectNode();
+    data.put("cloneId", op.id().toString());
+    data.put("sourceVm", op.sourceVm());
+    data.put("sourceHost", op.sourceHost());
+    data.put("targetHost", op.targetHost());
+    data.put("count", op.count());
+    ArrayNode names = data.putArray("names");
+    op.names().forEach(names::add);
+    data.put("leaseMillis", op.leaseMillis());
+    data.put("requestedAt", op.requestedAt().toString());
+    return data;
+  }
+
+  private void timings(CloneOperation op, ObjectNode data) {
+    ObjectNode timings = data.putObject("timings");
+    for (Map.Entry<String, Long> e : op.stepMillis().entrySet()) {
+      timings.put(e.getKey(), e.getValue());
+    }
+    putLong(data, "totalMillis", op.totalMillis());
+    putLong(data, "sourcePauseMicros", op.sourcePauseMicros());
+    putLong(data, "freezeMillis", op.freezeMillis());
+  }
+
+  private static void putLong(ObjectNode node, String field, Long value) {
+    if (value == null) {
+      node.putNull(field);
+    } else {
+      node.put(field, value.longValue());
+    }
+  }
+
+  private CloudEvent encode(CloneOperation op, String type, Instant time, ObjectNode data) {
+    UUID id = eventId(op.id(), type);
+    ObjectNode event = json.createObjectNode();
+    event.put("specversion", SPEC_VERSION);
+    event.put("id", id.toString());
+    event.put("source", SOURCE);
+    event.put("type", type);
+    event.put("subject", op.id().toString());
+    event.put("time", time.toString());
+    event.put("datacontenttype", "application/json");
+    event.set("data", data);
+    return new CloudEvent(id, type, json.writeValueAsBytes(event));
+  }
+}

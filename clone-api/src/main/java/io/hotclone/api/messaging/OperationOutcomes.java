@@ -1,0 +1,75 @@
+package io.hotclone.api.messaging;
+
+import io.hotclone.api.domain.Action;
+import io.hotclone.api.domain.CloneOperation;
+import io.hotclone.api.domain.Transition;
+import io.hotclone.events.CloneCompleted;
+import io.hotclone.events.CloneFailed;
+import io.hotclone.events.EventCodec;
+import io.hotclone.events.EventEnvelope;
+import io.hotclone.events.EventTypes;
+import io.hotclone.events.Topics;
+import io.hotclone.support.outbox.Outbox;
+import java.time.Instant;
+import java.util.UUID;
+import org.springframework.stereotype.Component;
+
+/**
+ * Turns the actions of a transition into outbox rows, in the caller's transaction: the internal
+ * {@code CloneCompleted} / {@code CloneFailed} saga events and the public lifecycle CloudEvents. The
+ * ids of the events are derived from the clone id, so an outcome can be appended only once.
+ */
+@Component
+public class OperationOutcomes {
+
+  private final Outbox outbox;
+  private final LifecycleCloudEvents cloudEvents;
+
+  public OperationOutcomes(Outbox outbox, EventCodec codec) {
+    this.outbox = outbox;
+    this.cloudEvents = new LifecycleCloudEvents(codec.mapper());
+  }
+
+  /** Appends the public {@code requested} CloudEvent of a new operation. */
+  public void requested(CloneOperation op) {
+    append(cloudEvents.requested(op), op.id());
+  }
+
+  /** Appends what {@code t} (already applied to {@code op}) asks for. */
+  public void apply(CloneOperation op, Transition t, Instant now) {
+    if (t.has(Action.EMIT_CLONE_COMPLETED)) {
+      CloneCompleted completed =
+          new CloneCompleted(
+              op.plan(),
+              op.clones(),
+              op.stepMillis(),
+              orZero(op.totalMillis()),
+              orZero(op.sourcePauseMicros()),
+              orZero(op.freezeMillis()));
+      outbox.append(envelope(op.id(), EventTypes.CLONE_COMPLETED, completed, now));
+    }
+    if (t.has(Action.EMIT_CLONE_FAILED)) {
+      CloneFailed failed = new CloneFailed(op.plan(), op.failure().step(), op.failure().reason());
+      outbox.append(envelope(op.id(), EventTypes.CLONE_FAILED, failed, now));
+    }
+    if (t.has(Action.PUBLISH_COMPLETED)) {
+      append(cloudEvents.completed(op, now), op.id());
+    }
+    if (t.has(Action.PUBLISH_FAILED)) {
+      append(cloudEvents.failed(op, now), op.id());
+    }
+  }
+
+  private void append(LifecycleCloudEvents.CloudEvent event, UUID cloneId) {
+    outbox.appendRaw(event.id(), cloneId, Topics.LIFECYCLE, event.type(), event.body());
+  }
+
+  private static EventEnvelope envelope(UUID cloneId, String type, io.hotclone.events.CloneEvent payload, Instant now) {
+    UUID id = LifecycleCloudEvents.eventId(cloneId, "internal/" + type);
+    return new EventEnvelope(id, type, cloneId, now, EventEnvelope.SCHEMA_VERSION, payload);
+  }
+
+  private static long orZero(Long value) {
+    return value == null ? 0 : value;
+  }
+}

@@ -1,0 +1,77 @@
+package io.hotclone.api.messaging;
+
+import io.hotclone.api.ApiProperties;
+import io.hotclone.api.domain.CloneOperation;
+import io.hotclone.api.domain.CloneOperationStateMachine;
+import io.hotclone.api.domain.Transition;
+import io.hotclone.api.persistence.CloneOperations;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Fails every operation that is not terminal {@code hotclone.api.operation-timeout} after it was
+ * requested: {@code FAILED} with reason {@code "timed out in phase X"}, an internal {@code
+ * CloneFailed} so that every service releases what it holds for it, and the public failed event.
+ * Runs every second; the row lock and the re-check make it safe next to the saga handler and to
+ * other clone-api instances.
+ */
+@Component
+public class OperationWatchdog {
+
+  private static final Logger log = LoggerFactory.getLogger(OperationWatchdog.class);
+  private static final int BATCH = 100;
+
+  private final CloneOperations operations;
+  private final OperationOutcomes outcomes;
+  private final TransactionTemplate tx;
+  private final Clock clock;
+  private final Duration timeout;
+  private final CloneOperationStateMachine machine = new CloneOperationStateMachine();
+
+  public OperationWatchdog(
+      CloneOperations operations,
+      OperationOutcomes outcomes,
+      TransactionTemplate tx,
+      Clock clock,
+      ApiProperties properties) {
+    this.operations = operations;
+    this.outcomes = outcomes;
+    this.tx = tx;
+    this.clock = clock;
+    this.timeout = properties.operationTimeout();
+  }
+
+  @Scheduled(initialDelay = 1000, fixedDelay = 1000)
+  public void sweep() {
+    try {
+      Instant cutoff = clock.instant().minus(timeout);
+      for (UUID id : operations.overdue(cutoff, BATCH)) {
+        tx.executeWithoutResult(s -> timeOut(id, cutoff));
+      }
+    } catch (RuntimeException e) {
+      log.warn("watchdog sweep failed (will retry): {}", e.toString());
+    }
+  }
+
+  private void timeOut(UUID id, Instant cutoff) {
+    Optional<CloneOperation> locked = operations.lock(id);
+    if (locked.isEmpty() || locked.get().isTerminal() || !locked.get().requestedAt().isBefore(cutoff)) {
+      return;
+    }
+    CloneOperation op = locked.get();
+    Instant now = clock.instant();
+    Transition t = machine.onTimeout(op.phase());
+    CloneOperation failed = op.withTransition(t, now);
+    operations.update(failed);
+    outcomes.apply(failed, t, now);
+    log.warn("clone {}: {} after {}", id, failed.failure().reason(), timeout);
+  }
+}

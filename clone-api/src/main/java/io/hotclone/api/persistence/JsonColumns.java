@@ -1,0 +1,63 @@
+package io.hotclone.api.persistence;
+
+import io.hotclone.api.domain.Phase;
+import io.hotclone.events.ConfiguredClone;
+import java.time.Instant;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.json.JsonMapper;
+
+/** JSONB column codecs of clone_operations. Unknown phase keys (from a newer version) are ignored. */
+final class JsonColumns {
+
+  private static final TypeReference<List<String>> STRINGS = new TypeReference<>() {};
+  private static final TypeReference<List<ConfiguredClone>> CLONES = new TypeReference<>() {};
+  private static final TypeReference<Map<String, String>> TIMES = new TypeReference<>() {};
+
+  private final JsonMapper json;
+
+  JsonColumns(JsonMapper json) {
+    this.json = json;
+  }
+
+  String names(List<String> names) {
+    return json.writeValueAsString(names);
+  }
+
+  List<String> names(String column) {
+    return column == null ? List.of() : json.readValue(column, STRINGS);
+  }
+
+  String clones(List<ConfiguredClone> clones) {
+    return json.writeValueAsString(clones);
+  }
+
+  List<ConfiguredClone> clones(String column) {
+    return column == null ? List.of() : json.readValue(column, CLONES);
+  }
+
+  String times(Map<Phase, Instant> times) {
+    Map<String, String> out = new LinkedHashMap<>();
+    times.forEach((phase, at) -> out.put(phase.name(), at.toString()));
+    return json.writeValueAsString(out);
+  }
+
+  Map<Phase, Instant> times(String column) {
+    Map<Phase, Instant> out = new EnumMap<>(Phase.class);
+    if (column == null) {
+      return out;
+    }
+    Map<String, String> raw = json.readValue(column, TIMES);
+    for (Map.Entry<String, String> e : raw.entrySet()) {
+      try {
+        out.put(Phase.valueOf(e.getKey()), Instant.parse(e.getValue()));
+      } catch (IllegalArgumentException | java.time.format.DateTimeParseException ignored) {
+        // a phase this version does not know
+      }
+    }
+    return out;
+  }
+}

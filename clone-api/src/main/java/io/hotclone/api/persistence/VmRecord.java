@@ -1,0 +1,27 @@
+package io.hotclone.api.persistence;
+
+import java.time.Instant;
+import java.util.UUID;
+
+/**
+ * A row of the VM read model. {@code rootVm} is the first ancestor (the VM itself for a root),
+ * {@code generation} its distance from the root, {@code cloneId} the operation that made it (null
+ * for VMs not made by a clone), {@code state} the last state seen ({@code GONE} once the hypervisor
+ * no longer knows it).
+ */
+public record VmRecord(
+    String id,
+    String host,
+    String name,
+    String uuid,
+    String mac,
+    String ip,
+    String hostname,
+    String parentVm,
+    String rootVm,
+    int generation,
+    UUID cloneId,
+    String storagePointer,
+    String state,
+    Instant createdAt,
+    Instant updatedAt) {}

@@ -1,0 +1,184 @@
+package io.hotclone.api.persistence;
+
+import static io.hotclone.api.persistence.CloneOperations.instant;
+import static io.hotclone.api.persistence.CloneOperations.ts;
+
+import io.hotclone.events.ConfiguredClone;
+import io.hotclone.hypervisor.VmIdentity;
+import io.hotclone.hypervisor.VmInfo;
+import io.hotclone.hypervisor.VmState;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.RowMapper;
+import org.springframework.stereotype.Repository;
+
+/**
+ * The VM read model (table {@code vms}): identity and lineage of every VM seen. Lineage is
+ * recorded once (by the clone that made a VM, or from the hypervisor's parent when first seen) and
+ * is never overwritten by a later observation; identity, host, state and storage pointer follow
+ * what the hypervisor reports.
+ */
+@Repository
+public class Vms {
+
+  private static final String COLUMNS =
+      "id, host, name, uuid, mac, ip, hostname, parent_vm, root_vm, generation, clone_id, storage_pointer,"
+          + " state, created_at, updated_at";
+  private static final int MAX_DEPTH = 1000;
+
+  private final JdbcTemplate jdbc;
+  private final RowMapper<VmRecord> rows = Vms::map;
+
+  public Vms(JdbcTemplate jdbc) {
+    this.jdbc = jdbc;
+  }
+
+  /**
+   * Records a VM as the hypervisor reports it. A VM seen for the first time takes its lineage from
+   * its reported parent (root and generation follow the parent's row when there is one).
+   */
+  public void observed(VmInfo vm, Instant now) {
+    String parent = vm.parent() == null ? null : vm.parent().value();
+    String root = vm.id().value();
+    int generation = 0;
+    if (parent != null) {
+      Optional<VmRecord> p = find(parent);
+      root = p.map(VmRecord::rootVm).orElse(parent);
+      generation = p.map(r -> r.generation() + 1).orElse(1);
+    }
+    VmIdentity id = vm.identity();
+    jdbc.update(
+        "INSERT INTO vms (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, ?, ?)"
+            + " ON CONFLICT (id) DO UPDATE SET host = EXCLUDED.host, name = EXCLUDED.name,"
+            + " uuid = EXCLUDED.uuid, mac = EXCLUDED.mac, ip = EXCLUDED.ip, hostname = EXCLUDED.hostname,"
+            + " parent_vm = COALESCE(vms.parent_vm, EXCLUDED.parent_vm),"
+            + " root_vm = CASE WHEN vms.parent_vm IS NULL THEN EXCLUDED.root_vm ELSE vms.root_vm END,"
+            + " generation = CASE WHEN vms.parent_vm IS NULL THEN EXCLUDED.generation ELSE vms.generation END,"
+            + " storage_pointer = EXCLUDED.storage_pointer, state = EXCLUDED.state,"
+            + " updated_at = EXCLUDED.updated_at",
+        vm.id().value(),
+        vm.host().value(),
+        id == null ? null : id.name(),
+        id == null || id.uuid() == null ? null : id.uuid().toString(),
+        id == null ? null : id.mac(),
+        id == null ? null : id.ip(),
+        id == null ? null : id.hostname(),
+        parent,
+        root,
+        generation,
+        vm.storagePointer(),
+        vm.state() == null ? VmState.RUNNING.name() : vm.state().name(),
+        ts(now),
+        ts(now));
+  }
+
+  /** Records a clone made by operation {@code cloneId} from {@code sourceVm}; lineage from the clone. */
+  public void cloned(ConfiguredClone clone, String sourceVm, UUID cloneId, Instant now) {
+    String root = find(sourceVm).map(VmRecord::rootVm).orElse(sourceVm);
+    jdbc.update(
+        "INSERT INTO vms (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+            + " ON CONFLICT (id) DO UPDATE SET host = EXCLUDED.host, name = EXCLUDED.name,"
+            + " uuid = EXCLUDED.uuid, mac = EXCLUDED.mac, ip = EXCLUDED.ip, hostname = EXCLUDED.hostname,"
+            + " parent_vm = EXCLUDED.parent_vm, root_vm = EXCLUDED.root_vm, generation = EXCLUDED.generation,"
+            + " clone_id = EXCLUDED.clone_id, storage_pointer = EXCLUDED.storage_pointer,"
+            + " updated_at = EXCLUDED.updated_at",
+        clone.vmId(),
+        clone.host(),
+        clone.name(),
+        clone.uuid(),
+        clone.mac(),
+        clone.ip(),
+        clone.hostname(),
+        sourceVm,
+        root,
+        clone.generation(),
+        cloneId,
+        clone.pointerId(),
+        VmState.RUNNING.name(),
+        ts(now),
+        ts(now));
+  }
+
+  public Optional<VmRecord> find(String id) {
+    return jdbc.query("SELECT " + COLUMNS + " FROM vms WHERE id = ?", rows, id).stream().findFirst();
+  }
+
+  /** The VMs (not GONE) with this name, most recently seen first. */
+  public List<VmRecord> findLiveByName(String name) {
+    return jdbc.query(
+        "SELECT " + COLUMNS + " FROM vms WHERE name = ? AND state <> 'GONE' ORDER BY updated_at DESC", rows, name);
+  }
+
+  /** Parent, grandparent, … up to the root (nearest first); excludes the VM itself. */
+  public List<VmRecord> ancestors(String id) {
+    return jdbc.query(
+        "WITH RECURSIVE up(id, parent_vm, depth) AS ("
+            + " SELECT id, parent_vm, 0 FROM vms WHERE id = ?"
+            + " UNION ALL SELECT v.id, v.parent_vm, up.depth + 1 FROM vms v JOIN up ON v.id = up.parent_vm"
+            + " WHERE up.depth < ?)"
+            + " SELECT " + prefixed("v") + " FROM up JOIN vms v ON v.id = up.id WHERE up.depth > 0"
+            + " ORDER BY up.depth",
+        rows,
+        id,
+        MAX_DEPTH);
+  }
+
+  /** Children, grandchildren, … (breadth first); excludes the VM itself. */
+  public List<VmRecord> descendants(String id) {
+    return jdbc.query(
+        "WITH RECURSIVE down(id, depth) AS ("
+            + " SELECT id, 0 FROM vms WHERE id = ?"
+            + " UNION ALL SELECT v.id, down.depth + 1 FROM vms v JOIN down ON v.parent_vm = down.id"
+            + " WHERE down.depth < ?)"
+            + " SELECT " + prefixed("v") + " FROM down JOIN vms v ON v.id = down.id WHERE down.depth > 0"
+            + " ORDER BY down.depth, v.created_at, v.id",
+        rows,
+        id,
+        MAX_DEPTH);
+  }
+
+  /** Every VM of the read model on {@code host} that is not marked GONE. */
+  public List<VmRecord> liveOnHost(String host) {
+    return jdbc.query("SELECT " + COLUMNS + " FROM vms WHERE host = ? AND state <> 'GONE'", rows, host);
+  }
+
+  public int markGone(String id, Instant now) {
+    return jdbc.update(
+        "UPDATE vms SET state = 'GONE', updated_at = ? WHERE id = ? AND state <> 'GONE'", ts(now), id);
+  }
+
+  private static String prefixed(String alias) {
+    StringBuilder sb = new StringBuilder();
+    for (String column : COLUMNS.split(",")) {
+      if (sb.length() > 0) {
+        sb.append(", ");
+      }
+      sb.append(alias).append('.').append(column.trim());
+    }
+    return sb.toString();
+  }
+
+  private static VmRecord map(ResultSet rs, int i) throws SQLException {
+    return new VmRecord(
+        rs.getString("id"),
+        rs.getString("host"),
+        rs.getString("name"),
+        rs.getString("uuid"),
+        rs.getString("mac"),
+        rs.getString("ip"),
+        rs.getString("hostname"),
+        rs.getString("parent_vm"),
+        rs.getString("root_vm"),
+        rs.getInt("generation"),
+        rs.getObject("clone_id", UUID.class),
+        rs.getString("storage_pointer"),
+        rs.getString("state"),
+        instant(rs, "created_at"),
+        instant(rs, "updated_at"));
+  }
+}

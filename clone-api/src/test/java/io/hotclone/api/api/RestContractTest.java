@@ -1,0 +1,265 @@
+package io.hotclone.api.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.Mockito.doAnswer;
+import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.never;
+import static org.mockito.Mockito.verify;
+import static org.mockito.Mockito.when;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.content;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.header;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
+
+import io.hotclone.api.domain.CloneOperation;
+import io.hotclone.api.messaging.OperationOutcomes;
+import io.hotclone.api.persistence.CloneOperations;
+import io.hotclone.api.persistence.Vms;
+import io.hotclone.events.ClonePlan;
+import io.hotclone.events.CloneRequested;
+import io.hotclone.events.EventEnvelope;
+import io.hotclone.hypervisor.GuestStatus;
+import io.hotclone.hypervisor.HostInfo;
+import io.hotclone.hypervisor.HostName;
+import io.hotclone.hypervisor.Hypervisor;
+import io.hotclone.hypervisor.HypervisorException;
+import io.hotclone.hypervisor.VmId;
+import io.hotclone.hypervisor.VmIdentity;
+import io.hotclone.hypervisor.VmInfo;
+import io.hotclone.hypervisor.VmSpec;
+import io.hotclone.hypervisor.VmState;
+import io.hotclone.support.outbox.Outbox;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.mockito.ArgumentCaptor;
+import org.springframework.http.MediaType;
+import org.springframework.test.web.servlet.MockMvc;
+import org.springframework.test.web.servlet.setup.MockMvcBuilders;
+import org.springframework.transaction.TransactionStatus;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/** The HTTP contract of the REST layer: status codes, Location, problem+json, idempotency. */
+class RestContractTest {
+
+  private static final Instant NOW = Instant.parse("2025-01-01T00:00:00Z");
+  private static final HostInfo HOST_A = new HostInfo(new HostName("host-a"), "embedded", "embedded://host-a", true, 1);
+  private static final HostInfo HOST_B = new HostInfo(new HostName("host-b"), "embedded", "embedded://host-b", true, 0);
+
+  private final Hypervisor hypervisor = mock(Hypervisor.class);
+  private final Vms vms = mock(Vms.class);
+  private final CloneOperations operations = mock(CloneOperations.class);
+  private final Outbox outbox = mock(Outbox.class);
+  private final OperationOutcomes outcomes = mock(OperationOutcomes.class);
+  private final TransactionTemplate tx = mock(TransactionTemplate.class);
+  private MockMvc mvc;
+
+  @BeforeEach
+  @SuppressWarnings("unchecked")
+  void setUp() {
+    doAnswer(inv -> {
+          ((Consumer<TransactionStatus>) inv.getArgument(0)).accept(mock(TransactionStatus.class));
+          return null;
+        })
+        .when(tx)
+        .executeWithoutResult(any());
+    Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
+    VmDirectory directory = new VmDirectory(hypervisor, vms);
+    CloneRequests requests = new CloneRequests(directory, operations, vms, outbox, outcomes, tx, clock);
+    CloneController clones = new CloneController(requests, operations, mock(CloneEventStreams.class));
+    VmController vmController = new VmController(directory, hypervisor, vms, tx, clock);
+    mvc = MockMvcBuilders.standaloneSetup(clones, vmController).setControllerAdvice(new ProblemHandler()).build();
+    when(hypervisor.hosts()).thenReturn(List.of(HOST_A, HOST_B));
+    when(hypervisor.findVm(any())).thenReturn(Optional.empty());
+  }
+
+  private static VmInfo vm(String id, String name, VmState state) {
+    VmIdentity identity =
+        new VmIdentity(name, UUID.randomUUID(), "52:54:00:00:00:01", name, "10.0.0.1", "serial", UUID.randomUUID());
+    return new VmInfo(
+        new VmId(id), new HostName("host-a"), identity, state, 64L << 20, 64L << 20, "ptr-" + id, null, new GuestStatus(7, 9));
+  }
+
+  private void source(VmState state) {
+    when(hypervisor.findVm(new VmId("vm-1"))).thenReturn(Optional.of(vm("vm-1", "golden", state)));
+  }
+
+  private org.springframework.test.web.servlet.ResultActions postClone(String body) throws Exception {
+    return mvc.perform(post("/api/v1/clones").contentType(MediaType.APPLICATION_JSON).content(body));
+  }
+
+  @Test
+  void a_valid_request_is_accepted_with_location_and_starts_the_saga_in_one_transaction() throws Exception {
+    source(VmState.RUNNING);
+    postClone("{\"sourceVm\":\"vm-1\",\"targetHost\":\"host-b\",\"count\":2}")
+        .andExpect(status().isAccepted())
+        .andExpect(header().string("Location", org.hamcrest.Matchers.startsWith("/api/v1/clones/")))
+        .andExpect(jsonPath("$.phase").value("REQUESTED"))
+        .andExpect(jsonPath("$.sourceVm").value("vm-1"))
+        .andExpect(jsonPath("$.sourceHost").value("host-a"))
+        .andExpect(jsonPath("$.targetHost").value("host-b"))
+        .andExpect(jsonPath("$.count").value(2))
+        .andExpect(jsonPath("$.leaseMillis").value(30000));
+    ArgumentCaptor<CloneOperation> op = ArgumentCaptor.forClass(CloneOperation.class);
+    verify(operations).insert(op.capture());
+    ArgumentCaptor<EventEnvelope> event = ArgumentCaptor.forClass(EventEnvelope.class);
+    verify(outbox).append(event.capture());
+    assertThat(event.getValue().cloneId()).isEqualTo(op.getValue().id());
+    assertThat(event.getValue().payload())
+        .isEqualTo(new CloneRequested(new ClonePlan("vm-1", "host-a", "host-b", 2, List.of(), 30_000), "api"));
+    verify(outcomes).requested(op.getValue());
+  }
+
+  @Test
+  void a_source_named_by_name_is_resolved_to_its_id() throws Exception {
+    when(hypervisor.vms(new HostName("host-a"))).thenReturn(List.of(vm("vm-1", "golden", VmState.RUNNING)));
+    postClone("{\"sourceVm\":\"golden\",\"targetHost\":\"host-b\"}")
+        .andExpect(status().isAccepted())
+        .andExpect(jsonPath("$.sourceVm").value("vm-1"))
+        .andExpect(jsonPath("$.sourceVmName").value("golden"));
+  }
+
+  @Test
+  void a_repeated_idempotency_key_returns_the_same_operation_without_a_second_request() throws Exception {
+    CloneOperation existing =
+        CloneOperation.requested(
+            UUID.randomUUID(), "k-1", new ClonePlan("vm-1", "host-a", "host-b", 1, List.of(), 30_000), "golden", NOW);
+    when(operations.findByIdempotencyKey("k-1")).thenReturn(Optional.of(existing));
+    mvc.perform(
+            post("/api/v1/clones")
+                .header("Idempotency-Key", "k-1")
+                .contentType(MediaType.APPLICATION_JSON)
+                .content("{\"sourceVm\":\"vm-1\",\"targetHost\":\"host-b\"}"))
+        .andExpect(status().isOk())
+        .andExpect(header().string("Location", "/api/v1/clones/" + existing.id()))
+        .andExpect(jsonPath("$.id").value(existing.id().toString()));
+    verify(operations, never()).insert(any());
+    verify(outbox, never()).append(any());
+  }
+
+  @Test
+  void malformed_json_is_a_400_problem() throws Exception {
+    postClone("{\"sourceVm\": ")
+        .andExpect(status().isBadRequest())
+        .andExpect(content().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON))
+        .andExpect(jsonPath("$.status").value(400));
+  }
+
+  @Test
+  void count_out_of_range_is_a_422_problem() throws Exception {
+    source(VmState.RUNNING);
+    postClone("{\"sourceVm\":\"vm-1\",\"targetHost\":\"host-b\",\"count\":65}")
+        .andExpect(status().isUnprocessableContent())
+        .andExpect(content().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON))
+        .andExpect(jsonPath("$.code").value("out-of-range"))
+        .andExpect(jsonPath("$.field").value("count"));
+    verify(operations, never()).insert(any());
+  }
+
+  @Test
+  void names_not_matching_count_is_a_422_problem() throws Exception {
+    postClone("{\"sourceVm\":\"vm-1\",\"targetHost\":\"host-b\",\"count\":2,\"names\":[\"a\"]}")
+        .andExpect(status().isUnprocessableContent())
+        .andExpect(jsonPath("$.code").value("size-mismatch"));
+  }
+
+  @Test
+  void an_unknown_vm_is_a_404_problem() throws Exception {
+    postClone("{\"sourceVm\":\"nope\",\"targetHost\":\"host-b\"}")
+        .andExpect(status().isNotFound())
+        .andExpect(content().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON))
+        .andExpect(jsonPath("$.code").value("vm-not-found"));
+  }
+
+  @Test
+  void an_unknown_host_is_a_404_problem() throws Exception {
+    source(VmState.RUNNING);
+    postClone("{\"sourceVm\":\"vm-1\",\"targetHost\":\"host-z\"}")
+        .andExpect(status().isNotFound())
+        .andExpect(jsonPath("$.code").value("host-not-found"));
+  }
+
+  @Test
+  void a_source_that_is_not_running_is_a_409_problem() throws Exception {
+    source(VmState.PAUSED);
+    postClone("{\"sourceVm\":\"vm-1\",\"targetHost\":\"host-b\"}")
+        .andExpect(status().isConflict())
+        .andExpect(jsonPath("$.code").value("vm-not-running"));
+    verify(operations, never()).insert(any());
+  }
+
+  @Test
+  void an_unknown_or_malformed_clone_id_is_a_404_problem() throws Exception {
+    mvc.perform(get("/api/v1/clones/" + UUID.randomUUID()))
+        .andExpect(status().isNotFound())
+        .andExpect(jsonPath("$.code").value("clone-not-found"));
+    mvc.perform(get("/api/v1/clones/not-a-uuid")).andExpect(status().isNotFound());
+  }
+
+  @Test
+  void an_unknown_phase_filter_is_a_400_problem() throws Exception {
+    mvc.perform(get("/api/v1/clones").param("phase", "SLEEPING"))
+        .andExpect(status().isBadRequest())
+        .andExpect(jsonPath("$.code").value("unknown-phase"));
+  }
+
+  @Test
+  void creating_a_vm_answers_201_with_location() throws Exception {
+    when(hypervisor.createVm(new VmSpec(new HostName("host-a"), "web", 64L << 20, 128L << 20)))
+        .thenReturn(vm("vm-7", "web", VmState.RUNNING));
+    mvc.perform(
+            post("/api/v1/vms")
+                .contentType(MediaType.APPLICATION_JSON)
+                .content("{\"name\":\"web\",\"host\":\"host-a\",\"memoryMiB\":64,\"diskMiB\":128}"))
+        .andExpect(status().isCreated())
+        .andExpect(header().string("Location", "/api/v1/vms/vm-7"))
+        .andExpect(jsonPath("$.id").value("vm-7"))
+        .andExpect(jsonPath("$.guestCounter").value(7));
+    verify(vms).observed(any(), any());
+  }
+
+  @Test
+  void a_driver_that_cannot_create_vms_answers_501() throws Exception {
+    when(hypervisor.createVm(any())).thenThrow(new HypervisorException.Unsupported("libvirt cannot create VMs"));
+    mvc.perform(
+            post("/api/v1/vms")
+                .contentType(MediaType.APPLICATION_JSON)
+                .content("{\"name\":\"web\",\"host\":\"host-a\",\"memoryMiB\":64,\"diskMiB\":64}"))
+        .andExpect(status().isNotImplemented())
+        .andExpect(content().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON))
+        .andExpect(jsonPath("$.code").value("unsupported"));
+  }
+
+  @Test
+  void a_live_vm_shows_its_guest_counter_and_lineage_defaults() throws Exception {
+    source(VmState.RUNNING);
+    mvc.perform(get("/api/v1/vms/vm-1"))
+        .andExpect(status().isOk())
+        .andExpect(jsonPath("$.host").value("host-a"))
+        .andExpect(jsonPath("$.state").value("RUNNING"))
+        .andExpect(jsonPath("$.storagePointer").value("ptr-vm-1"))
+        .andExpect(jsonPath("$.guestCounter").value(7))
+        .andExpect(jsonPath("$.generation").value(0));
+  }
+
+  @Test
+  void hypervisor_failures_map_to_statuses_by_subtype() {
+    assertThat(ProblemHandler.statusOf(new HypervisorException.VmNotFound(new VmId("x"))).value()).isEqualTo(404);
+    assertThat(ProblemHandler.statusOf(new HypervisorException.HostNotFound(new HostName("h"))).value()).isEqualTo(404);
+    assertThat(ProblemHandler.statusOf(new HypervisorException.VmNotRunning(new VmId("x"), VmState.PAUSED)).value())
+        .isEqualTo(409);
+    assertThat(ProblemHandler.statusOf(new HypervisorException.Unsupported("no")).value()).isEqualTo(501);
+    assertThat(ProblemHandler.statusOf(new HypervisorException.HostUnreachable(new HostName("h"), null)).value())
+        .isEqualTo(503);
+    assertThat(ProblemHandler.statusOf(new HypervisorException.DriverFailure("no", null)).value()).isEqualTo(502);
+  }
+}

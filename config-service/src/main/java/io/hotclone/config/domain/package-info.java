@@ -1,0 +1,2 @@
+/** Pure identity derivation for clones, without Spring. */
+package io.hotclone.config.domain;

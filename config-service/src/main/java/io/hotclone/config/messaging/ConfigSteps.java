@@ -1,0 +1,147 @@
+package io.hotclone.config.messaging;
+
+import io.hotclone.config.persistence.Identities;
+import io.hotclone.config.persistence.Lineage;
+import io.hotclone.events.ClonePlan;
+import io.hotclone.events.ClonePointer;
+import io.hotclone.events.CloneConfigured;
+import io.hotclone.events.ConfiguredClone;
+import io.hotclone.events.CopiedImage;
+import io.hotclone.events.EventEnvelope;
+import io.hotclone.events.StorageUnfrozen;
+import io.hotclone.hypervisor.CloneSpec;
+import io.hotclone.hypervisor.CopiedState;
+import io.hotclone.hypervisor.HostName;
+import io.hotclone.hypervisor.Hypervisor;
+import io.hotclone.hypervisor.OperationId;
+import io.hotclone.hypervisor.StoragePointer;
+import io.hotclone.hypervisor.VmId;
+import io.hotclone.hypervisor.VmIdentity;
+import io.hotclone.hypervisor.VmInfo;
+import io.hotclone.support.messaging.SagaEventHandler;
+import io.hotclone.support.messaging.SagaSteps;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.event.EventListener;
+import org.springframework.stereotype.Component;
+
+/**
+ * Step 6 (and the lineage part of 7): for each clone, allocate its identity (recorded before the
+ * hypervisor call, reused on redelivery), define it from the copied state over its storage pointer,
+ * start it, then record lineage and emit {@code CloneConfigured} in one transaction. If any clone
+ * fails, the clones this step already made are destroyed and their identities retired.
+ */
+@Component
+public class ConfigSteps implements SagaEventHandler {
+
+  private static final Logger log = LoggerFactory.getLogger(ConfigSteps.class);
+  static final String CONFIGURE = "configure-clone";
+
+  private final Hypervisor hypervisor;
+  private final SagaSteps steps;
+  private final Identities identities;
+  private final Lineage lineage;
+
+  public ConfigSteps(Hypervisor hypervisor, SagaSteps steps, Identities identities, Lineage lineage) {
+    this.hypervisor = hypervisor;
+    this.steps = steps;
+    this.identities = identities;
+    this.lineage = lineage;
+  }
+
+  @Override
+  public void on(EventEnvelope event) {
+    if (event.payload() instanceof StorageUnfrozen unfrozen) {
+      configure(event, unfrozen);
+    }
+  }
+
+  private void configure(EventEnvelope event, StorageUnfrozen unfrozen) {
+    ClonePlan plan = unfrozen.plan();
+    UUID cloneId = event.cloneId();
+    VmId source = new VmId(plan.sourceVm());
+    HostName target = new HostName(plan.targetHost());
+    List<VmId> made = new CopyOnWriteArrayList<>();
+    steps.step(
+        event,
+        CONFIGURE,
+        () -> {
+          VmInfo parent = hypervisor.requireVm(source);
+          Lineage.Position position = lineage.positionOf(source.value());
+          List<ConfiguredClone> clones = new ArrayList<>();
+          for (int i = 0; i < plan.count(); i++) {
+            VmIdentity identity = identities.allocate(cloneId, i, parent.identity().name(), plan.nameFor(i));
+            CopiedImage image = imageFor(unfrozen, i);
+            ClonePointer pointer = pointerFor(unfrozen, i);
+            CopiedState state =
+                new CopiedState(
+                    OperationId.of(cloneId, "copy", i),
+                    source,
+                    target,
+                    image.imageRef(),
+                    image.bytes(),
+                    image.pagesCopied(),
+                    image.zeroPagesSkipped(),
+                    image.checksum());
+            StoragePointer disk =
+                new StoragePointer(pointer.pointerId(), target, pointer.location(), pointer.baseRef());
+            VmInfo clone =
+                hypervisor.configureClone(
+                    OperationId.of(cloneId, "configure", i), new CloneSpec(source, state, disk, identity));
+            made.add(clone.id());
+            hypervisor.startClone(OperationId.of(cloneId, "start", i), clone.id());
+            clones.add(
+                new ConfiguredClone(
+                    i,
+                    clone.id().value(),
+                    identity.name(),
+                    identity.uuid().toString(),
+                    identity.mac(),
+                    identity.ip(),
+                    identity.hostname(),
+                    target.value(),
+                    pointer.pointerId(),
+                    position.generation() + 1));
+          }
+          return new Result(clones, position.root());
+        },
+        (Result r) -> {
+          for (ConfiguredClone c : r.clones()) {
+            identities.bind(cloneId, c.index(), c.vmId());
+            lineage.record(cloneId, source.value(), r.root(), c, pointerFor(unfrozen, c.index()).baseRef());
+          }
+          return new CloneConfigured(plan, r.clones());
+        },
+        reason -> identities.retire(cloneId),
+        () -> made.forEach(hypervisor::destroyVm));
+  }
+
+  private static CopiedImage imageFor(StorageUnfrozen e, int index) {
+    return e.images().stream().filter(i -> i.index() == index).findFirst()
+        .orElseThrow(() -> new IllegalStateException("no copied image for clone " + index));
+  }
+
+  private static ClonePointer pointerFor(StorageUnfrozen e, int index) {
+    return e.pointers().stream().filter(p -> p.index() == index).findFirst()
+        .orElseThrow(() -> new IllegalStateException("no storage pointer for clone " + index));
+  }
+
+  /** Registers the identities of VMs the hosts already run, so no clone is given one of them. */
+  @EventListener(ApplicationReadyEvent.class)
+  public void discoverRunningVms() {
+    hypervisor.hosts().forEach(host -> {
+      try {
+        hypervisor.vms(host.name()).forEach(vm -> identities.registerExisting(vm.id().value(), vm.identity()));
+      } catch (RuntimeException e) {
+        log.warn("could not discover VMs of {}: {}", host.name(), e.toString());
+      }
+    });
+  }
+
+  private record Result(List<ConfiguredClone> clones, String root) {}
+}

@@ -1,0 +1,117 @@
+package io.hotclone.config.persistence;
+
+import io.hotclone.config.domain.IdentityDerivation;
+import io.hotclone.hypervisor.HypervisorException;
+import io.hotclone.hypervisor.VmIdentity;
+import java.util.List;
+import java.util.UUID;
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Repository;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Allocates identities unique among live VMs (partial unique indexes enforce it in PostgreSQL), once
+ * per (clone id, index): a repeat returns the identity allocated first.
+ */
+@Repository
+public class Identities {
+
+  private static final int ATTEMPTS = 8;
+
+  private final JdbcTemplate jdbc;
+  private final TransactionTemplate tx;
+
+  public Identities(JdbcTemplate jdbc, TransactionTemplate tx) {
+    this.jdbc = jdbc;
+    this.tx = tx;
+  }
+
+  /** The identity of clone {@code index} of {@code cloneId}, allocated on first call. */
+  public VmIdentity allocate(UUID cloneId, int index, String sourceName, String requestedName) {
+    List<VmIdentity> existing = find(cloneId, index);
+    if (!existing.isEmpty()) {
+      return existing.get(0);
+    }
+    for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
+      Long ipHost = jdbc.queryForObject("SELECT nextval('ip_host_seq')", Long.class);
+      VmIdentity id =
+          IdentityDerivation.derive(sourceName, requestedName, cloneId, index, attempt, ipHost);
+      try {
+        tx.executeWithoutResult(s -> insert(cloneId, index, id));
+        return id;
+      } catch (DuplicateKeyException e) {
+        List<VmIdentity> raced = find(cloneId, index);
+        if (!raced.isEmpty()) {
+          return raced.get(0);
+        }
+        if (requestedName != null && !requestedName.isBlank() && nameTaken(requestedName)) {
+          throw new HypervisorException.IdentityConflict("name '" + requestedName + "' is in use by a live VM");
+        }
+      }
+    }
+    throw new HypervisorException.IdentityConflict("no unique identity after " + ATTEMPTS + " attempts");
+  }
+
+  /** Registers a VM the hypervisor already runs (a root VM), so clones never take its identity. */
+  public void registerExisting(String vmId, VmIdentity id) {
+    jdbc.update(
+        "INSERT INTO identities (clone_id, clone_index, vm_id, name, uuid, mac, ip, hostname, smbios_serial,"
+            + " generation_id) VALUES (?, -1, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+        UUID.nameUUIDFromBytes(("root:" + vmId).getBytes(java.nio.charset.StandardCharsets.UTF_8)),
+        vmId,
+        id.name(),
+        id.uuid(),
+        id.mac(),
+        id.ip() == null ? "unknown:" + vmId : id.ip(),
+        id.hostname() == null ? id.name() : id.hostname(),
+        id.smbiosSerial() == null ? "" : id.smbiosSerial(),
+        id.generationId() == null ? UUID.randomUUID() : id.generationId());
+  }
+
+  public void bind(UUID cloneId, int index, String vmId) {
+    jdbc.update("UPDATE identities SET vm_id = ? WHERE clone_id = ? AND clone_index = ?", vmId, cloneId, index);
+  }
+
+  /** Frees the identities of a clone operation whose clones were destroyed. */
+  public void retire(UUID cloneId) {
+    jdbc.update("UPDATE identities SET live = FALSE WHERE clone_id = ?", cloneId);
+  }
+
+  private boolean nameTaken(String name) {
+    Integer n = jdbc.queryForObject("SELECT count(*) FROM identities WHERE live AND name = ?", Integer.class, name);
+    return n != null && n > 0;
+  }
+
+  private void insert(UUID cloneId, int index, VmIdentity id) {
+    jdbc.update(
+        "INSERT INTO identities (clone_id, clone_index, name, uuid, mac, ip, hostname, smbios_serial,"
+            + " generation_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        cloneId,
+        index,
+        id.name(),
+        id.uuid(),
+        id.mac(),
+        id.ip(),
+        id.hostname(),
+        id.smbiosSerial(),
+        id.generationId());
+  }
+
+  private List<VmIdentity> find(UUID cloneId, int index) {
+    return jdbc.query(
+        "SELECT name, uuid, mac, hostname, ip, smbios_serial, generation_id FROM identities"
+            + " WHERE clone_id = ? AND clone_index = ?",
+        (rs, i) ->
+            new VmIdentity(
+                rs.getString(1),
+                rs.getObject(2, UUID.class),
+                rs.getString(3),
+                rs.getString(4),
+                rs.getString(5),
+                rs.getString(6),
+                rs.getObject(7, UUID.class)),
+        cloneId,
+        index);
+  }
+}

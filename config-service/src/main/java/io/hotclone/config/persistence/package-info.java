@@ -1,0 +1,2 @@
+/** Identities and lineage (schema {@code config}). */
+package io.hotclone.config.persistence;

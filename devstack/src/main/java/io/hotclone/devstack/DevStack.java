@@ -1,0 +1,177 @@
+package io.hotclone.devstack;
+
+import io.hotclone.api.CloneApiApplication;
+import io.hotclone.config.ConfigServiceApplication;
+import io.hotclone.hypervisor.HostName;
+import io.hotclone.hypervisor.Hypervisor;
+import io.hotclone.hypervisor.VmInfo;
+import io.hotclone.hypervisor.VmSpec;
+import io.hotclone.hypervisor.VmState;
+import io.hotclone.memory.MemoryServiceApplication;
+import io.hotclone.storage.StorageServiceApplication;
+import io.hotclone.support.app.ServiceDefaults;
+import io.hotclone.support.hypervisor.HypervisorConfiguration.HypervisorFactory;
+import io.hotclone.support.hypervisor.HypervisorProperties;
+import io.hotclone.transfer.TransferServiceApplication;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.support.GenericApplicationContext;
+
+/**
+ * Starts the suite in one JVM: PostgreSQL, Kafka, the shared hypervisor (in a parent context every
+ * service sees) and the five services as child contexts. {@link #close()} stops them in reverse.
+ */
+public final class DevStack implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(DevStack.class);
+
+  private final LocalPostgres postgres;
+  private final LocalKafka kafka;
+  private final Hypervisor hypervisor;
+  private final GenericApplicationContext parent;
+  private final List<ConfigurableApplicationContext> services;
+
+  private DevStack(
+      LocalPostgres postgres,
+      LocalKafka kafka,
+      Hypervisor hypervisor,
+      GenericApplicationContext parent,
+      List<ConfigurableApplicationContext> services) {
+    this.postgres = postgres;
+    this.kafka = kafka;
+    this.hypervisor = hypervisor;
+    this.parent = parent;
+    this.services = services;
+  }
+
+  /** Starts everything; {@code args} (e.g. {@code --hotclone.api.operation-timeout=20s}) reach every service. */
+  public static DevStack start(DevStackSettings settings, String... args) {
+    long t0 = System.nanoTime();
+    LocalPostgres postgres = LocalPostgres.start(settings.postgresPort(), settings.dataDir().resolve("postgres"));
+    LocalKafka kafka = LocalKafka.start(settings.kafkaPort());
+    log.info("PostgreSQL at {} and Kafka at {} up in {} ms", postgres.jdbcUrl(), kafka.bootstrapServers(),
+        (System.nanoTime() - t0) / 1_000_000);
+
+    HypervisorProperties hv = settings.hypervisor();
+    Hypervisor hypervisor = HypervisorFactory.create(hv);
+    if (settings.demoVm()) {
+      ensureDemoVm(hypervisor);
+    }
+    GenericApplicationContext parent = new GenericApplicationContext();
+    parent.getBeanFactory().registerSingleton("hypervisor", hypervisor);
+    parent.refresh();
+
+    Map<String, Object> shared = new LinkedHashMap<>();
+    shared.put("hotclone.kafka.bootstrap-servers", kafka.bootstrapServers());
+    shared.put("hotclone.db.url", postgres.jdbcUrl());
+    shared.put("hotclone.db.username", "postgres");
+    shared.put("hotclone.db.password", "postgres");
+    shared.put("hotclone.hypervisor.driver", hv.getDriver());
+    shared.putAll(settings.extraProperties());
+
+    List<ConfigurableApplicationContext> services = new ArrayList<>();
+    try {
+      services.add(run(parent, StorageServiceApplication.class, StorageServiceApplication.NAME,
+          StorageServiceApplication.SCHEMA, shared, false, args));
+      services.add(run(parent, MemoryServiceApplication.class, MemoryServiceApplication.NAME,
+          MemoryServiceApplication.SCHEMA, shared, false, args));
+      services.add(run(parent, TransferServiceApplication.class, TransferServiceApplication.NAME,
+          TransferServiceApplication.SCHEMA, shared, false, args));
+      services.add(run(parent, ConfigServiceApplication.class, ConfigServiceApplication.NAME,
+          ConfigServiceApplication.SCHEMA, shared, false, args));
+      Map<String, Object> api = new LinkedHashMap<>(shared);
+      api.put("server.port", settings.apiPort());
+      services.add(run(parent, CloneApiApplication.class, "clone-api", "api", api, true, args));
+    } catch (RuntimeException e) {
+      DevStack partial = new DevStack(postgres, kafka, hypervisor, parent, services);
+      partial.close();
+      throw e;
+    }
+    log.info("devstack up in {} ms", (System.nanoTime() - t0) / 1_000_000);
+    return new DevStack(postgres, kafka, hypervisor, parent, services);
+  }
+
+  private static ConfigurableApplicationContext run(
+      GenericApplicationContext parent,
+      Class<?> app,
+      String name,
+      String schema,
+      Map<String, Object> shared,
+      boolean web,
+      String... args) {
+    SpringApplicationBuilder builder =
+        ServiceDefaults.builder(app, name, schema)
+            .parent(parent)
+            .properties(shared)
+            .web(web ? WebApplicationType.SERVLET : WebApplicationType.NONE)
+            .bannerMode(org.springframework.boot.Banner.Mode.OFF)
+            .registerShutdownHook(false);
+    return builder.run(args);
+  }
+
+  /** The demo VM {@code demo-1} on {@code host-a}, created unless one runs already. */
+  static VmInfo ensureDemoVm(Hypervisor hypervisor) {
+    HostName hostA = new HostName("host-a");
+    return hypervisor.vms(hostA).stream()
+        .filter(vm -> "demo-1".equals(vm.identity().name()) && vm.state() == VmState.RUNNING)
+        .findFirst()
+        .orElseGet(() -> hypervisor.createVm(new VmSpec(hostA, "demo-1", 64L << 20, 256L << 20)));
+  }
+
+  public Hypervisor hypervisor() {
+    return hypervisor;
+  }
+
+  public String kafkaBootstrapServers() {
+    return kafka.bootstrapServers();
+  }
+
+  public String jdbcUrl() {
+    return postgres.jdbcUrl();
+  }
+
+  /** The service contexts in start order: storage, memory, transfer, config, clone-api. */
+  public List<ConfigurableApplicationContext> services() {
+    return Collections.unmodifiableList(services);
+  }
+
+  /** The port clone-api listens on. */
+  public int apiPort() {
+    return Integer.parseInt(services.get(services.size() - 1).getEnvironment().getProperty("local.server.port"));
+  }
+
+  @Override
+  public void close() {
+    List<ConfigurableApplicationContext> reversed = new ArrayList<>(services);
+    Collections.reverse(reversed);
+    for (ConfigurableApplicationContext ctx : reversed) {
+      quietly(ctx::close);
+    }
+    quietly(parent::close);
+    quietly(hypervisor::close);
+    quietly(kafka::close);
+    quietly(postgres::close);
+  }
+
+  private static void quietly(Runnable r) {
+    try {
+      r.run();
+    } catch (RuntimeException e) {
+      log.warn("while stopping devstack: {}", e.toString());
+    }
+  }
+
+  /** Where devstack keeps its data by default. */
+  static Path defaultDataDir() {
+    return Path.of(".devstack");
+  }
+}

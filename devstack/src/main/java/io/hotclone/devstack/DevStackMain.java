@@ -1,0 +1,37 @@
+package io.hotclone.devstack;
+
+import java.nio.file.Path;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * The README's first command: starts devstack on fixed ports (Kafka 19092, PostgreSQL 15432,
+ * clone-api 8080), data kept in {@code .devstack/}, and prints how to clone {@code demo-1}.
+ * Environment {@code HOTCLONE_DATA_DIR} moves the data directory.
+ */
+public final class DevStackMain {
+
+  private DevStackMain() {}
+
+  public static void main(String[] args) throws InterruptedException {
+    String dir = System.getenv().getOrDefault("HOTCLONE_DATA_DIR", DevStack.defaultDataDir().toString());
+    DevStack stack = DevStack.start(DevStackSettings.interactive(Path.of(dir)), args);
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      stack.close();
+      stopped.countDown();
+    }, "devstack-stop"));
+    int port = stack.apiPort();
+    System.out.printf(
+        "%n=== HotClone devstack is ready ===%n"
+            + "clone-api  http://localhost:%1$d  (OpenAPI: /v3/api-docs)%n"
+            + "Kafka      %2$s   PostgreSQL %3$s%n"
+            + "Try:%n"
+            + "  curl -s localhost:%1$d/api/v1/vms%n"
+            + "  curl -si -X POST localhost:%1$d/api/v1/clones -H 'Content-Type: application/json' \\%n"
+            + "       -d '{\"sourceVm\":\"demo-1\",\"targetHost\":\"host-b\",\"count\":1}'%n"
+            + "  curl -s localhost:%1$d/api/v1/clones/<id>%n"
+            + "Stop with Ctrl-C.%n",
+        port, stack.kafkaBootstrapServers(), stack.jdbcUrl());
+    stopped.await();
+  }
+}

@@ -1,0 +1,39 @@
+package io.hotclone.devstack;
+
+import io.hotclone.support.hypervisor.HypervisorProperties;
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * How devstack starts: ports (0 = any free port), the data directory (PostgreSQL data and embedded
+ * storage live under it), the hypervisor, whether to create the demo VM, and extra properties for
+ * every service.
+ */
+public record DevStackSettings(
+    int kafkaPort,
+    int postgresPort,
+    int apiPort,
+    Path dataDir,
+    HypervisorProperties hypervisor,
+    boolean demoVm,
+    Map<String, Object> extraProperties) {
+
+  /** Fixed ports and a kept data directory: what the README's first command starts. */
+  public static DevStackSettings interactive(Path dataDir) {
+    return new DevStackSettings(19092, 15432, 8080, dataDir, embedded(dataDir), true, Map.of());
+  }
+
+  /** Free ports and a throw-away data directory, for tests. */
+  public static DevStackSettings forTests(Path dataDir, Map<String, Object> extra) {
+    return new DevStackSettings(0, 0, 0, dataDir, embedded(dataDir), true, extra);
+  }
+
+  static HypervisorProperties embedded(Path dataDir) {
+    HypervisorProperties p = new HypervisorProperties();
+    p.setDriver("embedded");
+    p.setStorageDir(dataDir.resolve("storage"));
+    p.getHosts().put("host-a", "embedded://host-a");
+    p.getHosts().put("host-b", "embedded://host-b");
+    return p;
+  }
+}

@@ -1,0 +1,84 @@
+package io.hotclone.devstack;
+
+import static io.hotclone.devstack.TestStack.demoVmId;
+import static io.hotclone.devstack.TestStack.get;
+import static io.hotclone.devstack.TestStack.post;
+import static io.hotclone.devstack.TestStack.send;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.hotclone.events.Topics;
+import java.time.Duration;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+/** The REST contract as the portal and autoscaling hooks see it, including RFC 9457 errors. */
+class ApiContractIT {
+
+  @Test
+  void malformedJsonIsA400Problem() {
+    TestStack.Response r = post("/api/v1/clones", "{\"sourceVm\": ");
+    assertThat(r.status()).isEqualTo(400);
+    assertThat(r.contentType()).startsWith("application/problem+json");
+    assertThat(r.body().path("status").asInt()).isEqualTo(400);
+  }
+
+  @Test
+  void unknownVmAndUnknownHostAre404Problems() {
+    TestStack.Response vm = post("/api/v1/clones", "{\"sourceVm\":\"no-such-vm\",\"targetHost\":\"host-b\",\"count\":1}");
+    assertThat(vm.status()).isEqualTo(404);
+    assertThat(vm.contentType()).startsWith("application/problem+json");
+    TestStack.Response host =
+        post("/api/v1/clones", "{\"sourceVm\":\"" + demoVmId() + "\",\"targetHost\":\"host-z\",\"count\":1}");
+    assertThat(host.status()).isEqualTo(404);
+    assertThat(host.body().path("detail").asString()).contains("host-z");
+  }
+
+  @Test
+  void invalidCountIsA422Problem() {
+    TestStack.Response r =
+        post("/api/v1/clones", "{\"sourceVm\":\"" + demoVmId() + "\",\"targetHost\":\"host-b\",\"count\":0}");
+    assertThat(r.status()).isEqualTo(422);
+    assertThat(r.contentType()).startsWith("application/problem+json");
+  }
+
+  @Test
+  void sameIdempotencyKeyReturnsTheSameOperation() {
+    String key = UUID.randomUUID().toString();
+    String body = "{\"sourceVm\":\"" + demoVmId() + "\",\"targetHost\":\"host-b\",\"count\":1}";
+    TestStack.Response first = send("POST", "/api/v1/clones", body, Map.of("Idempotency-Key", key));
+    TestStack.Response second = send("POST", "/api/v1/clones", body, Map.of("Idempotency-Key", key));
+    assertThat(first.status()).isEqualTo(202);
+    assertThat(first.location()).endsWith("/api/v1/clones/" + first.body().path("id").asString());
+    assertThat(second.body().path("id").asString()).isEqualTo(first.body().path("id").asString());
+    String id = first.body().path("id").asString();
+    TestStack.await("operation " + id + " to complete", Duration.ofSeconds(60),
+        () -> "COMPLETED".equals(get("/api/v1/clones/" + id).body().path("phase").asString()));
+    assertThat(KafkaProbe.readAll(Topics.CLONE_EVENTS, v -> v.contains(id) && v.contains("\"CloneRequested\""), 2,
+            Duration.ofSeconds(3)))
+        .as("one CloneRequested for one key").hasSize(1);
+  }
+
+  @Test
+  void completedCloneIsPublishedAsACloudEvent() {
+    String body = "{\"sourceVm\":\"" + demoVmId() + "\",\"targetHost\":\"host-b\",\"count\":1}";
+    JsonNode op = TestStack.cloneAndWait(body);
+    String id = op.path("id").asString();
+    var records = KafkaProbe.readAll(Topics.LIFECYCLE, v -> v.contains(id) && v.contains("completed"), 1,
+        Duration.ofSeconds(20));
+    assertThat(records).hasSize(1);
+    JsonNode ce = TestStack.JSON.readTree(records.get(0).value());
+    assertThat(ce.path("specversion").asString()).isEqualTo("1.0");
+    assertThat(ce.path("type").asString()).isEqualTo("io.hotclone.clone.completed");
+    assertThat(ce.path("subject").asString()).isEqualTo(id);
+    assertThat(ce.path("data").path("sourceVm").asString()).isEqualTo(op.path("sourceVm").asString());
+  }
+
+  @Test
+  void openApiDocumentIsServed() {
+    TestStack.Response r = get("/v3/api-docs");
+    assertThat(r.status()).isEqualTo(200);
+    assertThat(r.body().path("paths").has("/api/v1/clones")).isTrue();
+  }
+}

@@ -1,0 +1,50 @@
+package io.hotclone.devstack;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Services never depend on each other: each may use {@code clone-events}, {@code hypervisor} and the
+ * infrastructure of {@code service-support}, and nothing of another service. Shared modules never
+ * depend on a service; the hypervisor and the contracts never depend on Spring.
+ */
+class ArchitectureTest {
+
+  private static final List<String> SERVICES =
+      List.of("io.hotclone.api", "io.hotclone.storage", "io.hotclone.memory", "io.hotclone.transfer", "io.hotclone.config");
+
+  private final JavaClasses classes =
+      new ClassFileImporter()
+          .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+          .importPackages("io.hotclone");
+
+  @Test
+  void servicesDoNotDependOnEachOther() {
+    for (String service : SERVICES) {
+      String[] others = SERVICES.stream().filter(s -> !s.equals(service)).map(s -> s + "..").toArray(String[]::new);
+      noClasses().that().resideInAPackage(service + "..")
+          .should().dependOnClassesThat().resideInAnyPackage(others)
+          .check(classes);
+    }
+  }
+
+  @Test
+  void sharedModulesDoNotDependOnServices() {
+    String[] services = SERVICES.stream().map(s -> s + "..").toArray(String[]::new);
+    noClasses().that().resideInAnyPackage("io.hotclone.events..", "io.hotclone.hypervisor..", "io.hotclone.support..")
+        .should().dependOnClassesThat().resideInAnyPackage(services)
+        .check(classes);
+  }
+
+  @Test
+  void contractsAndHypervisorAreFreeOfSpring() {
+    noClasses().that().resideInAnyPackage("io.hotclone.events..", "io.hotclone.hypervisor..")
+        .should().dependOnClassesThat().resideInAnyPackage("org.springframework..")
+        .check(classes);
+  }
+}

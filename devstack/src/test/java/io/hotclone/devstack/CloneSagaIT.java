@@ -1,0 +1,139 @@
+package io.hotclone.devstack;
+
+import static io.hotclone.devstack.TestStack.cloneAndWait;
+import static io.hotclone.devstack.TestStack.demoVmId;
+import static io.hotclone.devstack.TestStack.get;
+import static io.hotclone.devstack.TestStack.hypervisor;
+import static io.hotclone.devstack.TestStack.schema;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.hotclone.hypervisor.HostName;
+import io.hotclone.hypervisor.VmId;
+import io.hotclone.hypervisor.VmInfo;
+import io.hotclone.hypervisor.VmState;
+import io.hotclone.hypervisor.embedded.CloneCut;
+import io.hotclone.hypervisor.embedded.GuestCheck;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The saga end to end through the five services on real Kafka and PostgreSQL, checked against the
+ * embedded hypervisor: I1 (consistent cut), I2 (no lost write), I3 (isolation), I5 (unique identity),
+ * I7 (lineage and pointers), and one freeze for N clones.
+ */
+class CloneSagaIT {
+
+  @Test
+  void cloneOfRunningVmCompletesOnTargetWithStateContinuedFromTheCut() {
+    String source = demoVmId();
+    long sourceCounterBefore = hypervisor().requireVm(new VmId(source)).guest().counter();
+
+    JsonNode op = cloneAndWait("{\"sourceVm\":\"" + source + "\",\"targetHost\":\"host-b\",\"count\":1}");
+
+    assertThat(op.path("phase").asString()).as("operation %s", op).isEqualTo("COMPLETED");
+    UUID cloneId = UUID.fromString(op.path("id").asString());
+    List<String> cloneVms = cloneVmIds(op);
+    assertThat(cloneVms).hasSize(1);
+    VmId clone = new VmId(cloneVms.get(0));
+    VmInfo cloneInfo = hypervisor().requireVm(clone);
+    VmInfo sourceInfo = hypervisor().requireVm(new VmId(source));
+
+    // the clone runs on the target host
+    assertThat(cloneInfo.host()).isEqualTo(new HostName("host-b"));
+    assertThat(cloneInfo.state()).isEqualTo(VmState.RUNNING);
+
+    // I1: the clone started from the source's memory and disk at the cut
+    CloneCut cut = hypervisor().cloneCut(clone).orElseThrow();
+    assertThat(cut.source()).isEqualTo(new VmId(source));
+    assertThat(cut.sourceCounter()).isGreaterThanOrEqualTo(sourceCounterBefore);
+    assertThat(cut.cloneStartCounter()).isEqualTo(cut.sourceCounter());
+    assertThat(cut.cloneMemoryDigest()).isEqualTo(cut.sourceMemoryDigest());
+    assertThat(cut.cloneDiskDigest()).isEqualTo(cut.sourceDiskDigest());
+    // ... and its guest goes on from there, not from zero
+    TestStack.await("clone guest to run past the cut", Duration.ofSeconds(20),
+        () -> hypervisor().requireVm(clone).guest().counter() > cut.sourceCounter() + 5);
+
+    // I2 and I3: each VM's memory and disk are exactly its own workload's history
+    hypervisor().pauseGuest(new VmId(source));
+    hypervisor().pauseGuest(clone);
+    try {
+      GuestCheck src = hypervisor().verifyGuest(new VmId(source));
+      GuestCheck cln = hypervisor().verifyGuest(clone);
+      assertThat(src.mismatches()).as("source lost or foreign writes").isEmpty();
+      assertThat(cln.mismatches()).as("clone lost or foreign writes").isEmpty();
+    } finally {
+      hypervisor().resumeGuest(clone);
+      hypervisor().resumeGuest(new VmId(source));
+    }
+
+    // I5: a unique identity
+    assertThat(cloneInfo.identity().name()).isNotEqualTo(sourceInfo.identity().name());
+    assertThat(cloneInfo.identity().uuid()).isNotEqualTo(sourceInfo.identity().uuid());
+    assertThat(cloneInfo.identity().mac()).isNotEqualTo(sourceInfo.identity().mac());
+    assertThat(cloneInfo.identity().ip()).isNotEqualTo(sourceInfo.identity().ip());
+
+    // I7: lineage and storage pointers recorded
+    JsonNode lineage = get("/api/v1/vms/" + clone.value() + "/lineage").body();
+    assertThat(lineage.toString()).contains(source);
+    assertThat(schema("config").queryForObject(
+            "SELECT parent_vm FROM lineage WHERE child_vm = ?", String.class, clone.value()))
+        .isEqualTo(source);
+    assertThat(schema("storage").queryForObject(
+            "SELECT count(*) FROM storage_pointers WHERE clone_id = ? AND kind = 'CLONE'", Integer.class, cloneId))
+        .isEqualTo(1);
+    assertThat(schema("storage").queryForObject(
+            "SELECT count(*) FROM storage_pointers WHERE clone_id = ? AND kind = 'ORIGINAL'", Integer.class, cloneId))
+        .isEqualTo(1);
+    // the source was thawed: both freezes ended by the saga
+    assertThat(schema("storage").queryForObject(
+            "SELECT state FROM freeze_leases WHERE clone_id = ?", String.class, cloneId)).isEqualTo("THAWED");
+    assertThat(schema("memory").queryForObject(
+            "SELECT state FROM freeze_leases WHERE clone_id = ?", String.class, cloneId)).isEqualTo("THAWED");
+  }
+
+  @Test
+  void countFourMakesFourClonesFromOneFreeze() {
+    String source = demoVmId();
+    JsonNode op = cloneAndWait("{\"sourceVm\":\"" + source + "\",\"targetHost\":\"host-b\",\"count\":4}");
+
+    assertThat(op.path("phase").asString()).as("operation %s", op).isEqualTo("COMPLETED");
+    UUID cloneId = UUID.fromString(op.path("id").asString());
+    List<String> clones = cloneVmIds(op);
+    assertThat(clones).hasSize(4);
+    Set<Long> cutCounters = new HashSet<>();
+    Set<String> names = new HashSet<>();
+    Set<String> macs = new HashSet<>();
+    Set<String> ips = new HashSet<>();
+    for (String c : clones) {
+      VmInfo info = hypervisor().requireVm(new VmId(c));
+      cutCounters.add(hypervisor().cloneCut(new VmId(c)).orElseThrow().sourceCounter());
+      names.add(info.identity().name());
+      macs.add(info.identity().mac());
+      ips.add(info.identity().ip());
+    }
+    assertThat(cutCounters).as("all four from the same cut").hasSize(1);
+    assertThat(names).hasSize(4);
+    assertThat(macs).hasSize(4);
+    assertThat(ips).hasSize(4);
+    assertThat(schema("memory").queryForObject(
+            "SELECT count(*) FROM memory_freezes WHERE clone_id = ?", Integer.class, cloneId))
+        .as("one memory freeze").isEqualTo(1);
+    assertThat(schema("transfer").queryForObject(
+            "SELECT count(*) FROM transfers WHERE clone_id = ?", Integer.class, cloneId))
+        .isEqualTo(4);
+  }
+
+  static List<String> cloneVmIds(JsonNode op) {
+    List<String> ids = new ArrayList<>();
+    for (JsonNode c : op.path("clones")) {
+      ids.add(c.path("vmId").asString());
+    }
+    return ids;
+  }
+}

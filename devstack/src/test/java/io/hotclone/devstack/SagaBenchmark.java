@@ -1,0 +1,88 @@
+package io.hotclone.devstack;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Benchmark, not a test: N sequential then N concurrent clones of the demo VM through the whole
+ * suite (real Kafka, real PostgreSQL, five services); prints p50/p99 request-to-COMPLETED latency,
+ * clones per second and the mean of each step. Run by {@code bench/saga.sh}.
+ */
+public final class SagaBenchmark {
+
+  private SagaBenchmark() {}
+
+  public static void main(String[] args) throws Exception {
+    int n = args.length > 0 ? Integer.parseInt(args[0]) : 50;
+    int concurrency = args.length > 1 ? Integer.parseInt(args[1]) : 8;
+    String source = TestStack.demoVmId();
+    String body = "{\"sourceVm\":\"" + source + "\",\"targetHost\":\"host-b\",\"count\":1}";
+    for (int i = 0; i < 5; i++) {
+      TestStack.cloneAndWait(body); // warm-up
+    }
+    long t0 = System.nanoTime();
+    List<Double> seq = new ArrayList<>();
+    List<JsonNode> ops = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      long s = System.nanoTime();
+      ops.add(TestStack.cloneAndWait(body));
+      seq.add((System.nanoTime() - s) / 1e6);
+    }
+    double seqSeconds = (System.nanoTime() - t0) / 1e9;
+    report("sequential", seq, n / seqSeconds, ops);
+
+    ExecutorService pool = Executors.newFixedThreadPool(concurrency);
+    List<Future<double[]>> futures = new ArrayList<>();
+    List<JsonNode> cops = java.util.Collections.synchronizedList(new ArrayList<>());
+    t0 = System.nanoTime();
+    for (int i = 0; i < n; i++) {
+      futures.add(pool.submit(() -> {
+        long s = System.nanoTime();
+        cops.add(TestStack.cloneAndWait(body));
+        return new double[] {(System.nanoTime() - s) / 1e6};
+      }));
+    }
+    List<Double> conc = new ArrayList<>();
+    for (Future<double[]> f : futures) {
+      conc.add(f.get()[0]);
+    }
+    double concSeconds = (System.nanoTime() - t0) / 1e9;
+    pool.shutdown();
+    report("concurrent(" + concurrency + ")", conc, n / concSeconds, cops);
+    System.exit(0);
+  }
+
+  private static void report(String name, List<Double> ms, double perSecond, List<JsonNode> ops) {
+    double[] a = ms.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+    long failed = ops.stream().filter(o -> !"COMPLETED".equals(o.path("phase").asString())).count();
+    System.out.printf(Locale.ROOT, "%-16s n=%d failed=%d p50=%.1f ms p99=%.1f ms max=%.1f ms  %.1f clones/s%n",
+        name, a.length, failed, pct(a, 50), pct(a, 99), a[a.length - 1], perSecond);
+    System.out.println("  step timings (mean ms): " + meanSteps(ops));
+  }
+
+  private static String meanSteps(List<JsonNode> ops) {
+    java.util.Map<String, double[]> sums = new java.util.TreeMap<>();
+    for (JsonNode op : ops) {
+      JsonNode steps = op.path("stepMillis");
+      for (var e : steps.properties()) {
+        double[] s = sums.computeIfAbsent(e.getKey(), k -> new double[2]);
+        s[0] += e.getValue().asDouble();
+        s[1]++;
+      }
+    }
+    StringBuilder b = new StringBuilder();
+    sums.forEach((k, v) -> b.append(String.format(Locale.ROOT, "%s=%.1f ", k, v[0] / v[1])));
+    return b.toString().trim();
+  }
+
+  private static double pct(double[] sorted, int p) {
+    int i = (int) Math.ceil(p / 100.0 * sorted.length) - 1;
+    return sorted[Math.max(0, Math.min(sorted.length - 1, i))];
+  }
+
+}

@@ -1,0 +1,139 @@
+package io.hotclone.devstack;
+
+import io.hotclone.hypervisor.Hypervisor;
+import io.hotclone.hypervisor.embedded.EmbeddedHypervisor;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.SingleConnectionDataSource;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * One devstack for all integration tests of this JVM (real Kafka, real PostgreSQL, the five
+ * services, the embedded hypervisor), on free ports and a fresh data directory, plus small HTTP
+ * and await helpers.
+ */
+final class TestStack {
+
+  private static DevStack stack;
+  static final JsonMapper JSON = JsonMapper.builder().build();
+  private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+  private TestStack() {}
+
+  static synchronized DevStack get() {
+    if (stack == null) {
+      try {
+        Path dir = Files.createTempDirectory("hotclone-it");
+        stack =
+            DevStack.start(
+                DevStackSettings.forTests(
+                    dir,
+                    Map.of(
+                        "hotclone.api.operation-timeout", "30s",
+                        "hotclone.lease.check-interval", "200")));
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+      Runtime.getRuntime().addShutdownHook(new Thread(stack::close));
+    }
+    return stack;
+  }
+
+  static EmbeddedHypervisor hypervisor() {
+    Hypervisor h = get().hypervisor();
+    return (EmbeddedHypervisor) h;
+  }
+
+  /** A JdbcTemplate on one service's schema, for asserting on what the services recorded. */
+  static JdbcTemplate schema(String schema) {
+    SingleConnectionDataSource ds =
+        new SingleConnectionDataSource(get().jdbcUrl() + "?currentSchema=" + schema, "postgres", "postgres", true);
+    return new JdbcTemplate(ds);
+  }
+
+  record Response(int status, String contentType, JsonNode body, String location) {}
+
+  static Response send(String method, String path, String json, Map<String, String> headers) {
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(URI.create("http://localhost:" + get().apiPort() + path))
+            .timeout(Duration.ofSeconds(30));
+    headers.forEach(b::header);
+    if (json != null) {
+      b.header("Content-Type", "application/json");
+      b.method(method, HttpRequest.BodyPublishers.ofString(json));
+    } else {
+      b.method(method, HttpRequest.BodyPublishers.noBody());
+    }
+    try {
+      HttpResponse<String> r = HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+      JsonNode body = r.body() == null || r.body().isBlank() ? null : JSON.readTree(r.body());
+      return new Response(
+          r.statusCode(),
+          r.headers().firstValue("Content-Type").orElse(""),
+          body,
+          r.headers().firstValue("Location").orElse(null));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  static Response get(String path) {
+    return send("GET", path, null, Map.of());
+  }
+
+  static Response post(String path, String json) {
+    return send("POST", path, json, Map.of());
+  }
+
+  /** Waits until {@code condition} holds, failing with {@code what} after {@code timeout}. */
+  static void await(String what, Duration timeout, BooleanSupplier condition) {
+    Instant deadline = Instant.now().plus(timeout);
+    while (!condition.getAsBoolean()) {
+      if (Instant.now().isAfter(deadline)) {
+        throw new AssertionError("timed out after " + timeout + " waiting for: " + what);
+      }
+      try {
+        Thread.sleep(25);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new AssertionError("interrupted waiting for " + what);
+      }
+    }
+  }
+
+  /** Requests a clone and waits until it is COMPLETED or FAILED; returns the final operation view. */
+  static JsonNode cloneAndWait(String body) {
+    Response r = post("/api/v1/clones", body);
+    if (r.status() != 202) {
+      throw new AssertionError("POST /api/v1/clones answered " + r.status() + ": " + r.body());
+    }
+    String id = r.body().path("id").asString();
+    JsonNode[] last = new JsonNode[1];
+    await("clone " + id + " to end", Duration.ofSeconds(60), () -> {
+      last[0] = get("/api/v1/clones/" + id).body();
+      String phase = last[0].path("phase").asString();
+      return "COMPLETED".equals(phase) || "FAILED".equals(phase);
+    });
+    return last[0];
+  }
+
+  /** The id of the running demo VM. */
+  static String demoVmId() {
+    return DevStack.ensureDemoVm(get().hypervisor()).id().value();
+  }
+}

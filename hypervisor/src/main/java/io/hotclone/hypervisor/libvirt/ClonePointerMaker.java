@@ -1,0 +1,67 @@
+package io.hotclone.hypervisor.libvirt;
+
+import io.hotclone.hypervisor.HostName;
+import io.hotclone.hypervisor.HypervisorException;
+import io.hotclone.hypervisor.OperationId;
+import io.hotclone.hypervisor.StoragePointer;
+import io.hotclone.hypervisor.VmId;
+import java.util.Optional;
+import org.libvirt.LibvirtException;
+import org.libvirt.StoragePool;
+import org.libvirt.StorageVol;
+import org.w3c.dom.Element;
+
+/**
+ * Step 7: the clone's own qcow2 overlay over the base frozen at the cut, created through the
+ * target host's shared pool ({@code <backingStore>}). The base must already be frozen, i.e. the
+ * cut overlay must exist: otherwise the base is still the source's active file and the clone
+ * would share a writable file (QEMU's locking would refuse it anyway).
+ */
+final class ClonePointerMaker {
+  private final Pools pools;
+  private final LibvirtOptions options;
+
+  ClonePointerMaker(Pools pools, LibvirtOptions options) {
+    this.pools = pools;
+    this.options = options;
+  }
+
+  StoragePointer create(OperationId op, VmId vm, HostName target) {
+    StoragePool pool = pools.shared(target);
+    StorageVol base = null;
+    StorageVol clone = null;
+    try {
+      Pools.refresh(pool);
+      String name = Names.cloneDisk(op);
+      String baseName = Names.storageOverlay(vm, op.cloneId());
+      String basePath = options.sharedStorageDir().resolve(baseName).toString();
+      Optional<StorageVol> existing = Pools.volume(pool, name);
+      if (existing.isPresent()) {
+        clone = existing.get();
+        return new StoragePointer(name, target, Pools.path(clone), basePath);
+      }
+      base = Pools.volume(pool, baseName).orElseThrow(() -> new HypervisorException.NotFrozen(op, "storage of " + vm));
+      if (Pools.volume(pool, Names.cutOverlay(vm, op.cloneId())).map(v -> { Pools.free(v); return true; }).isEmpty()) {
+        throw new HypervisorException.NotFrozen(op, "memory of " + vm + " (no cut yet, the base is still written)");
+      }
+      DomainXml x = DomainXml.create("volume");
+      Element root = x.root();
+      x.append(root, "name", name);
+      DomainXml.attrs(x.append(root, "capacity", Long.toString(Pools.capacity(base))), "unit", "bytes");
+      DomainXml.attrs(x.append(x.append(root, "target"), "format"), "type", "qcow2");
+      Element backing = x.append(root, "backingStore");
+      x.append(backing, "path", basePath);
+      DomainXml.attrs(x.append(backing, "format"), "type", "qcow2");
+      try {
+        clone = pool.storageVolCreateXML(x.toXml(), 0);
+      } catch (LibvirtException e) {
+        throw Failures.driver("create clone overlay " + name + " on " + target, e);
+      }
+      return new StoragePointer(name, target, Pools.path(clone), basePath);
+    } finally {
+      Pools.free(base);
+      Pools.free(clone);
+      Pools.free(pool);
+    }
+  }
+}

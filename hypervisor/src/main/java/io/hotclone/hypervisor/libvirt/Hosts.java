@@ -1,0 +1,161 @@
+package io.hotclone.hypervisor.libvirt;
+
+import io.hotclone.hypervisor.HostName;
+import io.hotclone.hypervisor.HypervisorException;
+import io.hotclone.hypervisor.VmId;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.libvirt.Connect;
+import org.libvirt.LibvirtException;
+
+/**
+ * One libvirt connection per configured host, opened on first use (after the event loop) with the
+ * pause meter registered on it, and closed by {@link #close()}.
+ */
+final class Hosts implements AutoCloseable {
+  private final Map<HostName, String> uris;
+  private final PauseMeter pauses;
+  private final Map<HostName, Connect> open = new ConcurrentHashMap<>();
+
+  Hosts(Map<HostName, String> uris, PauseMeter pauses) {
+    if (uris.isEmpty()) {
+      throw new IllegalArgumentException("no hosts configured");
+    }
+    this.uris = new LinkedHashMap<>(uris);
+    this.pauses = pauses;
+  }
+
+  Set<HostName> names() {
+    return uris.keySet();
+  }
+
+  String uri(HostName host) {
+    String uri = uris.get(host);
+    if (uri == null) {
+      throw new HypervisorException.HostNotFound(host);
+    }
+    return uri;
+  }
+
+  Connect connect(HostName host) {
+    String uri = uri(host);
+    synchronized (this) {
+      Connect c = open.get(host);
+      if (c != null && alive(c)) {
+        return c;
+      }
+      if (c != null) {
+        closeQuietly(c);
+        open.remove(host);
+      }
+      EventLoop.ensureRunning();
+      try {
+        Connect fresh = new Connect(uri, false);
+        fresh.addLifecycleListener(pauses);
+        open.put(host, fresh);
+        return fresh;
+      } catch (LibvirtException e) {
+        throw new HypervisorException.HostUnreachable(host, e);
+      }
+    }
+  }
+
+  boolean reachable(HostName host) {
+    try {
+      connect(host);
+      return true;
+    } catch (HypervisorException.HostUnreachable e) {
+      return false;
+    }
+  }
+
+  /** The VM's domain (caller frees it via {@link DomainRef#close()}) on whichever host has it. */
+  Optional<DomainRef> locate(VmId vm) {
+    for (HostName host : names()) {
+      if (!reachable(host)) {
+        continue;
+      }
+      Optional<DomainRef> ref = lookup(host, vm);
+      if (ref.isPresent()) {
+        return ref;
+      }
+    }
+    return Optional.empty();
+  }
+
+  Optional<DomainRef> lookup(HostName host, VmId vm) {
+    try {
+      return Optional.of(new DomainRef(host, connect(host).domainLookupByUUIDString(vm.value())));
+    } catch (LibvirtException e) {
+      if (Failures.notFound(e)) {
+        return Optional.empty();
+      }
+      throw Failures.driver("lookup " + vm + " on " + host, e);
+    }
+  }
+
+  DomainRef require(VmId vm) {
+    return locate(vm).orElseThrow(() -> new HypervisorException.VmNotFound(vm));
+  }
+
+  /** Every domain, running or defined, on a host. */
+  List<DomainRef> all(HostName host) {
+    Connect c = connect(host);
+    List<DomainRef> result = new ArrayList<>();
+    try {
+      for (int id : c.listDomains()) {
+        try {
+          result.add(new DomainRef(host, c.domainLookupByID(id)));
+        } catch (LibvirtException e) {
+          if (!Failures.notFound(e)) {
+            throw e;
+          }
+        }
+      }
+      for (String name : c.listDefinedDomains()) {
+        try {
+          result.add(new DomainRef(host, c.domainLookupByName(name)));
+        } catch (LibvirtException e) {
+          if (!Failures.notFound(e)) {
+            throw e;
+          }
+        }
+      }
+    } catch (LibvirtException e) {
+      result.forEach(DomainRef::close);
+      throw Failures.driver("list domains on " + host, e);
+    }
+    return result;
+  }
+
+  PauseMeter pauses() {
+    return pauses;
+  }
+
+  @Override
+  public synchronized void close() {
+    open.values().forEach(Hosts::closeQuietly);
+    open.clear();
+  }
+
+  private static boolean alive(Connect c) {
+    try {
+      return c.isAlive();
+    } catch (LibvirtException e) {
+      return false;
+    }
+  }
+
+  private static void closeQuietly(Connect c) {
+    try {
+      c.close();
+    } catch (LibvirtException ignored) {
+      // nothing left to release
+    }
+  }
+}

@@ -1,0 +1,125 @@
+package io.hotclone.hypervisor.libvirt;
+
+import io.hotclone.hypervisor.VmId;
+import io.hotclone.hypervisor.VmIdentity;
+import java.util.List;
+import java.util.UUID;
+import org.w3c.dom.Element;
+import org.w3c.dom.NodeList;
+
+/**
+ * Gives the domain XML of a copied save image the clone's identity: name, UUID, MAC of the first
+ * NIC (further NICs get MACs derived from the UUID), SMBIOS system serial, VM generation id when
+ * the source has one (adding a vmgenid device would change the device set and break the restore),
+ * the clone's disk (its backing chain is reprobed from the qcow2 headers), its serial log, and the
+ * lineage metadata. Everything else (devices, addresses, machine type) stays byte-for-byte
+ * equivalent, so QEMU's migration stream still matches the device model.
+ */
+final class IdentityRewriter {
+  static final String NS = "urn:hotclone:clone:1";
+
+  private IdentityRewriter() {}
+
+  /** Where the clone's own files live. */
+  record Placement(String diskFile, String serialLog, String stateImage) {}
+
+  /** Lineage recorded in the clone's {@code <metadata>}. */
+  record Lineage(VmId parent, UUID cloneId) {}
+
+  static String rewrite(String xml, VmIdentity id, Placement placement, Lineage lineage) {
+    DomainXml d = DomainXml.parse(xml);
+    Element root = d.root();
+    root.removeAttribute("id");
+    d.child(root, "name").setTextContent(id.name());
+    d.child(root, "uuid").setTextContent(id.uuid().toString());
+
+    List<Element> macs = d.all("/domain/devices/interface/mac");
+    for (int i = 0; i < macs.size(); i++) {
+      macs.get(i).setAttribute("address", i == 0 ? id.mac().toLowerCase() : derivedMac(id.uuid(), i));
+    }
+    // target device names (vnetN) and aliases belong to the source's host
+    for (Element target : d.all("/domain/devices/interface/target")) {
+      DomainXml.remove(target);
+    }
+
+    if (id.smbiosSerial() != null && !id.smbiosSerial().isBlank()) {
+      setSmbiosSerial(d, id.smbiosSerial());
+    }
+    if (id.generationId() != null) {
+      d.first("/domain/genid").ifPresent(g -> g.setTextContent(id.generationId().toString()));
+    }
+
+    Element disk = d.firstDisk().orElseThrow(() -> new IllegalArgumentException("domain without a file disk"));
+    Element source = DomainXml.directChild(disk, "source");
+    source.setAttribute("file", placement.diskFile());
+    removeAttributes(source, "index");
+    Element backing = DomainXml.directChild(disk, "backingStore");
+    if (backing != null) {
+      DomainXml.remove(backing);
+    }
+    for (Element src : d.fileCharDevSources()) {
+      src.setAttribute("path", placement.serialLog());
+    }
+
+    Element metadata = d.child(root, "metadata");
+    NodeList old = metadata.getElementsByTagNameNS(NS, "clone");
+    while (old.getLength() > 0) {
+      metadata.removeChild(old.item(0));
+    }
+    Element clone = d.document().createElementNS(NS, "hc:clone");
+    clone.setAttribute("parent", lineage.parent().value());
+    clone.setAttribute("cloneId", lineage.cloneId().toString());
+    clone.setAttribute("image", placement.stateImage());
+    metadata.appendChild(clone);
+    return d.toXml();
+  }
+
+  /** Lineage of a domain, or null for a root VM. */
+  static Lineage lineage(DomainXml d) {
+    NodeList nodes = d.document().getElementsByTagNameNS(NS, "clone");
+    if (nodes.getLength() == 0) {
+      return null;
+    }
+    Element e = (Element) nodes.item(0);
+    return new Lineage(new VmId(e.getAttribute("parent")), UUID.fromString(e.getAttribute("cloneId")));
+  }
+
+  static String stateImage(DomainXml d) {
+    NodeList nodes = d.document().getElementsByTagNameNS(NS, "clone");
+    return nodes.getLength() == 0 ? null : ((Element) nodes.item(0)).getAttribute("image");
+  }
+
+  private static void setSmbiosSerial(DomainXml d, String serial) {
+    Element root = d.root();
+    Element sysinfo = d.first("/domain/sysinfo[@type='smbios']").orElseGet(() -> {
+      Element s = d.document().createElement("sysinfo");
+      s.setAttribute("type", "smbios");
+      Element os = d.child(root, "os");
+      root.insertBefore(s, os);
+      return s;
+    });
+    Element system = d.child(sysinfo, "system");
+    Element entry = null;
+    for (Element e : d.all("/domain/sysinfo[@type='smbios']/system/entry[@name='serial']")) {
+      entry = e;
+    }
+    if (entry == null) {
+      entry = DomainXml.attrs(d.append(system, "entry"), "name", "serial");
+    }
+    entry.setTextContent(serial);
+    Element smbios = d.child(d.child(root, "os"), "smbios");
+    smbios.setAttribute("mode", "sysinfo");
+  }
+
+  private static void removeAttributes(Element e, String... names) {
+    for (String n : names) {
+      e.removeAttribute(n);
+    }
+  }
+
+  static String derivedMac(UUID uuid, int index) {
+    long bits = uuid.getLeastSignificantBits() + index;
+    return String.format(
+        "52:54:00:%02x:%02x:%02x", (bits >> 16) & 0xff, (bits >> 8) & 0xff, bits & 0xff);
+  }
+}

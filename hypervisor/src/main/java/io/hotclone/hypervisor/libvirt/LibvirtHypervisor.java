@@ -1,0 +1,200 @@
+package io.hotclone.hypervisor.libvirt;
+
+import io.hotclone.hypervisor.CloneSpec;
+import io.hotclone.hypervisor.CopiedState;
+import io.hotclone.hypervisor.HostInfo;
+import io.hotclone.hypervisor.HostName;
+import io.hotclone.hypervisor.Hypervisor;
+import io.hotclone.hypervisor.MemoryFreeze;
+import io.hotclone.hypervisor.MemoryThaw;
+import io.hotclone.hypervisor.OperationId;
+import io.hotclone.hypervisor.StorageFreeze;
+import io.hotclone.hypervisor.StoragePointer;
+import io.hotclone.hypervisor.StorageThaw;
+import io.hotclone.hypervisor.VmId;
+import io.hotclone.hypervisor.VmInfo;
+import io.hotclone.hypervisor.VmSpec;
+import io.hotclone.hypervisor.VmState;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * The hot-clone method on libvirt/QEMU hosts. Each SPI operation is one small class (see the
+ * package documentation for the mapping); this class wires them, records first results by
+ * operation id and owns the connections and the lease watchdog.
+ *
+ * <p>Construct with a host name to libvirt URI map (e.g. {@code host-a -> qemu:///system},
+ * {@code host-b -> qemu+tcp://10.231.0.2/system}) and {@link LibvirtOptions}.
+ */
+public final class LibvirtHypervisor implements Hypervisor {
+  private final Hosts hosts;
+  private final Journal journal = new Journal();
+  private final Leases leases;
+  private final VmInspector inspector = new VmInspector();
+  private final StorageFreezer storageFreezer;
+  private final LiveSnapshotter liveSnapshotter;
+  private final StateCopier stateCopier;
+  private final ClonePointerMaker clonePointerMaker;
+  private final CloneDefiner cloneDefiner;
+  private final CloneStarter cloneStarter;
+  private final Thaws thaws;
+  private final Releaser releaser;
+  private final VmRemover remover;
+  private final GuestVmCreator creator;
+
+  public LibvirtHypervisor(Map<HostName, String> hostUris, LibvirtOptions options) {
+    this(hostUris, options, Clock.systemUTC(), Duration.ofMillis(200));
+  }
+
+  /** With the watchdog's clock and period (tests). */
+  public LibvirtHypervisor(Map<HostName, String> hostUris, LibvirtOptions options, Clock clock, Duration watchdogPeriod) {
+    for (HostName h : hostUris.keySet()) {
+      options.hostDir(h); // every host needs its storage directory
+    }
+    this.hosts = new Hosts(hostUris, new PauseMeter());
+    Pools pools = new Pools(hosts, options);
+    Thawer thawer = new Thawer(hosts);
+    FileReaper reaper = new FileReaper(hosts, pools, options);
+    this.leases = new Leases(clock, watchdogPeriod, thawer::thaw);
+    this.storageFreezer = new StorageFreezer(hosts, options, leases);
+    this.liveSnapshotter = new LiveSnapshotter(hosts, options, leases, pools);
+    this.stateCopier = new StateCopier(hosts, leases, pools);
+    this.clonePointerMaker = new ClonePointerMaker(pools, options);
+    this.cloneDefiner = new CloneDefiner(hosts, pools, options, inspector);
+    this.cloneStarter = new CloneStarter(hosts, pools, inspector);
+    this.thaws = new Thaws(hosts, leases, reaper, options);
+    this.releaser = new Releaser(hosts, pools, leases, thawer, reaper);
+    this.remover = new VmRemover(hosts, reaper);
+    this.creator = new GuestVmCreator(hosts, pools, options, inspector);
+  }
+
+  @Override
+  public String driverName() {
+    return "libvirt";
+  }
+
+  @Override
+  public List<HostInfo> hosts() {
+    List<HostInfo> result = new ArrayList<>();
+    for (HostName h : hosts.names()) {
+      boolean up = hosts.reachable(h);
+      int running = 0;
+      if (up) {
+        try {
+          running = hosts.connect(h).numOfDomains();
+        } catch (org.libvirt.LibvirtException e) {
+          up = false;
+        }
+      }
+      result.add(new HostInfo(h, driverName(), hosts.uri(h), up, running));
+    }
+    return result;
+  }
+
+  @Override
+  public List<VmInfo> vms(HostName host) {
+    List<VmInfo> result = new ArrayList<>();
+    for (DomainRef d : hosts.all(host)) {
+      try (d) {
+        result.add(inspector.info(d));
+      }
+    }
+    return result;
+  }
+
+  @Override
+  public Optional<VmInfo> findVm(VmId vm) {
+    return hosts.locate(vm).map(d -> {
+      try (d) {
+        return inspector.info(d);
+      }
+    });
+  }
+
+  @Override
+  public VmInfo createVm(VmSpec spec) {
+    return creator.create(spec);
+  }
+
+  @Override
+  public StorageFreeze freezeStorage(OperationId op, VmId vm, Duration lease) {
+    return journal.once(op, StorageFreeze.class, () -> storageFreezer.freeze(op, vm, lease));
+  }
+
+  @Override
+  public MemoryFreeze freezeMemory(OperationId op, VmId vm, Duration lease) {
+    return journal.once(op, MemoryFreeze.class, () -> liveSnapshotter.freeze(op, vm, lease));
+  }
+
+  @Override
+  public CopiedState copyState(OperationId op, VmId vm, HostName target) {
+    hosts.uri(target);
+    return journal.once(op, CopiedState.class, () -> stateCopier.copy(op, vm, target));
+  }
+
+  @Override
+  public MemoryThaw unfreezeMemory(OperationId op, VmId vm) {
+    return journal.once(op, MemoryThaw.class, () -> thaws.memory(op, vm));
+  }
+
+  @Override
+  public StorageThaw unfreezeStorage(OperationId op, VmId vm) {
+    return journal.once(op, StorageThaw.class, () -> thaws.storage(op, vm));
+  }
+
+  @Override
+  public StoragePointer createClonePointer(OperationId op, VmId vm, HostName target) {
+    hosts.uri(target);
+    return journal.once(op, StoragePointer.class, () -> clonePointerMaker.create(op, vm, target));
+  }
+
+  @Override
+  public VmInfo configureClone(OperationId op, CloneSpec spec) {
+    return journal.once(op, VmInfo.class, () -> cloneDefiner.configure(op, spec));
+  }
+
+  @Override
+  public VmInfo startClone(OperationId op, VmId clone) {
+    journal.once(op, VmInfo.class, () -> cloneStarter.start(op, clone));
+    return requireVm(clone);
+  }
+
+  @Override
+  public void release(UUID cloneId) {
+    releaser.release(cloneId);
+    journal.forgetClone(cloneId);
+  }
+
+  @Override
+  public void destroyVm(VmId vm) {
+    remover.destroy(vm);
+  }
+
+  /**
+   * The files of the VM's first disk, active overlay first, as its host reports them (driver
+   * specific: the lineage of its storage, and what the chain budget bounds).
+   */
+  public List<String> backingChain(VmId vm) {
+    try (DomainRef d = hosts.require(vm)) {
+      return DomainXml.parse(d.xml()).firstDiskChain();
+    }
+  }
+
+  /** The VM's state straight from its host (virDomainGetState). */
+  public VmState state(VmId vm) {
+    try (DomainRef d = hosts.require(vm)) {
+      return d.state();
+    }
+  }
+
+  @Override
+  public void close() {
+    leases.close();
+    hosts.close();
+  }
+}

@@ -1,0 +1,155 @@
+package io.hotclone.hypervisor.libvirt;
+
+import io.hotclone.hypervisor.HostName;
+import java.nio.file.Path;
+import java.util.Optional;
+import org.libvirt.Connect;
+import org.libvirt.LibvirtException;
+import org.libvirt.StoragePool;
+import org.libvirt.StorageVol;
+import org.w3c.dom.Element;
+
+/**
+ * The two directory pools the driver uses on every host: {@code hotclone-shared} over the shared
+ * storage directory and {@code hotclone-local} over the host's own directory. Created as transient
+ * pools when missing; refreshed before lookups because QEMU creates snapshot files behind the
+ * pool's back.
+ */
+final class Pools {
+  static final String SHARED = "hotclone-shared";
+  static final String LOCAL = "hotclone-local";
+
+  private final Hosts hosts;
+  private final LibvirtOptions options;
+
+  Pools(Hosts hosts, LibvirtOptions options) {
+    this.hosts = hosts;
+    this.options = options;
+  }
+
+  /** Caller frees. */
+  StoragePool shared(HostName host) {
+    return ensure(host, SHARED, options.sharedStorageDir());
+  }
+
+  /** Caller frees. */
+  StoragePool local(HostName host) {
+    return ensure(host, LOCAL, options.hostDir(host));
+  }
+
+  private StoragePool ensure(HostName host, String name, Path dir) {
+    Connect c = hosts.connect(host);
+    try {
+      return c.storagePoolLookupByName(name);
+    } catch (LibvirtException e) {
+      if (!Failures.notFound(e)) {
+        throw Failures.driver("pool " + name + " on " + host, e);
+      }
+    }
+    DomainXml xml = DomainXml.create("pool");
+    Element pool = DomainXml.attrs(xml.root(), "type", "dir");
+    xml.append(pool, "name", name);
+    xml.append(xml.append(pool, "target"), "path", dir.toString());
+    try {
+      return c.storagePoolCreateXML(xml.toXml(), 0);
+    } catch (LibvirtException e) {
+      try {
+        return c.storagePoolLookupByName(name); // created concurrently
+      } catch (LibvirtException again) {
+        throw Failures.driver("create pool " + name + " on " + host, e);
+      }
+    }
+  }
+
+  static void refresh(StoragePool pool) {
+    try {
+      pool.refresh(0);
+    } catch (LibvirtException e) {
+      throw Failures.driver("refresh pool", e);
+    }
+  }
+
+  /** The volume called {@code name} in the pool, if any. Caller frees. */
+  static Optional<StorageVol> volume(StoragePool pool, String name) {
+    try {
+      return Optional.of(pool.storageVolLookupByName(name));
+    } catch (LibvirtException e) {
+      if (Failures.notFound(e)) {
+        return Optional.empty();
+      }
+      throw Failures.driver("lookup volume " + name, e);
+    }
+  }
+
+  static void free(StoragePool pool) {
+    if (pool != null) {
+      try {
+        pool.free();
+      } catch (LibvirtException ignored) {
+        // already freed
+      }
+    }
+  }
+
+  static void free(StorageVol vol) {
+    if (vol != null) {
+      try {
+        vol.free();
+      } catch (LibvirtException ignored) {
+        // already freed
+      }
+    }
+  }
+
+  static String path(StorageVol vol) {
+    try {
+      return vol.getPath();
+    } catch (LibvirtException e) {
+      throw Failures.driver("volume path", e);
+    }
+  }
+
+  static long capacity(StorageVol vol) {
+    try {
+      return vol.getInfo().capacity;
+    } catch (LibvirtException e) {
+      throw Failures.driver("volume info", e);
+    }
+  }
+
+  /** Deletes the volume called {@code name} if present; true when something was deleted. */
+  static boolean delete(StoragePool pool, String name) {
+    Optional<StorageVol> vol = volume(pool, name);
+    if (vol.isEmpty()) {
+      return false;
+    }
+    try {
+      vol.get().delete(0);
+      return true;
+    } catch (LibvirtException e) {
+      if (Failures.notFound(e)) {
+        return false;
+      }
+      throw Failures.driver("delete volume " + name, e);
+    } finally {
+      free(vol.get());
+    }
+  }
+
+  static String[] volumeNames(StoragePool pool) {
+    try {
+      return pool.listVolumes();
+    } catch (LibvirtException e) {
+      throw Failures.driver("list volumes", e);
+    }
+  }
+
+  /** The backing file of a qcow2 volume as the pool reports it, if any. */
+  static Optional<String> backingOf(StorageVol vol) {
+    try {
+      return DomainXml.parse(vol.getXMLDesc(0)).text("/volume/backingStore/path").filter(p -> !p.isEmpty());
+    } catch (LibvirtException e) {
+      throw Failures.driver("volume XML", e);
+    }
+  }
+}

@@ -1,0 +1,49 @@
+package io.hotclone.hypervisor.libvirt;
+
+import org.libvirt.DomainSnapshot;
+import org.libvirt.LibvirtException;
+import org.w3c.dom.Element;
+
+/** External snapshots without libvirt metadata (the driver tracks files by name itself). */
+final class Snapshots {
+  static final int NO_METADATA = 4;
+  static final int DISK_ONLY = 16;
+  static final int ATOMIC = 128;
+  static final int LIVE = 256;
+
+  private Snapshots() {}
+
+  /**
+   * Snapshot XML switching disk {@code target} to a new external overlay {@code overlay}; with a
+   * memory image when {@code memoryFile} is not null.
+   */
+  static String xml(String name, String target, String overlay, String memoryFile) {
+    DomainXml x = DomainXml.create("domainsnapshot");
+    Element root = x.root();
+    x.append(root, "name", name);
+    if (memoryFile != null) {
+      DomainXml.attrs(x.append(root, "memory"), "snapshot", "external", "file", memoryFile);
+    }
+    Element disk = DomainXml.attrs(x.append(x.append(root, "disks"), "disk"), "name", target, "snapshot", "external");
+    DomainXml.attrs(x.append(disk, "driver"), "type", "qcow2");
+    DomainXml.attrs(x.append(disk, "source"), "file", overlay);
+    return x.toXml();
+  }
+
+  static void create(DomainRef d, String xml, int flags, String what) {
+    DomainSnapshot snap = null;
+    try {
+      snap = d.domain().snapshotCreateXML(xml, flags);
+    } catch (LibvirtException e) {
+      throw Failures.driver(what + " of " + d.name() + " on " + d.host(), e);
+    } finally {
+      if (snap != null) {
+        try {
+          snap.free();
+        } catch (LibvirtException ignored) {
+          // nothing to release
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,46 @@
+package io.hotclone.hypervisor.libvirt;
+
+import io.hotclone.hypervisor.MemoryThaw;
+import io.hotclone.hypervisor.OperationId;
+import io.hotclone.hypervisor.StorageThaw;
+import io.hotclone.hypervisor.VmId;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * Steps 4 and 5. Memory: QEMU already merged the guest's writes during the live snapshot (the
+ * dirty bitmap was its buffer), so the thaw ends the lease and deletes the source-side memory
+ * image; {@code mergedPages} is 0. Storage: the source already writes its own overlay, so the thaw
+ * ends the lease and, when the source's chain passed the depth budget, flattens it.
+ */
+final class Thaws {
+  private final Hosts hosts;
+  private final Leases leases;
+  private final FileReaper reaper;
+  private final LibvirtOptions options;
+
+  Thaws(Hosts hosts, Leases leases, FileReaper reaper, LibvirtOptions options) {
+    this.hosts = hosts;
+    this.leases = leases;
+    this.reaper = reaper;
+    this.options = options;
+  }
+
+  MemoryThaw memory(OperationId op, VmId vm) {
+    Optional<Leases.Lease> lease = leases.get(op.cloneId());
+    boolean held = leases.releaseMemory(op.cloneId());
+    lease.ifPresent(l -> reaper.deleteLocal(l.host, options.hostDir(l.host).resolve(Names.memoryImage(op.cloneId())).toString()));
+    return new MemoryThaw(vm, 0, Instant.now(), !held);
+  }
+
+  StorageThaw storage(OperationId op, VmId vm) {
+    boolean held = leases.releaseStorage(op.cloneId());
+    hosts.locate(vm).ifPresent(d -> {
+      try (d) {
+        ChainFlattener.enforce(d, options.chainDepthBudget(), Duration.ofMinutes(5));
+      }
+    });
+    return new StorageThaw(vm, Instant.now(), !held);
+  }
+}

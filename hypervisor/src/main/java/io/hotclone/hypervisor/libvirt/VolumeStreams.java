@@ -1,0 +1,182 @@
+package io.hotclone.hypervisor.libvirt;
+
+import com.sun.jna.Memory;
+import com.sun.jna.Pointer;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import org.libvirt.Connect;
+import org.libvirt.StorageVol;
+
+/**
+ * Moves volume bytes through libvirt streams (virStorageVolDownload / virStorageVolUpload), so a
+ * file on one host reaches another host over the libvirt connection alone. Streams are blocking;
+ * every stream is finished or aborted, then freed.
+ */
+final class VolumeStreams {
+  private static final int CHUNK = 1 << 20;
+
+  private VolumeStreams() {}
+
+  /** What a copy moved and the SHA-256 of the bytes that left the source. */
+  record Copied(long bytes, String sha256) {}
+
+  /** Streams all of {@code from} into {@code to} (from offset 0), hashing on the way. */
+  static Copied copy(Connect fromConn, StorageVol from, Connect toConn, StorageVol to, long length) {
+    LibvirtNative n = LibvirtNative.get();
+    MessageDigest sha = sha256();
+    Pointer in = newStream(fromConn);
+    Pointer out = null;
+    boolean ok = false;
+    try {
+      out = newStream(toConn);
+      check(n.virStorageVolDownload(NativeHandles.of(from), in, 0, length, 0), "virStorageVolDownload");
+      check(n.virStorageVolUpload(NativeHandles.of(to), out, 0, length, 0), "virStorageVolUpload");
+      Memory buf = new Memory(CHUNK);
+      byte[] heap = new byte[CHUNK];
+      long total = 0;
+      while (true) {
+        int got = n.virStreamRecv(in, buf, CHUNK);
+        if (got < 0) {
+          throw Failures.nativeCall("virStreamRecv");
+        }
+        if (got == 0) {
+          break;
+        }
+        buf.read(0, heap, 0, got);
+        sha.update(heap, 0, got);
+        int sent = 0;
+        while (sent < got) {
+          int s = n.virStreamSend(out, buf.share(sent), got - sent);
+          if (s < 0) {
+            throw Failures.nativeCall("virStreamSend");
+          }
+          sent += s;
+        }
+        total += got;
+      }
+      check(n.virStreamFinish(in), "virStreamFinish (download)");
+      check(n.virStreamFinish(out), "virStreamFinish (upload)");
+      ok = true;
+      return new Copied(total, HexFormat.of().formatHex(sha.digest()));
+    } finally {
+      release(in, ok);
+      release(out, ok);
+    }
+  }
+
+  /** SHA-256 of the whole volume, read through a download stream on its own host. */
+  static String sha256(Connect conn, StorageVol vol) {
+    LibvirtNative n = LibvirtNative.get();
+    MessageDigest sha = sha256();
+    Pointer in = newStream(conn);
+    boolean ok = false;
+    try {
+      check(n.virStorageVolDownload(NativeHandles.of(vol), in, 0, 0, 0), "virStorageVolDownload");
+      Memory buf = new Memory(CHUNK);
+      byte[] heap = new byte[CHUNK];
+      int got;
+      while ((got = n.virStreamRecv(in, buf, CHUNK)) > 0) {
+        buf.read(0, heap, 0, got);
+        sha.update(heap, 0, got);
+      }
+      if (got < 0) {
+        throw Failures.nativeCall("virStreamRecv");
+      }
+      check(n.virStreamFinish(in), "virStreamFinish");
+      ok = true;
+      return HexFormat.of().formatHex(sha.digest());
+    } finally {
+      release(in, ok);
+    }
+  }
+
+  /** {@code length} bytes of the volume from {@code offset} (less at end of file). */
+  static byte[] read(Connect conn, StorageVol vol, long offset, int length) {
+    LibvirtNative n = LibvirtNative.get();
+    Pointer in = newStream(conn);
+    boolean ok = false;
+    try {
+      check(n.virStorageVolDownload(NativeHandles.of(vol), in, offset, length, 0), "virStorageVolDownload");
+      byte[] result = new byte[length];
+      int have = 0;
+      while (have < length) {
+        byte[] part = new byte[length - have];
+        int got = n.virStreamRecv(in, part, part.length);
+        if (got < 0) {
+          throw Failures.nativeCall("virStreamRecv");
+        }
+        if (got == 0) {
+          break;
+        }
+        System.arraycopy(part, 0, result, have, got);
+        have += got;
+      }
+      // drain to EOF so finish succeeds
+      byte[] sink = new byte[4096];
+      while (n.virStreamRecv(in, sink, sink.length) > 0) {
+        // nothing
+      }
+      check(n.virStreamFinish(in), "virStreamFinish");
+      ok = true;
+      return have == length ? result : java.util.Arrays.copyOf(result, have);
+    } finally {
+      release(in, ok);
+    }
+  }
+
+  /** Overwrites {@code data.length} bytes of the volume at {@code offset}; the rest stays. */
+  static void write(Connect conn, StorageVol vol, long offset, byte[] data) {
+    LibvirtNative n = LibvirtNative.get();
+    Pointer out = newStream(conn);
+    boolean ok = false;
+    try {
+      check(n.virStorageVolUpload(NativeHandles.of(vol), out, offset, data.length, 0), "virStorageVolUpload");
+      int sent = 0;
+      while (sent < data.length) {
+        byte[] rest = sent == 0 ? data : java.util.Arrays.copyOfRange(data, sent, data.length);
+        int s = n.virStreamSend(out, rest, rest.length);
+        if (s < 0) {
+          throw Failures.nativeCall("virStreamSend");
+        }
+        sent += s;
+      }
+      check(n.virStreamFinish(out), "virStreamFinish");
+      ok = true;
+    } finally {
+      release(out, ok);
+    }
+  }
+
+  private static Pointer newStream(Connect conn) {
+    Pointer s = LibvirtNative.get().virStreamNew(NativeHandles.of(conn), 0);
+    if (s == null) {
+      throw Failures.nativeCall("virStreamNew");
+    }
+    return s;
+  }
+
+  private static void release(Pointer stream, boolean finished) {
+    if (stream == null) {
+      return;
+    }
+    if (!finished) {
+      LibvirtNative.get().virStreamAbort(stream);
+    }
+    LibvirtNative.get().virStreamFree(stream);
+  }
+
+  private static void check(int rc, String what) {
+    if (rc < 0) {
+      throw Failures.nativeCall(what);
+    }
+  }
+
+  private static MessageDigest sha256() {
+    try {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

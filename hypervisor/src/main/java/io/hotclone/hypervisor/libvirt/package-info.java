@@ -1,0 +1,29 @@
+/**
+ * The libvirt driver: the hot-clone method on QEMU hosts reached through libvirt URIs.
+ *
+ * <p>Mapping. Step 1 (freeze storage) is a disk-only external snapshot without metadata: the
+ * source keeps running, its writes go to a new overlay {@code <vm>.<clone>.storage.qcow2}, and
+ * the file it wrote to before becomes an immutable base. Step 2 (freeze memory) is a live external
+ * memory+disk snapshot (flags NO_METADATA|ATOMIC|LIVE): QEMU pre-copies RAM while the guest runs
+ * (the dirty bitmap is the "buffer"), pauses it only for the last dirty pages plus vCPU and device
+ * state, and at that same instant switches the disk to a second overlay {@code
+ * <vm>.<clone>.cut.qcow2}; the storage overlay is then frozen exactly at the cut, so the memory
+ * image and that file form the consistent cut (I1). The pause is measured from libvirt lifecycle
+ * events (Suspended to Resumed). Step 3 streams the image (a {@code LibvirtQemudSave} file that
+ * carries RAM, vCPU and device state) from the source host's pool to the target host's pool with
+ * virStorageVolDownload/Upload, hashing it with SHA-256 on the way out and again by reading it
+ * back from the target. Step 4 has nothing to merge: QEMU already folded the dirty pages back while
+ * the guest ran, so the thaw drops the lease and the source-side image. Step 5 drops the storage
+ * lease and keeps the source's backing chain within {@link
+ * io.hotclone.hypervisor.libvirt.LibvirtOptions#chainDepthBudget()} by a block pull into the
+ * source's active overlay (bases are shared with clones, so they are never committed into).
+ * Step 7 is a qcow2 overlay over the cut base created through the target's storage pool (QEMU's
+ * image locking keeps the base read-only for everyone). Step 6 rewrites the domain XML embedded
+ * in the copied save image (name, UUID, MAC, SMBIOS serial, disk, serial log, lineage metadata)
+ * in place and defines the clone; starting it restores that image on the target.
+ *
+ * <p>Idempotence: every file, volume and domain name derives from the clone id and step, and an
+ * existing one counts as done. Freezes are leases; a watchdog thaws (aborts the snapshot job,
+ * resumes a paused source) once a lease passes. Native handles are closed in finally blocks.
+ */
+package io.hotclone.hypervisor.libvirt;

@@ -1,0 +1,245 @@
+package io.hotclone.hypervisor.libvirt;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.hotclone.hypervisor.CloneSpec;
+import io.hotclone.hypervisor.CopiedState;
+import io.hotclone.hypervisor.MemoryFreeze;
+import io.hotclone.hypervisor.OperationId;
+import io.hotclone.hypervisor.StorageFreeze;
+import io.hotclone.hypervisor.StoragePointer;
+import io.hotclone.hypervisor.VmId;
+import io.hotclone.hypervisor.VmIdentity;
+import io.hotclone.hypervisor.VmInfo;
+import io.hotclone.hypervisor.VmSpec;
+import io.hotclone.hypervisor.VmState;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.BooleanSupplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A real hot clone between two libvirt daemons (host-a: the system daemon, host-b: a second
+ * daemon in its own network namespace over qemu+tcp) of a running busybox guest under QEMU TCG,
+ * through the SPI only.
+ */
+class LibvirtHotCloneIT {
+  private static final Pattern TICK = Pattern.compile("tick (\\d+) rnd=([0-9a-f]+)");
+
+  private LibvirtTestEnv env;
+  private LibvirtHypervisor hv;
+  private VmId source;
+  private VmId clone;
+  private UUID cloneId;
+
+  @BeforeEach
+  void setUp() {
+    env = LibvirtTestEnv.load();
+    // budget 2: the clone leaves the source 3 files deep, so the storage thaw must flatten it
+    hv = new LibvirtHypervisor(env.uris(), env.options().withChainDepthBudget(2));
+  }
+
+  @AfterEach
+  void tearDown() {
+    try {
+      if (cloneId != null) {
+        hv.release(cloneId);
+      }
+      if (clone != null) {
+        hv.destroyVm(clone);
+      }
+      if (source != null) {
+        hv.destroyVm(source);
+      }
+    } finally {
+      hv.close();
+    }
+  }
+
+  @Test
+  void hotClonesARunningGuestOntoAnotherHost() throws Exception {
+    String suffix = UUID.randomUUID().toString().substring(0, 8);
+    VmInfo src = hv.createVm(new VmSpec(LibvirtTestEnv.HOST_A, "hc-it-src-" + suffix, 128L << 20, 64L << 20));
+    source = src.id();
+    step("createVm");
+    assertThat(src.state()).isEqualTo(VmState.RUNNING);
+    await("source guest ticks", Duration.ofSeconds(90), () -> counter(source) >= 3);
+    step("boot to tick 3");
+
+    cloneId = UUID.randomUUID();
+    StorageFreeze sf = hv.freezeStorage(OperationId.of(cloneId, "freeze-storage"), source, Duration.ofMinutes(5));
+    step("freezeStorage");
+    assertThat(sf.sourcePointer()).isNotEqualTo(sf.baseRef());
+    String rootSha = sha256(Path.of(sf.baseRef()));
+    await("a tick into the storage overlay", Duration.ofSeconds(10), () -> counter(source) >= 5);
+
+    long before = counter(source);
+    MemoryFreeze mf = hv.freezeMemory(OperationId.of(cloneId, "freeze-memory"), source, Duration.ofMinutes(5));
+    step("freezeMemory");
+    long after = counter(source);
+    assertThat(mf.baseRef()).isEqualTo(sf.sourcePointer());
+    assertThat(mf.pauseNanos()).as("pause measured from lifecycle events").isPositive().isLessThan(Duration.ofSeconds(3).toNanos());
+    assertThat(mf.memoryBytes()).isGreaterThan(1 << 20);
+    assertThat(hv.state(source)).isEqualTo(VmState.RUNNING);
+    String cutBaseSha = sha256(Path.of(mf.baseRef()));
+    System.out.printf("pause %.1f ms, image %d bytes%n", mf.pauseNanos() / 1e6, mf.memoryBytes());
+
+    OperationId copyOp = OperationId.of(cloneId, "copy", 1);
+    CopiedState cs = hv.copyState(copyOp, source, LibvirtTestEnv.HOST_B);
+    step("copyState");
+    assertThat(cs.checksum()).startsWith("sha256:");
+    assertThat(cs.bytes()).isEqualTo(mf.memoryBytes());
+    assertThat(hv.copyState(copyOp, source, LibvirtTestEnv.HOST_B)).as("idempotent").isEqualTo(cs);
+
+    assertThat(hv.unfreezeMemory(OperationId.of(cloneId, "unfreeze-memory"), source).alreadyThawed()).isFalse();
+    StoragePointer ptr = hv.createClonePointer(OperationId.of(cloneId, "pointer", 1), source, LibvirtTestEnv.HOST_B);
+    step("createClonePointer");
+    assertThat(ptr.baseRef()).isEqualTo(mf.baseRef());
+    assertThat(hv.unfreezeStorage(OperationId.of(cloneId, "unfreeze-storage"), source).alreadyThawed()).isFalse();
+    step("unfreezeStorage+pull");
+    assertThat(hv.backingChain(source)).as("chain flattened to the budget").hasSize(1);
+
+    VmIdentity id =
+        new VmIdentity("hc-it-clone-" + suffix, UUID.randomUUID(), GuestVmCreator.randomMac(), null, null, "HC-" + suffix, null);
+    VmInfo configured = hv.configureClone(OperationId.of(cloneId, "configure", 1), new CloneSpec(source, cs, ptr, id));
+    step("configureClone");
+    clone = configured.id();
+    assertThat(configured.state()).isEqualTo(VmState.DEFINED);
+    assertThat(configured.host()).isEqualTo(LibvirtTestEnv.HOST_B);
+
+    VmInfo started = hv.startClone(OperationId.of(cloneId, "start", 1), clone);
+    step("startClone");
+    assertThat(started.state()).isEqualTo(VmState.RUNNING);
+    assertThat(started.identity().name()).isEqualTo(id.name());
+    assertThat(started.identity().uuid()).isEqualTo(id.uuid());
+    assertThat(started.identity().mac()).isEqualTo(id.mac());
+    assertThat(started.identity().smbiosSerial()).isEqualTo(id.smbiosSerial());
+    assertThat(started.parent()).isEqualTo(source);
+    assertThat(started.identity().mac()).isNotEqualTo(src.identity().mac());
+
+    Path cloneLog = env.hostBDir().resolve(id.name() + ".serial.log");
+    await("clone ticks", Duration.ofSeconds(30), () -> ticks(cloneLog).size() >= 3);
+    step("clone ticks");
+    long firstCloneTick = ticks(cloneLog).get(0)[0];
+    System.out.printf("source ticks %d..%d around the cut, clone starts at %d%n", before, after, firstCloneTick);
+    assertThat(firstCloneTick).as("clone continues from the captured counter").isGreaterThan(before).isLessThanOrEqualTo(after + 2);
+
+    long common = firstCloneTick + 2;
+    await("both wrote tick " + common, Duration.ofSeconds(30), () -> counter(source) > common && counter(clone) > common);
+    Path srcLog = env.hostADir().resolve(src.identity().name() + ".serial.log");
+    assertIncreasingByOne(ticks(srcLog));
+    assertIncreasingByOne(ticks(cloneLog));
+
+    String srcTick = sector(hv.findVm(source).orElseThrow().storagePointer(), common);
+    String cloneTick = sector(hv.findVm(clone).orElseThrow().storagePointer(), common);
+    assertThat(srcTick).startsWith("tick " + common + " ");
+    assertThat(cloneTick).startsWith("tick " + common + " ");
+    assertThat(cloneTick).as("disks diverged after the cut").isNotEqualTo(srcTick);
+    assertThat(sector(hv.findVm(clone).orElseThrow().storagePointer(), before))
+        .as("the clone's disk holds the source's writes up to the cut")
+        .isEqualTo(sector(hv.findVm(source).orElseThrow().storagePointer(), before));
+    assertThat(sha256(Path.of(sf.baseRef()))).as("frozen root base unchanged").isEqualTo(rootSha);
+    assertThat(sha256(Path.of(mf.baseRef()))).as("cut base unchanged").isEqualTo(cutBaseSha);
+
+    hv.destroyVm(clone);
+    hv.destroyVm(source);
+    step("destroy both");
+    assertThat(hv.findVm(clone)).isEmpty();
+    assertThat(hv.findVm(source)).isEmpty();
+    try (Stream<Path> left = Stream.concat(Files.list(env.sharedDir()), Stream.concat(Files.list(env.hostADir()), Files.list(env.hostBDir())))) {
+      assertThat(left.map(p -> p.getFileName().toString()))
+          .as("no files of either VM left")
+          .noneMatch(n -> n.contains(source.value()) || n.contains(cloneId.toString()) || n.contains(suffix));
+    }
+    clone = null;
+    source = null;
+  }
+
+  private long mark = System.nanoTime();
+
+  private void step(String name) {
+    long now = System.nanoTime();
+    System.out.printf("step %-28s %8.1f ms%n", name, (now - mark) / 1e6);
+    mark = now;
+  }
+
+  private long counter(VmId vm) {
+    return hv.findVm(vm).orElseThrow().guest().counter();
+  }
+
+  private static List<long[]> ticks(Path log) {
+    List<long[]> result = new ArrayList<>();
+    if (!Files.isReadable(log)) {
+      return result;
+    }
+    try {
+      Matcher m = TICK.matcher(Files.readString(log, StandardCharsets.ISO_8859_1));
+      while (m.find()) {
+        result.add(new long[] {Long.parseLong(m.group(1))});
+      }
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+    return result;
+  }
+
+  private static void assertIncreasingByOne(List<long[]> ticks) {
+    for (int i = 1; i < ticks.size(); i++) {
+      assertThat(ticks.get(i)[0]).as("tick after " + ticks.get(i - 1)[0]).isEqualTo(ticks.get(i - 1)[0] + 1);
+    }
+  }
+
+  /** Sector {@code n} of a running VM's disk chain, read with qemu-img (sharing the lock). */
+  private static String sector(String top, long n) throws Exception {
+    Path raw = Files.createTempFile("hc-sector", ".raw");
+    try {
+      Process p =
+          new ProcessBuilder("qemu-img", "dd", "-U", "-f", "qcow2", "-O", "raw", "bs=512", "skip=" + n, "count=" + (n + 1), "if=" + top, "of=" + raw)
+              .redirectErrorStream(true)
+              .start();
+      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      assertThat(p.waitFor()).as("qemu-img dd: " + out).isZero();
+      byte[] b = Files.readAllBytes(raw);
+      return new String(b, 0, Math.min(b.length, 64), StandardCharsets.ISO_8859_1).trim();
+    } finally {
+      Files.deleteIfExists(raw);
+    }
+  }
+
+  private static String sha256(Path file) throws Exception {
+    MessageDigest sha = MessageDigest.getInstance("SHA-256");
+    try (InputStream in = Files.newInputStream(file)) {
+      byte[] buf = new byte[1 << 16];
+      int n;
+      while ((n = in.read(buf)) > 0) {
+        sha.update(buf, 0, n);
+      }
+    }
+    return HexFormat.of().formatHex(sha.digest());
+  }
+
+  private static void await(String what, Duration timeout, BooleanSupplier condition) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("timed out after " + timeout + " waiting for " + what);
+      }
+      Thread.sleep(100);
+    }
+  }
+}

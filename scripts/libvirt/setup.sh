@@ -1,0 +1,171 @@
+#!/bin/bash
+# Prepares two libvirt "hosts" on this one machine for the libvirt driver's tests and benchmark.
+#
+#   host-a: the system libvirtd (qemu:///system), started without systemd.
+#   host-b: a second libvirtd in its own network namespace (veth 10.231.0.1 <-> 10.231.0.2) and
+#           its own mount namespace (private /etc/libvirt, /run/libvirt, /var/lib/libvirt,
+#           /var/cache/libvirt, /var/log/libvirt), reached over qemu+tcp://10.231.0.2/system.
+#
+# Also installs the Debian packages if missing and builds the tiny busybox guest (Debian cloud
+# kernel + busybox initramfs whose /init writes "tick N" to the serial log and to its disk).
+# Idempotent: safe to run twice; the kernel is cached under .work/guest/.
+# Writes .work/libvirt.env with the variables the tests read.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+WORK="$ROOT/.work"
+GUEST="$WORK/guest"
+LV="$WORK/libvirt"
+NS=hotclone-b
+VETH_OUT=hcb-out
+VETH_IN=hcb-in
+ADDR_OUT=10.231.0.1
+ADDR_IN=10.231.0.2
+URI_A="qemu:///system"
+URI_B="qemu+tcp://$ADDR_IN/system"
+export DEBIAN_FRONTEND=noninteractive
+
+log() { echo "[libvirt-setup] $*" >&2; }
+# substring test without a pipe (grep -q in a pipe + pipefail fails on SIGPIPE)
+has() { case "$1" in *"$2"*) return 0 ;; esac; return 1; }
+
+# --- packages ----------------------------------------------------------------------------------
+need=()
+command -v libvirtd >/dev/null || need+=(libvirt-daemon-system)
+command -v virsh >/dev/null || need+=(libvirt-clients)
+command -v qemu-system-x86_64 >/dev/null || need+=(qemu-system-x86)
+command -v qemu-img >/dev/null || need+=(qemu-utils)
+[ -x /bin/busybox ] || need+=(busybox-static)
+has "$(ldconfig -p)" 'libvirt.so.0' || need+=(libvirt0)
+command -v ip >/dev/null || need+=(iproute2)
+if [ ${#need[@]} -gt 0 ]; then
+  log "installing ${need[*]}"
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+fi
+
+mkdir -p "$GUEST" "$LV/shared" "$LV/host-a" "$LV/host-b"
+# QEMU runs as libvirt-qemu: every directory on the way must be traversable.
+chmod 755 "$WORK" "$GUEST" "$LV" "$LV/shared" "$LV/host-a" "$LV/host-b"
+
+# --- guest: kernel + initramfs -----------------------------------------------------------------
+if [ ! -s "$GUEST/vmlinuz" ] || [ ! -d "$GUEST/modules" ]; then
+  log "fetching the Debian cloud kernel"
+  tmp=$(mktemp -d); chmod 755 "$tmp"
+  kpkg=$(apt-cache depends linux-image-cloud-amd64 | awk '/Depends: linux-image-/{print $2; exit}')
+  [ -n "$kpkg" ] || { apt-get update -qq; kpkg=$(apt-cache depends linux-image-cloud-amd64 | awk '/Depends: linux-image-/{print $2; exit}'); }
+  (cd "$tmp" && apt-get download -qq "$kpkg" && dpkg-deb -x "${kpkg}"_*.deb k)
+  kv=${kpkg#linux-image-}
+  rm -rf "$GUEST/modules"; mkdir -p "$GUEST/modules"
+  for m in drivers/virtio/virtio_ring drivers/virtio/virtio drivers/virtio/virtio_pci_modern_dev \
+           drivers/virtio/virtio_pci_legacy_dev drivers/virtio/virtio_pci drivers/block/virtio_blk; do
+    cp "$tmp/k/lib/modules/$kv/kernel/$m.ko" "$GUEST/modules/"
+  done
+  cp "$tmp/k/boot/vmlinuz-$kv" "$GUEST/vmlinuz.tmp" && mv "$GUEST/vmlinuz.tmp" "$GUEST/vmlinuz"
+  rm -rf "$tmp"
+fi
+
+if [ ! -s "$GUEST/initrd.gz" ] || [ "$GUEST/initrd.gz" -ot "${BASH_SOURCE[0]}" ]; then
+  log "building the busybox initramfs"
+  ir=$(mktemp -d)
+  mkdir -p "$ir"/{bin,proc,sys,dev,lib/modules}
+  cp /bin/busybox "$ir/bin/"
+  cp "$GUEST"/modules/*.ko "$ir/lib/modules/"
+  cat > "$ir/init" <<'INIT'
+#!/bin/busybox sh
+/bin/busybox --install -s /bin
+mount -t proc proc /proc; mount -t sysfs sys /sys; mount -t devtmpfs dev /dev
+for m in virtio_ring virtio virtio_pci_modern_dev virtio_pci_legacy_dev virtio_pci virtio_blk; do
+  insmod /lib/modules/$m.ko
+done
+n=0; while [ ! -b /dev/vda ] && [ $n -lt 50 ]; do sleep 0.1; n=$((n+1)); done
+echo "BOOTED vda=$([ -b /dev/vda ] && echo yes || echo no)"
+i=0
+while true; do
+  i=$((i+1)); line="tick $i rnd=$(head -c 4 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+  echo "$line"
+  printf '%-511s\n' "$line" | dd of=/dev/vda bs=512 seek=$i count=1 conv=notrunc,fsync 2>/dev/null
+  sleep 0.5
+done
+INIT
+  chmod +x "$ir/init"
+  (cd "$ir" && find . | busybox cpio -o -H newc 2>/dev/null | gzip -1) > "$GUEST/initrd.gz.tmp"
+  mv "$GUEST/initrd.gz.tmp" "$GUEST/initrd.gz"
+  rm -rf "$ir"
+fi
+chmod 644 "$GUEST/vmlinuz" "$GUEST/initrd.gz"
+
+# --- host-a: the system daemon -----------------------------------------------------------------
+answers() { timeout 10 virsh -c "$1" list >/dev/null 2>&1; }
+wait_for() {
+  for _ in $(seq 100); do answers "$1" && return 0; sleep 0.2; done
+  log "libvirt at $1 does not answer"; return 1
+}
+if ! answers "$URI_A"; then
+  log "starting virtlogd + libvirtd (host-a)"
+  pgrep -x virtlogd >/dev/null || virtlogd -d
+  pgrep -x libvirtd >/dev/null || libvirtd -d
+fi
+wait_for "$URI_A"
+
+# --- host-b: second daemon in its own network + mount namespace --------------------------------
+B="$LV/host-b-daemon"   # private state of host-b's libvirtd
+if ! has " $(ip netns list | awk '{print $1}' | tr '\n' ' ')" " $NS "; then
+  ip netns add "$NS"
+fi
+if ! ip link show "$VETH_OUT" >/dev/null 2>&1; then
+  ip link add "$VETH_OUT" type veth peer name "$VETH_IN"
+  ip link set "$VETH_IN" netns "$NS"
+fi
+has "$(ip -o -4 addr show dev "$VETH_OUT")" "$ADDR_OUT/" || ip addr add "$ADDR_OUT/30" dev "$VETH_OUT"
+ip link set "$VETH_OUT" up
+ip netns exec "$NS" sh -c "
+  ip addr show dev $VETH_IN | grep -q '$ADDR_IN/' || ip addr add $ADDR_IN/30 dev $VETH_IN
+  ip link set $VETH_IN up; ip link set lo up"
+
+if ! answers "$URI_B"; then
+  log "starting virtlogd + libvirtd (host-b) in netns $NS"
+  if [ -f "$B/libvirtd.pid" ] && kill -0 "$(cat "$B/libvirtd.pid")" 2>/dev/null; then
+    kill "$(cat "$B/libvirtd.pid")"; sleep 1
+  fi
+  if [ -f "$B/virtlogd.pid" ] && kill -0 "$(cat "$B/virtlogd.pid")" 2>/dev/null; then
+    kill "$(cat "$B/virtlogd.pid")"; sleep 0.5
+  fi
+  mkdir -p "$B"/{run,lib,cache,log}
+  if [ ! -d "$B/etc" ]; then
+    cp -a /etc/libvirt "$B/etc"
+    # host-b starts without the domains and networks of host-a's configuration
+    rm -f "$B"/etc/qemu/*.xml "$B"/etc/qemu/autostart/* "$B"/etc/qemu/networks/autostart/* 2>/dev/null || true
+  fi
+  cp -a /var/lib/libvirt/. "$B/lib/" 2>/dev/null || true
+  rm -rf "$B"/lib/qemu/save/* "$B"/lib/qemu/snapshot/* "$B"/lib/qemu/domain-* 2>/dev/null || true
+  cat > "$B/etc/libvirtd.conf" <<CONF
+listen_tls = 0
+listen_tcp = 1
+listen_addr = "$ADDR_IN"
+auth_tcp = "none"
+unix_sock_group = "root"
+CONF
+  ip netns exec "$NS" unshare -m --propagation private sh -c "
+    mount --bind '$B/etc' /etc/libvirt
+    mount --bind '$B/run' /run/libvirt
+    mount --bind '$B/lib' /var/lib/libvirt
+    mount --bind '$B/cache' /var/cache/libvirt
+    mount --bind '$B/log' /var/log/libvirt
+    virtlogd -d -p '$B/virtlogd.pid'
+    libvirtd -d --listen -p '$B/libvirtd.pid'
+  "
+fi
+wait_for "$URI_B"
+
+# --- env file ----------------------------------------------------------------------------------
+cat > "$WORK/libvirt.env" <<ENV
+HOTCLONE_LIBVIRT_SOURCE_URI=$URI_A
+HOTCLONE_LIBVIRT_TARGET_URI=$URI_B
+HOTCLONE_GUEST_DIR=$GUEST
+HOTCLONE_LIBVIRT_SHARED_DIR=$LV/shared
+HOTCLONE_LIBVIRT_HOST_A_DIR=$LV/host-a
+HOTCLONE_LIBVIRT_HOST_B_DIR=$LV/host-b
+ENV
+log "both hosts answer; env written to $WORK/libvirt.env"
+cat "$WORK/libvirt.env"

@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# The README's test command: everything CI runs. Installs and starts what the libvirt tests need
+# (Debian packages, a tiny guest, two libvirt daemons), then builds and runs every test:
+# unit and property tests (surefire), integration tests on a real Kafka broker, a real PostgreSQL
+# server and real libvirt + QEMU (failsafe).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+bash scripts/libvirt/setup.sh
+set -a
+# shellcheck disable=SC1091
+. .work/libvirt.env
+set +a
+
+mvn -B -ntp verify -Plibvirt "$@"

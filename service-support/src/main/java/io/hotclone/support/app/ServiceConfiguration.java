@@ -1,0 +1,101 @@
+package io.hotclone.support.app;
+
+import io.hotclone.events.EventCodec;
+import io.hotclone.events.Topics;
+import io.hotclone.support.hypervisor.HypervisorProperties;
+import io.hotclone.support.inbox.Inbox;
+import io.hotclone.support.messaging.CloneEventConsumer;
+import io.hotclone.support.messaging.SagaEventHandler;
+import io.hotclone.support.messaging.SagaSteps;
+import io.hotclone.support.outbox.Outbox;
+import io.hotclone.support.outbox.OutboxRelay;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.kafka.core.DefaultKafkaProducerFactory;
+import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/** The infrastructure beans of a HotClone service. Import it from the service's application class. */
+@Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(HypervisorProperties.class)
+@org.springframework.scheduling.annotation.EnableScheduling
+@Import(io.hotclone.support.hypervisor.HypervisorConfiguration.class)
+public class ServiceConfiguration {
+
+  @Bean
+  @ConditionalOnMissingBean
+  Clock clock() {
+    return Clock.systemUTC();
+  }
+
+  @Bean
+  EventCodec eventCodec() {
+    return new EventCodec();
+  }
+
+  @Bean
+  KafkaTemplate<byte[], byte[]> outboxKafkaTemplate(
+      @Value("${hotclone.kafka.bootstrap-servers:localhost:9092}") String bootstrap,
+      @Value("${spring.application.name}") String name) {
+    var factory =
+        new DefaultKafkaProducerFactory<byte[], byte[]>(
+            Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class,
+                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class,
+                ProducerConfig.LINGER_MS_CONFIG, 0,
+                ProducerConfig.ACKS_CONFIG, "all",
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
+                ProducerConfig.CLIENT_ID_CONFIG, "outbox-" + name));
+    return new KafkaTemplate<>(factory);
+  }
+
+  @Bean
+  OutboxRelay outboxRelay(
+      @Value("${spring.application.name}") String name,
+      @Value("${hotclone.outbox.poll-interval:500ms}") Duration poll,
+      JdbcTemplate jdbc,
+      TransactionTemplate tx,
+      KafkaTemplate<byte[], byte[]> outboxKafkaTemplate) {
+    return new OutboxRelay(name, jdbc, tx, outboxKafkaTemplate, poll);
+  }
+
+  @Bean
+  Outbox outbox(JdbcTemplate jdbc, EventCodec codec, OutboxRelay relay) {
+    return new Outbox(jdbc, codec, relay);
+  }
+
+  @Bean
+  io.hotclone.support.lease.FreezeLeases freezeLeases(JdbcTemplate jdbc, EventCodec codec) {
+    return new io.hotclone.support.lease.FreezeLeases(jdbc, codec);
+  }
+
+  @Bean
+  Inbox inbox(JdbcTemplate jdbc) {
+    return new Inbox(jdbc);
+  }
+
+  @Bean
+  SagaSteps sagaSteps(Inbox inbox, Outbox outbox, TransactionTemplate tx, Clock clock) {
+    return new SagaSteps(inbox, outbox, tx, clock);
+  }
+
+  @Bean
+  CloneEventConsumer onCloneEvent(
+      EventCodec codec,
+      SagaEventHandler handler,
+      KafkaTemplate<byte[], byte[]> outboxKafkaTemplate,
+      @Value("${spring.application.name}") String name) {
+    return new CloneEventConsumer(codec, handler, outboxKafkaTemplate, Topics.DLQ_PREFIX + name);
+  }
+}

@@ -1,0 +1,50 @@
+package io.hotclone.support.lease;
+
+import io.hotclone.events.CloneFailed;
+import io.hotclone.support.messaging.SagaSteps;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.scheduling.annotation.Scheduled;
+
+/**
+ * Releases expired freezes: thaws the VM through {@code thaw} (which must succeed when nothing is
+ * frozen), ends the lease as RELEASED and emits {@link CloneFailed} so the rest of the saga
+ * compensates. A service that freezes declares one as a bean; scheduling must be enabled.
+ */
+public class LeaseWatchdog {
+
+  private static final Logger log = LoggerFactory.getLogger(LeaseWatchdog.class);
+
+  private final FreezeLeases leases;
+  private final SagaSteps steps;
+  private final String step;
+  private final Consumer<FreezeLeases.Lease> thaw;
+
+  public LeaseWatchdog(FreezeLeases leases, SagaSteps steps, String step, Consumer<FreezeLeases.Lease> thaw) {
+    this.leases = leases;
+    this.steps = steps;
+    this.step = step;
+    this.thaw = thaw;
+  }
+
+  @Scheduled(fixedDelayString = "${hotclone.lease.check-interval:1000}")
+  public void releaseExpired() {
+    for (FreezeLeases.Lease lease : leases.expired(steps.clock().instant())) {
+      try {
+        thaw.accept(lease);
+      } catch (RuntimeException e) {
+        log.warn("thaw of expired lease {} failed, will retry: {}", lease.cloneId(), e.toString());
+        continue;
+      }
+      steps.transaction(
+          () -> {
+            String reason = "freeze lease expired at " + lease.leaseUntil() + "; source thawed";
+            if (leases.end(lease.cloneId(), "RELEASED", reason, steps.clock().instant())) {
+              log.warn("clone {}: {}", lease.cloneId(), reason);
+              steps.emit(lease.cloneId(), new CloneFailed(lease.plan(), step, reason));
+            }
+          });
+    }
+  }
+}

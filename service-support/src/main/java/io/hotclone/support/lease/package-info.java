@@ -1,0 +1,6 @@
+/**
+ * Freeze leases (invariant I4): a freeze is recorded before it is made, and released by the saga,
+ * by compensation or, once its deadline passed, by the {@link
+ * io.hotclone.support.lease.LeaseWatchdog}, which thaws the VM and fails the clone.
+ */
+package io.hotclone.support.lease;

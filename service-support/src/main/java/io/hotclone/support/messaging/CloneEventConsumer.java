@@ -1,0 +1,84 @@
+package io.hotclone.support.messaging;
+
+import io.hotclone.events.EventCodec;
+import io.hotclone.events.EventEnvelope;
+import io.hotclone.events.PoisonEvent;
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.kafka.support.KafkaHeaders;
+import org.springframework.messaging.Message;
+
+/**
+ * The Spring Cloud Stream consumer function of every service (binding {@code onCloneEvent-in-0}).
+ * A message that does not decode is a {@link PoisonEvent}: it is never retried but copied, bytes
+ * unchanged and the reason in header {@code hotclone_dlq_reason}, to the service's dead-letter topic
+ * before the offset moves on, so nothing is lost. Unknown types are skipped. Any other exception is
+ * left to the binder (retries, then its own dead-lettering to the same topic).
+ */
+public class CloneEventConsumer implements Consumer<Message<byte[]>> {
+
+  private static final Logger log = LoggerFactory.getLogger(CloneEventConsumer.class);
+
+  private final EventCodec codec;
+  private final SagaEventHandler handler;
+  private final KafkaTemplate<byte[], byte[]> kafka;
+  private final String deadLetterTopic;
+
+  public CloneEventConsumer(
+      EventCodec codec, SagaEventHandler handler, KafkaTemplate<byte[], byte[]> kafka, String deadLetterTopic) {
+    this.codec = codec;
+    this.handler = handler;
+    this.kafka = kafka;
+    this.deadLetterTopic = deadLetterTopic;
+  }
+
+  @Override
+  public void accept(Message<byte[]> message) {
+    Optional<EventEnvelope> event;
+    try {
+      event = codec.decode(message.getPayload());
+    } catch (PoisonEvent e) {
+      deadLetter(message, e);
+      return;
+    }
+    if (event.isEmpty()) {
+      log.debug("skipping an event of a type this version does not know");
+      return;
+    }
+    handler.on(event.get());
+  }
+
+  private void deadLetter(Message<byte[]> message, PoisonEvent e) {
+    Object key = message.getHeaders().get(KafkaHeaders.RECEIVED_KEY);
+    ProducerRecord<byte[], byte[]> record =
+        new ProducerRecord<>(deadLetterTopic, key instanceof byte[] k ? k : null, message.getPayload());
+    record.headers().add("hotclone_dlq_reason", String.valueOf(e.getMessage()).getBytes(StandardCharsets.UTF_8));
+    copyHeader(message, KafkaHeaders.RECEIVED_TOPIC, "hotclone_dlq_topic", record);
+    copyHeader(message, KafkaHeaders.RECEIVED_PARTITION, "hotclone_dlq_partition", record);
+    copyHeader(message, KafkaHeaders.OFFSET, "hotclone_dlq_offset", record);
+    try {
+      kafka.send(record).get(30, TimeUnit.SECONDS);
+    } catch (InterruptedException ie) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while dead-lettering", ie);
+    } catch (ExecutionException | TimeoutException ex) {
+      throw new IllegalStateException("could not dead-letter a poison message", ex);
+    }
+    log.warn("poison message moved to {}: {}", deadLetterTopic, e.getMessage());
+  }
+
+  private static void copyHeader(Message<byte[]> m, String from, String to, ProducerRecord<byte[], byte[]> r) {
+    Object v = m.getHeaders().get(from);
+    if (v != null) {
+      r.headers().add(to, v.toString().getBytes(StandardCharsets.UTF_8));
+    }
+  }
+}

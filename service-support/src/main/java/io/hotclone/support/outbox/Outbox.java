@@ -1,0 +1,54 @@
+package io.hotclone.support.outbox;
+
+import io.hotclone.events.EventCodec;
+import io.hotclone.events.EventEnvelope;
+import io.hotclone.events.Topics;
+import java.util.UUID;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
+
+/**
+ * Appends events to the outbox table inside the caller's transaction. Must be called in a
+ * transaction: the event exists exactly when the state change that caused it committed.
+ */
+public class Outbox {
+
+  private final JdbcTemplate jdbc;
+  private final EventCodec codec;
+  private final OutboxRelay relay;
+
+  public Outbox(JdbcTemplate jdbc, EventCodec codec, OutboxRelay relay) {
+    this.jdbc = jdbc;
+    this.codec = codec;
+    this.relay = relay;
+  }
+
+  /** Queues an internal saga event on {@link Topics#CLONE_EVENTS}. */
+  public void append(EventEnvelope envelope) {
+    appendRaw(
+        envelope.eventId(), envelope.cloneId(), Topics.CLONE_EVENTS, envelope.type(), codec.encode(envelope));
+  }
+
+  /** Queues pre-encoded bytes (e.g. a CloudEvent) for {@code topic}, keyed by the clone id. */
+  public void appendRaw(UUID eventId, UUID cloneId, String topic, String type, byte[] body) {
+    if (!TransactionSynchronizationManager.isActualTransactionActive()) {
+      throw new IllegalStateException("Outbox.append needs a transaction");
+    }
+    jdbc.update(
+        "INSERT INTO outbox (event_id, clone_id, topic, type, body) VALUES (?, ?, ?, ?, ?)"
+            + " ON CONFLICT (event_id) DO NOTHING",
+        eventId,
+        cloneId,
+        topic,
+        type,
+        body);
+    TransactionSynchronizationManager.registerSynchronization(
+        new TransactionSynchronization() {
+          @Override
+          public void afterCommit() {
+            relay.wakeUp();
+          }
+        });
+  }
+}

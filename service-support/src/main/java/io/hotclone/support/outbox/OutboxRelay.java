@@ -1,0 +1,173 @@
+package io.hotclone.support.outbox;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.kafka.support.SendResult;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Publishes committed outbox rows in order and marks them published once Kafka acknowledged them.
+ * One relay thread per service; woken right after a commit, and polls every {@code pollInterval}
+ * so rows left by a crash between commit and publish still go out (at least once).
+ */
+public class OutboxRelay implements SmartLifecycle {
+
+  private static final Logger log = LoggerFactory.getLogger(OutboxRelay.class);
+  private static final int BATCH = 200;
+
+  private final JdbcTemplate jdbc;
+  private final TransactionTemplate tx;
+  private final KafkaTemplate<byte[], byte[]> kafka;
+  private final Duration pollInterval;
+  private final String name;
+  private final ReentrantLock lock = new ReentrantLock();
+  private final Condition work = lock.newCondition();
+  private volatile boolean running;
+  private boolean pending;
+  private Thread thread;
+
+  public OutboxRelay(
+      String name,
+      JdbcTemplate jdbc,
+      TransactionTemplate tx,
+      KafkaTemplate<byte[], byte[]> kafka,
+      Duration pollInterval) {
+    this.name = name;
+    this.jdbc = jdbc;
+    this.tx = tx;
+    this.kafka = kafka;
+    this.pollInterval = pollInterval;
+  }
+
+  /** Asks the relay to publish now (called after a commit that appended events). */
+  public void wakeUp() {
+    lock.lock();
+    try {
+      pending = true;
+      work.signalAll();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  @Override
+  public void start() {
+    running = true;
+    thread = new Thread(this::loop, "outbox-relay-" + name);
+    thread.setDaemon(true);
+    thread.start();
+  }
+
+  @Override
+  public void stop() {
+    running = false;
+    wakeUp();
+    if (thread != null) {
+      try {
+        thread.join(5_000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  @Override
+  public boolean isRunning() {
+    return running;
+  }
+
+  @Override
+  public int getPhase() {
+    // after the Kafka infrastructure has started, stopped before it
+    return Integer.MAX_VALUE - 1000;
+  }
+
+  private void loop() {
+    while (running) {
+      try {
+        while (running && publishBatch() == BATCH) {
+          // drain
+        }
+        awaitWork();
+      } catch (RuntimeException e) {
+        log.warn("outbox relay {}: {} (will retry)", name, e.toString());
+        sleepQuietly(pollInterval.toMillis());
+      }
+    }
+  }
+
+  private void awaitWork() {
+    lock.lock();
+    try {
+      if (!pending && running) {
+        work.await(pollInterval.toMillis(), TimeUnit.MILLISECONDS);
+      }
+      pending = false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      running = false;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Publishes up to one batch; returns how many rows were published. */
+  int publishBatch() {
+    List<Row> rows =
+        jdbc.query(
+            "SELECT id, clone_id, topic, type, body FROM outbox WHERE published_at IS NULL ORDER BY id LIMIT ?",
+            (rs, i) ->
+                new Row(
+                    rs.getLong(1),
+                    rs.getObject(2, UUID.class),
+                    rs.getString(3),
+                    rs.getString(4),
+                    rs.getBytes(5)),
+            BATCH);
+    if (rows.isEmpty()) {
+      return 0;
+    }
+    List<CompletableFuture<SendResult<byte[], byte[]>>> sends = new ArrayList<>(rows.size());
+    for (Row row : rows) {
+      ProducerRecord<byte[], byte[]> record =
+          new ProducerRecord<>(row.topic(), row.cloneId().toString().getBytes(StandardCharsets.UTF_8), row.body());
+      record.headers().add("hotclone_type", row.type().getBytes(StandardCharsets.UTF_8));
+      sends.add(kafka.send(record));
+    }
+    kafka.flush();
+    CompletableFuture.allOf(sends.toArray(new CompletableFuture[0])).join();
+    Long[] ids = rows.stream().map(Row::id).toArray(Long[]::new);
+    tx.executeWithoutResult(
+        s ->
+            jdbc.update(
+                con -> {
+                  var ps = con.prepareStatement("UPDATE outbox SET published_at = now() WHERE id = ANY (?)");
+                  ps.setArray(1, con.createArrayOf("bigint", ids));
+                  return ps;
+                }));
+    return rows.size();
+  }
+
+  private static void sleepQuietly(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private record Row(long id, UUID cloneId, String topic, String type, byte[] body) {}
+}

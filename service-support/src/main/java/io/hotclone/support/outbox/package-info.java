@@ -1,0 +1,7 @@
+/**
+ * Transactional outbox: {@link io.hotclone.support.outbox.Outbox#append} writes an event in the
+ * caller's database transaction; {@link io.hotclone.support.outbox.OutboxRelay} publishes committed
+ * rows to Kafka afterwards (woken on commit, polling as a fallback) and marks them published. An
+ * event is published at least once; consumers deduplicate by event id.
+ */
+package io.hotclone.support.outbox;

@@ -1,0 +1,2 @@
+/** The copy step of the saga and the transfers record. */
+package io.hotclone.transfer.messaging;
