@@ -95,6 +95,15 @@ INIT
 fi
 chmod 644 "$GUEST/vmlinuz" "$GUEST/initrd.gz"
 
+# --- /dev/kvm ------------------------------------------------------------------------------------
+# Without udev, /dev/kvm (when the kernel exposes one) stays root:root 0600. libvirt then probes
+# QEMU with KVM as root but finds KVM unusable for libvirt-qemu, declares its capability cache
+# stale and re-probes QEMU (~30 s under TCG) on every define/create. Apply what Debian's udev rule
+# would (group kvm, 0660). The guests still run under TCG (domain type 'qemu').
+if [ -c /dev/kvm ] && getent group kvm >/dev/null; then
+  chgrp kvm /dev/kvm && chmod 660 /dev/kvm
+fi
+
 # --- host-a: the system daemon -----------------------------------------------------------------
 answers() { timeout 10 virsh -c "$1" list >/dev/null 2>&1; }
 wait_for() {

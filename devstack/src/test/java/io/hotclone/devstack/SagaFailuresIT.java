@@ -30,21 +30,44 @@ class SagaFailuresIT {
   };
 
   @Test
-  void unreachableTargetFailsTheCopyAndThawsTheSource() {
+  void identityConflictFailsTheConfigureStepReleasesEverythingAndThawsTheSource() {
+    String source = demoVmId();
+    String taken = hypervisor().requireVm(new VmId(source)).identity().name();
+    int vmsOnB = hypervisor().vms(new HostName("host-b")).size();
+
+    JsonNode op = cloneAndWait(
+        "{\"sourceVm\":\"" + source + "\",\"targetHost\":\"host-b\",\"count\":2,"
+            + "\"names\":[\"fresh-" + UUID.randomUUID() + "\",\"" + taken + "\"]}");
+
+    assertThat(op.path("phase").asString()).isEqualTo("FAILED");
+    assertThat(op.path("failedStep").asString()).isEqualTo("configure-clone");
+    assertThat(op.path("failureReason").asString()).contains("identity-conflict");
+    UUID cloneId = UUID.fromString(op.path("id").asString());
+    assertSourceThawed(cloneId, source);
+    // the clone made before the conflict was destroyed: nothing half-made stays on the target
+    TestStack.await("host-b back to " + vmsOnB + " VMs", Duration.ofSeconds(10),
+        () -> hypervisor().vms(new HostName("host-b")).size() == vmsOnB);
+    assertThat(schema("config").queryForObject(
+            "SELECT count(*) FROM identities WHERE clone_id = ? AND live", Integer.class, cloneId))
+        .isZero();
+  }
+
+  @Test
+  void unreachableTargetIsRefusedUpFrontWithNothingFrozen() {
     String source = demoVmId();
     HostName hostB = new HostName("host-b");
-    JsonNode op;
     hypervisor().setHostReachable(hostB, false);
+    TestStack.Response r;
     try {
-      op = cloneAndWait("{\"sourceVm\":\"" + source + "\",\"targetHost\":\"host-b\",\"count\":2}");
+      r = TestStack.post("/api/v1/clones", "{\"sourceVm\":\"" + source + "\",\"targetHost\":\"host-b\",\"count\":1}");
     } finally {
       hypervisor().setHostReachable(hostB, true);
     }
-    assertThat(op.path("phase").asString()).isEqualTo("FAILED");
-    assertThat(op.path("failedStep").asString()).isEqualTo("copy-state");
-    assertThat(op.path("failureReason").asString()).contains("host-unreachable");
-    UUID cloneId = UUID.fromString(op.path("id").asString());
-    assertSourceThawed(cloneId, source);
+    assertThat(r.status()).isEqualTo(503);
+    assertThat(r.contentType()).startsWith("application/problem+json");
+    assertThat(r.body().path("code").asString()).isEqualTo("host-unreachable");
+    VmId vm = new VmId(source);
+    assertThat(hypervisor().isMemoryFrozen(vm, "swap") || hypervisor().isMemoryFrozen(vm, "ram")).isFalse();
   }
 
   @Test

@@ -2,6 +2,7 @@ package io.hotclone.config.messaging;
 
 import io.hotclone.config.persistence.Identities;
 import io.hotclone.config.persistence.Lineage;
+import io.hotclone.events.CloneFailed;
 import io.hotclone.events.ClonePlan;
 import io.hotclone.events.ClonePointer;
 import io.hotclone.events.CloneConfigured;
@@ -58,7 +59,22 @@ public class ConfigSteps implements SagaEventHandler {
   public void on(EventEnvelope event) {
     if (event.payload() instanceof StorageUnfrozen unfrozen) {
       configure(event, unfrozen);
+    } else if (event.payload() instanceof CloneFailed failed) {
+      cancel(event, failed);
     }
+  }
+
+  /**
+   * A clone failed elsewhere (or the API's watchdog gave up): clones this service already made for
+   * it are destroyed and their identities retired; a configure step arriving later makes nothing.
+   */
+  private void cancel(EventEnvelope event, CloneFailed failed) {
+    if (CONFIGURE.equals(failed.step())) {
+      return; // our own failure: compensated where it happened
+    }
+    steps.transaction(() -> identities.cancel(event.cloneId(), failed.step(), failed.reason()));
+    identities.boundVms(event.cloneId()).forEach(vm -> hypervisor.destroyVm(new VmId(vm)));
+    steps.inTransaction(event, () -> identities.retire(event.cloneId()));
   }
 
   private void configure(EventEnvelope event, StorageUnfrozen unfrozen) {
@@ -71,6 +87,9 @@ public class ConfigSteps implements SagaEventHandler {
         event,
         CONFIGURE,
         () -> {
+          if (identities.cancelled(cloneId)) {
+            return null;
+          }
           VmInfo parent = hypervisor.requireVm(source);
           Lineage.Position position = lineage.positionOf(source.value());
           List<ConfiguredClone> clones = new ArrayList<>();
@@ -94,6 +113,7 @@ public class ConfigSteps implements SagaEventHandler {
                 hypervisor.configureClone(
                     OperationId.of(cloneId, "configure", i), new CloneSpec(source, state, disk, identity));
             made.add(clone.id());
+            identities.bind(cloneId, i, clone.id().value());
             hypervisor.startClone(OperationId.of(cloneId, "start", i), clone.id());
             clones.add(
                 new ConfiguredClone(
@@ -111,8 +131,10 @@ public class ConfigSteps implements SagaEventHandler {
           return new Result(clones, position.root());
         },
         (Result r) -> {
+          if (r == null) {
+            return null; // cancelled before it was configured
+          }
           for (ConfiguredClone c : r.clones()) {
-            identities.bind(cloneId, c.index(), c.vmId());
             lineage.record(cloneId, source.value(), r.root(), c, pointerFor(unfrozen, c.index()).baseRef());
           }
           return new CloneConfigured(plan, r.clones());

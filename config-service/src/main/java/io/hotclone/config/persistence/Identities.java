@@ -78,6 +78,26 @@ public class Identities {
     jdbc.update("UPDATE identities SET live = FALSE WHERE clone_id = ?", cloneId);
   }
 
+  /** Marks a clone operation cancelled (it failed elsewhere). */
+  public void cancel(UUID cloneId, String step, String reason) {
+    jdbc.update(
+        "INSERT INTO cancelled_clones (clone_id, step, reason) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+        cloneId,
+        step,
+        reason);
+  }
+
+  public boolean cancelled(UUID cloneId) {
+    Integer n = jdbc.queryForObject("SELECT count(*) FROM cancelled_clones WHERE clone_id = ?", Integer.class, cloneId);
+    return n != null && n > 0;
+  }
+
+  /** VMs made for a clone operation whose identities are still live. */
+  public List<String> boundVms(UUID cloneId) {
+    return jdbc.queryForList(
+        "SELECT vm_id FROM identities WHERE clone_id = ? AND live AND vm_id IS NOT NULL", String.class, cloneId);
+  }
+
   private boolean nameTaken(String name) {
     Integer n = jdbc.queryForObject("SELECT count(*) FROM identities WHERE live AND name = ?", Integer.class, name);
     return n != null && n > 0;

@@ -10,13 +10,15 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 class PageMemoryTest {
-  private final PageMemory memory = new PageMemory(4L * PageMemory.CHUNK, 0.25, swapFile());
+  private final Path swap = swapFile();
+  private final PageMemory memory = new PageMemory(4L * PageMemory.CHUNK, 0.25, swap);
   private final long swapPage = 1;
   private final long ramPage = 4 * PageMemory.CHUNK_PAGES - 1;
 
   @AfterEach
-  void close() {
+  void close() throws java.io.IOException {
     memory.close();
+    Files.deleteIfExists(swap.getParent());
   }
 
   @Test

@@ -49,6 +49,8 @@ public final class ServiceDefaults {
     p.put("spring.flyway.create-schemas", true);
     p.put("spring.flyway.locations", "classpath:db/support,classpath:db/" + name);
     p.put("spring.jmx.enabled", false);
+    // one logging system per JVM: in devstack the first context's name would label every line
+    p.put("logging.include-application-name", false);
     return p;
   }
 

@@ -1,0 +1,116 @@
+#!/bin/bash
+# Benchmark of the libvirt driver: source pause and whole clone time of a running 128 MiB busybox
+# guest (QEMU TCG), through the driver (host-a -> host-b, SPI calls from Java) side by side with
+# the bare virsh recipe (live snapshot, qemu-img overlay, XML patch of the save image, restore;
+# one host, no copy) measured in the same run.
+#   usage: bench/libvirt.sh [driver-rounds] [recipe-rounds]
+# Prints a markdown section for bench/RESULTS.md and writes it to .work/bench/libvirt-section.md.
+set -euo pipefail
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+DRIVER_ROUNDS=${1:-5}
+RECIPE_ROUNDS=${2:-3}
+bash "$ROOT/scripts/libvirt/setup.sh" >/dev/null
+set -a; . "$ROOT/.work/libvirt.env"; set +a
+OUT="$ROOT/.work/bench"; mkdir -p "$OUT"; chmod 755 "$OUT"
+V="virsh -c $HOTCLONE_LIBVIRT_SOURCE_URI"
+now() { date +%s.%N; }
+ms() { awk -v a="$1" -v b="$2" 'BEGIN{printf "%.0f", (b-a)*1000}'; }
+
+# ---- the bare recipe (reference steps) ---------------------------------------------------------
+recipe_round() {
+  local r=$1 W="$OUT/recipe-$1" name="hc-recipe-src-$1" clone="hc-recipe-clone-$1"
+  rm -rf "$W"; mkdir -p "$W"; chmod 755 "$W"
+  qemu-img create -q -f qcow2 "$W/disk.qcow2" 64M
+  python3 - "$W" "$name" "$HOTCLONE_GUEST_DIR" > "$W/src.xml" <<'PY'
+import sys, xml.etree.ElementTree as ET
+w, name, guest = sys.argv[1:4]
+d = ET.Element('domain', type='qemu'); ET.SubElement(d, 'name').text = name
+ET.SubElement(d, 'memory', unit='MiB').text = '128'; ET.SubElement(d, 'vcpu').text = '1'
+os_ = ET.SubElement(d, 'os'); ET.SubElement(os_, 'type', arch='x86_64', machine='pc').text = 'hvm'
+ET.SubElement(os_, 'kernel').text = guest + '/vmlinuz'; ET.SubElement(os_, 'initrd').text = guest + '/initrd.gz'
+ET.SubElement(os_, 'cmdline').text = 'console=ttyS0 quiet'; ET.SubElement(d, 'on_reboot').text = 'destroy'
+dev = ET.SubElement(d, 'devices')
+disk = ET.SubElement(dev, 'disk', type='file', device='disk'); ET.SubElement(disk, 'driver', name='qemu', type='qcow2')
+ET.SubElement(disk, 'source', file=w + '/disk.qcow2'); ET.SubElement(disk, 'target', dev='vda', bus='virtio')
+nic = ET.SubElement(dev, 'interface', type='user'); ET.SubElement(nic, 'mac', address='52:54:00:cc:00:01'); ET.SubElement(nic, 'model', type='virtio')
+for tag in ('serial', 'console'):
+    s = ET.SubElement(dev, tag, type='file'); ET.SubElement(s, 'source', path=w + '/src-serial.log')
+    ET.SubElement(s, 'target', **({'port': '0'} if tag == 'serial' else {'type': 'serial', 'port': '0'}))
+ET.SubElement(ET.SubElement(dev, 'video'), 'model', type='none'); ET.SubElement(dev, 'memballoon', model='none')
+print(ET.tostring(d, encoding='unicode'))
+PY
+  (stdbuf -oL $V event --all --loop --timestamp > "$W/events.log" 2>&1 & echo $! > "$W/event.pid")
+  $V create "$W/src.xml" >/dev/null
+  for _ in $(seq 600); do grep -q 'tick 3 ' "$W/src-serial.log" 2>/dev/null && break; sleep 0.1; done
+  local t0 t1 t2
+  t0=$(now)
+  $V snapshot-create-as "$name" --no-metadata --live --atomic --memspec "file=$W/mem.img,snapshot=external" \
+     --diskspec "vda,snapshot=external,file=$W/src-top.qcow2" >/dev/null
+  t1=$(now)
+  qemu-img create -q -f qcow2 -b "$W/disk.qcow2" -F qcow2 "$W/clone.qcow2"
+  $V save-image-dumpxml "$W/mem.img" > "$W/img.xml"
+  python3 - "$W" "$name" "$clone" <<'PY'
+import struct, sys, shutil, uuid, xml.etree.ElementTree as ET
+w, name, clone = sys.argv[1:4]
+t = ET.parse(w + '/img.xml'); d = t.getroot()
+d.find('name').text = clone; d.find('uuid').text = str(uuid.uuid4())
+d.find('devices/interface/mac').set('address', '52:54:00:cc:00:02')
+for s in d.findall('devices/*/source[@path]'): s.set('path', w + '/clone-serial.log')
+disk = d.find("devices/disk"); disk.find('source').set('file', w + '/clone.qcow2')
+b = disk.find('backingStore')
+if b is not None: disk.remove(b)
+x = ET.tostring(d, encoding='unicode').encode()
+with open(w + '/mem.img', 'rb') as f, open(w + '/clone-mem.img', 'wb') as o:
+    h = bytearray(f.read(92)); assert h[:16] == b'LibvirtQemudSave'
+    ver, dlen, run, comp, coff = struct.unpack_from('<5I', h, 16)
+    data = f.read(dlen); cookie = data[coff:].split(b'\0', 1)[0] if coff else b''
+    nd = x + b'\0' + (cookie + b'\0' if coff else b''); assert len(nd) <= dlen
+    struct.pack_into('<I', h, 32, len(x) + 1 if coff else 0)
+    o.write(h); o.write(nd + b'\0' * (dlen - len(nd))); shutil.copyfileobj(f, o, 1 << 24)
+PY
+  $V restore "$W/clone-mem.img" >/dev/null
+  t2=$(now)
+  for _ in $(seq 100); do grep -q 'tick' "$W/clone-serial.log" 2>/dev/null && break; sleep 0.1; done
+  sleep 0.3
+  kill "$(cat "$W/event.pid")" 2>/dev/null || true
+  local pause
+  pause=$(awk -v n="'$name'" '$0 ~ n && /Suspended/ && !s {s=$2} $0 ~ n && /Resumed/ && s && !r {r=$2}
+           END{split(s,a,":"); split(r,b,":"); sub(/\+.*/,"",a[3]); sub(/\+.*/,"",b[3]);
+               printf "%.0f", ((b[1]*3600+b[2]*60+b[3])-(a[1]*3600+a[2]*60+a[3]))*1000}' "$W/events.log")
+  local first; first=$(grep -m1 -o 'tick [0-9]*' "$W/clone-serial.log" | cut -d' ' -f2 || echo 0)
+  $V destroy "$clone" >/dev/null 2>&1 || true
+  $V destroy "$name" >/dev/null 2>&1 || true
+  rm -rf "$W"
+  printf '%s\t%s\t%s\t%s\t%s\n' "$r" "$pause" "$(ms "$t0" "$t1")" "$(ms "$t0" "$t2")" "$first"
+}
+
+echo "recipe: $RECIPE_ROUNDS rounds" >&2
+printf 'round\tpause_ms\tsnapshot_ms\twhole_clone_ms\tclone_first_tick\n' > "$OUT/recipe.tsv"
+for r in $(seq "$RECIPE_ROUNDS"); do recipe_round "$r" | tee -a "$OUT/recipe.tsv" >&2; done
+
+# ---- the driver ---------------------------------------------------------------------------------
+echo "driver: $DRIVER_ROUNDS rounds" >&2
+(cd "$ROOT" && mvn -B -q -o -pl hypervisor verify -Plibvirt -Dtest=NoSuchTest -Dsurefire.failIfNoSpecifiedTests=false \
+   -Dit.test=LibvirtCloneBenchIT -Dhotclone.bench=true -Dhotclone.bench.rounds="$DRIVER_ROUNDS" \
+   -Dhotclone.bench.out="$OUT/driver.tsv" >"$OUT/driver-mvn.log" 2>&1) || { tail -50 "$OUT/driver-mvn.log" >&2; exit 1; }
+cat "$OUT/driver.tsv" >&2
+
+stats() { # file column -> "median (min–max)"
+  awk -F'\t' -v c="$2" 'NR>1{v[n++]=$c} END{asort(v); m=(n%2)?v[(n+1)/2]:(v[n/2]+v[n/2+1])/2; printf "%.0f (%.0f–%.0f)", m, v[1], v[n]}' "$1"
+}
+{
+  echo "## libvirt driver"
+  echo
+  echo "- Date: $(date -u +%Y-%m-%d), machine: 2 cores, 24 GiB, Debian 12, Java 17, QEMU TCG, no KVM; libvirt $(virsh --version), $(qemu-system-x86_64 --version | head -1)"
+  echo "- Command: \`bench/libvirt.sh $DRIVER_ROUNDS $RECIPE_ROUNDS\` (busybox guest, 128 MiB RAM, 64 MiB qcow2 disk)"
+  echo "- Driver: host-a (system libvirtd) → host-b (second libvirtd in its own network namespace, qemu+tcp), memory image streamed between the daemons and read back for its SHA-256; $DRIVER_ROUNDS clones in a row of one running source."
+  echo "- Recipe: the reference virsh steps on one host (no copy, no checksum), $RECIPE_ROUNDS rounds, a fresh source each."
+  echo
+  echo "| median (min–max), ms | source pause | whole clone |"
+  echo "|---|---|---|"
+  echo "| driver (SPI, 2 hosts) | $(stats "$OUT/driver.tsv" 2) | $(stats "$OUT/driver.tsv" 9) |"
+  echo "| bare virsh recipe (1 host) | $(stats "$OUT/recipe.tsv" 2) | $(stats "$OUT/recipe.tsv" 4) |"
+  echo
+  echo "Driver steps, median ms: freezeStorage $(stats "$OUT/driver.tsv" 3), freezeMemory $(stats "$OUT/driver.tsv" 4), copyState $(stats "$OUT/driver.tsv" 5), unfreeze+pointer $(stats "$OUT/driver.tsv" 6), configureClone $(stats "$OUT/driver.tsv" 7), startClone $(stats "$OUT/driver.tsv" 8)."
+} > "$OUT/libvirt-section.md"
+cat "$OUT/libvirt-section.md"

@@ -1,0 +1,109 @@
+package io.hotclone.hypervisor.libvirt;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.hotclone.hypervisor.CloneSpec;
+import io.hotclone.hypervisor.CopiedState;
+import io.hotclone.hypervisor.MemoryFreeze;
+import io.hotclone.hypervisor.OperationId;
+import io.hotclone.hypervisor.StoragePointer;
+import io.hotclone.hypervisor.VmId;
+import io.hotclone.hypervisor.VmIdentity;
+import io.hotclone.hypervisor.VmInfo;
+import io.hotclone.hypervisor.VmSpec;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+
+/**
+ * Benchmark (bench/libvirt.sh, {@code -Dhotclone.bench=true}): repeated hot clones of one running
+ * 128 MiB guest from host-a to host-b through the SPI; per clone the source pause (lifecycle
+ * events) and the whole clone time (storage freeze to the clone running). Each clone is checked
+ * to continue from the source's counter and is then destroyed.
+ */
+@EnabledIfSystemProperty(named = "hotclone.bench", matches = "true")
+class LibvirtCloneBenchIT {
+
+  @Test
+  void benchmark() throws Exception {
+    int rounds = Integer.getInteger("hotclone.bench.rounds", 5);
+    LibvirtTestEnv env = LibvirtTestEnv.load();
+    List<String> rows = new ArrayList<>();
+    try (LibvirtHypervisor hv = new LibvirtHypervisor(env.uris(), env.options())) {
+      String suffix = UUID.randomUUID().toString().substring(0, 8);
+      VmId source = hv.createVm(new VmSpec(LibvirtTestEnv.HOST_A, "hc-bench-src-" + suffix, 128L << 20, 64L << 20)).id();
+      try {
+        awaitCounter(hv, source, 3);
+        for (int i = 1; i <= rounds; i++) {
+          UUID cloneId = UUID.randomUUID();
+          long captured = hv.findVm(source).orElseThrow().guest().counter();
+          long t0 = System.nanoTime();
+          hv.freezeStorage(OperationId.of(cloneId, "freeze-storage"), source, Duration.ofMinutes(2));
+          long t1 = System.nanoTime();
+          MemoryFreeze mf = hv.freezeMemory(OperationId.of(cloneId, "freeze-memory"), source, Duration.ofMinutes(2));
+          long t2 = System.nanoTime();
+          CopiedState cs = hv.copyState(OperationId.of(cloneId, "copy", 1), source, LibvirtTestEnv.HOST_B);
+          long t3 = System.nanoTime();
+          hv.unfreezeMemory(OperationId.of(cloneId, "unfreeze-memory"), source);
+          StoragePointer ptr = hv.createClonePointer(OperationId.of(cloneId, "pointer", 1), source, LibvirtTestEnv.HOST_B);
+          hv.unfreezeStorage(OperationId.of(cloneId, "unfreeze-storage"), source);
+          long t4 = System.nanoTime();
+          VmIdentity id = new VmIdentity("hc-bench-clone-" + suffix + "-" + i, UUID.randomUUID(), GuestVmCreator.randomMac(), null, null, "HCB-" + i, null);
+          VmId clone = hv.configureClone(OperationId.of(cloneId, "configure", 1), new CloneSpec(source, cs, ptr, id)).id();
+          long t5 = System.nanoTime();
+          VmInfo started = hv.startClone(OperationId.of(cloneId, "start", 1), clone);
+          long t6 = System.nanoTime();
+          int depth = hv.backingChain(source).size();
+          try {
+            long first = awaitCounter(hv, clone, 1);
+            assertThat(first).as("clone continues from the source").isGreaterThanOrEqualTo(captured);
+          } finally {
+            hv.destroyVm(started.id());
+          }
+          String row = String.format(
+              "%d\t%.1f\t%.0f\t%.0f\t%.0f\t%.0f\t%.0f\t%.0f\t%.0f\t%d\t%d",
+              i, mf.pauseNanos() / 1e6, ms(t1 - t0), ms(t2 - t1), ms(t3 - t2), ms(t4 - t3), ms(t5 - t4), ms(t6 - t5), ms(t6 - t0),
+              cs.bytes(), depth);
+          rows.add(row);
+          System.out.println("BENCH " + row);
+        }
+      } finally {
+        hv.destroyVm(source);
+      }
+    }
+    Path out = Path.of(System.getProperty("hotclone.bench.out", "target/libvirt-bench.tsv"));
+    List<String> lines = new ArrayList<>();
+    lines.add("round\tpause_ms\tfreeze_storage_ms\tfreeze_memory_ms\tcopy_ms\tthaw_pointer_ms\tconfigure_ms\tstart_ms\twhole_clone_ms\timage_bytes\tsource_chain_depth");
+    lines.addAll(rows);
+    Files.createDirectories(out.toAbsolutePath().getParent());
+    Files.write(out, lines);
+  }
+
+  private static double ms(long nanos) {
+    return nanos / 1e6;
+  }
+
+  /** Waits until the VM's counter reaches {@code atLeast}; returns the counter seen first. */
+  private static long awaitCounter(LibvirtHypervisor hv, VmId vm, long atLeast) throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+    long first = -1;
+    while (true) {
+      long c = hv.findVm(vm).orElseThrow().guest().counter();
+      if (first < 0 && c >= 0) {
+        first = c;
+      }
+      if (c >= atLeast) {
+        return first;
+      }
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError(vm + " did not reach tick " + atLeast);
+      }
+      Thread.sleep(100);
+    }
+  }
+}
