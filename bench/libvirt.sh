@@ -96,7 +96,7 @@ echo "driver: $DRIVER_ROUNDS rounds" >&2
 cat "$OUT/driver.tsv" >&2
 
 stats() { # file column -> "median (min–max)"
-  awk -F'\t' -v c="$2" 'NR>1{v[n++]=$c} END{asort(v); m=(n%2)?v[(n+1)/2]:(v[n/2]+v[n/2+1])/2; printf "%.0f (%.0f–%.0f)", m, v[1], v[n]}' "$1"
+  tail -n +2 "$1" | cut -f"$2" | sort -g | awk '{v[n++]=$1} END{m=(n%2)?v[(n-1)/2]:(v[n/2-1]+v[n/2])/2; printf "%.0f (%.0f–%.0f)", m, v[0], v[n-1]}'
 }
 {
   echo "## libvirt driver"

@@ -5,6 +5,9 @@ import com.sun.jna.Pointer;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.atomic.AtomicReference;
 import org.libvirt.Connect;
 import org.libvirt.StorageVol;
 
@@ -21,47 +24,103 @@ final class VolumeStreams {
   /** What a copy moved and the SHA-256 of the bytes that left the source. */
   record Copied(long bytes, String sha256) {}
 
-  /** Streams all of {@code from} into {@code to} (from offset 0), hashing on the way. */
+  /**
+   * Streams all of {@code from} into {@code to} (from offset 0), hashing on the way. A reader thread
+   * receives from the source while this thread hashes and sends, so both links stay busy.
+   */
   static Copied copy(Connect fromConn, StorageVol from, Connect toConn, StorageVol to, long length) {
     LibvirtNative n = LibvirtNative.get();
     MessageDigest sha = sha256();
     Pointer in = newStream(fromConn);
     Pointer out = null;
     boolean ok = false;
+    BlockingQueue<byte[]> chunks = new ArrayBlockingQueue<>(32);
+    AtomicReference<RuntimeException> readFailure = new AtomicReference<>();
+    Thread reader = null;
     try {
       out = newStream(toConn);
       check(n.virStorageVolDownload(NativeHandles.of(from), in, 0, length, 0), "virStorageVolDownload");
       check(n.virStorageVolUpload(NativeHandles.of(to), out, 0, length, 0), "virStorageVolUpload");
-      Memory buf = new Memory(CHUNK);
-      byte[] heap = new byte[CHUNK];
+      Pointer source = in;
+      reader = new Thread(() -> receive(source, chunks, readFailure), "libvirt-stream-reader");
+      reader.setDaemon(true);
+      reader.start();
       long total = 0;
+      while (true) {
+        byte[] chunk = chunks.take();
+        if (chunk.length == 0) {
+          break;
+        }
+        sha.update(chunk);
+        sendAll(out, chunk);
+        total += chunk.length;
+      }
+      reader.join();
+      if (readFailure.get() != null) {
+        throw readFailure.get();
+      }
+      check(n.virStreamFinish(out), "virStreamFinish (upload)");
+      ok = true;
+      return new Copied(total, HexFormat.of().formatHex(sha.digest()));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new io.hotclone.hypervisor.HypervisorException.DriverFailure("interrupted while copying a volume", e);
+    } finally {
+      if (reader != null && reader.isAlive()) {
+        n.virStreamAbort(in); // unblocks the reader
+        reader.interrupt();
+        try {
+          reader.join(5000);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+        LibvirtNative.get().virStreamFree(in);
+      } else {
+        release(in, ok);
+      }
+      release(out, ok);
+    }
+  }
+
+  /** Reader side of {@link #copy}: chunks, then an empty chunk at the end (also after a failure). */
+  private static void receive(Pointer in, BlockingQueue<byte[]> chunks, AtomicReference<RuntimeException> failure) {
+    LibvirtNative n = LibvirtNative.get();
+    byte[] buf = new byte[CHUNK];
+    try {
       while (true) {
         int got = n.virStreamRecv(in, buf, CHUNK);
         if (got < 0) {
           throw Failures.nativeCall("virStreamRecv");
         }
         if (got == 0) {
+          check(n.virStreamFinish(in), "virStreamFinish (download)");
           break;
         }
-        buf.read(0, heap, 0, got);
-        sha.update(heap, 0, got);
-        int sent = 0;
-        while (sent < got) {
-          int s = n.virStreamSend(out, buf.share(sent), got - sent);
-          if (s < 0) {
-            throw Failures.nativeCall("virStreamSend");
-          }
-          sent += s;
-        }
-        total += got;
+        chunks.put(java.util.Arrays.copyOf(buf, got));
       }
-      check(n.virStreamFinish(in), "virStreamFinish (download)");
-      check(n.virStreamFinish(out), "virStreamFinish (upload)");
-      ok = true;
-      return new Copied(total, HexFormat.of().formatHex(sha.digest()));
+    } catch (RuntimeException e) {
+      failure.set(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      failure.set(new io.hotclone.hypervisor.HypervisorException.DriverFailure("interrupted", e));
     } finally {
-      release(in, ok);
-      release(out, ok);
+      try {
+        chunks.put(new byte[0]);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  private static void sendAll(Pointer out, byte[] data) {
+    int sent = 0;
+    while (sent < data.length) {
+      byte[] rest = sent == 0 ? data : java.util.Arrays.copyOfRange(data, sent, data.length);
+      int s = LibvirtNative.get().virStreamSend(out, rest, rest.length);
+      if (s < 0) {
+        throw Failures.nativeCall("virStreamSend");
+      }
+      sent += s;
     }
   }
 
@@ -132,15 +191,7 @@ final class VolumeStreams {
     boolean ok = false;
     try {
       check(n.virStorageVolUpload(NativeHandles.of(vol), out, offset, data.length, 0), "virStorageVolUpload");
-      int sent = 0;
-      while (sent < data.length) {
-        byte[] rest = sent == 0 ? data : java.util.Arrays.copyOfRange(data, sent, data.length);
-        int s = n.virStreamSend(out, rest, rest.length);
-        if (s < 0) {
-          throw Failures.nativeCall("virStreamSend");
-        }
-        sent += s;
-      }
+      sendAll(out, data);
       check(n.virStreamFinish(out), "virStreamFinish");
       ok = true;
     } finally {
