@@ -103,7 +103,7 @@ stats() { # file column -> "median (min–max)"
   echo
   echo "- Date: $(date -u +%Y-%m-%d), machine: 2 cores, 24 GiB, Debian 12, Java 17, QEMU TCG, no KVM; libvirt $(virsh --version), $(qemu-system-x86_64 --version | head -1)"
   echo "- Command: \`bench/libvirt.sh $DRIVER_ROUNDS $RECIPE_ROUNDS\` (busybox guest, 128 MiB RAM, 64 MiB qcow2 disk)"
-  echo "- Driver: host-a (system libvirtd) → host-b (second libvirtd in its own network namespace, qemu+tcp), memory image streamed between the daemons and read back for its SHA-256; $DRIVER_ROUNDS clones in a row of one running source."
+  echo "- Driver: host-a (system libvirtd) → host-b (second libvirtd in its own network namespace, qemu+tcp), memory image streamed between the daemons and read back on host-b to compare its CRC-32C; $DRIVER_ROUNDS clones in a row of one running source."
   echo "- Recipe: the reference virsh steps on one host (no copy, no checksum), $RECIPE_ROUNDS rounds, a fresh source each."
   echo
   echo "| median (min–max), ms | source pause | whole clone |"

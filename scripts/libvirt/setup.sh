@@ -146,7 +146,11 @@ if ! answers "$URI_B"; then
     # host-b starts without the domains and networks of host-a's configuration
     rm -f "$B"/etc/qemu/*.xml "$B"/etc/qemu/autostart/* "$B"/etc/qemu/networks/autostart/* 2>/dev/null || true
   fi
-  cp -a /var/lib/libvirt/. "$B/lib/" 2>/dev/null || true
+  # host-a's state directory layout (owners and modes as packaged), without its images
+  for d in /var/lib/libvirt/*; do
+    [ -e "$B/lib/$(basename "$d")" ] && continue
+    if [ "$(basename "$d")" = images ]; then mkdir -p "$B/lib/images"; else cp -a "$d" "$B/lib/"; fi
+  done
   rm -rf "$B"/lib/qemu/save/* "$B"/lib/qemu/snapshot/* "$B"/lib/qemu/domain-* 2>/dev/null || true
   cat > "$B/etc/libvirtd.conf" <<CONF
 listen_tls = 0
@@ -166,6 +170,10 @@ CONF
   "
 fi
 wait_for "$URI_B"
+# probe QEMU's capabilities now (cached by each daemon) rather than in the first define
+for uri in "$URI_A" "$URI_B"; do
+  timeout 120 virsh -c "$uri" domcapabilities --virttype qemu --arch x86_64 >/dev/null 2>&1 || true
+done
 
 # --- env file ----------------------------------------------------------------------------------
 cat > "$WORK/libvirt.env" <<ENV

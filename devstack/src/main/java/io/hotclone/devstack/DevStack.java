@@ -88,9 +88,9 @@ public final class DevStack implements AutoCloseable {
           TransferServiceApplication.SCHEMA, shared, false, args));
       services.add(run(parent, ConfigServiceApplication.class, ConfigServiceApplication.NAME,
           ConfigServiceApplication.SCHEMA, shared, false, args));
-      Map<String, Object> api = new LinkedHashMap<>(shared);
-      api.put("server.port", settings.apiPort());
-      services.add(run(parent, CloneApiApplication.class, "clone-api", "api", api, true, args));
+      String[] apiArgs = java.util.Arrays.copyOf(args, args.length + 1);
+      apiArgs[args.length] = "--server.port=" + settings.apiPort();
+      services.add(run(parent, CloneApiApplication.class, "clone-api", "api", shared, true, apiArgs));
     } catch (RuntimeException e) {
       DevStack partial = new DevStack(postgres, kafka, hypervisor, parent, services);
       partial.close();

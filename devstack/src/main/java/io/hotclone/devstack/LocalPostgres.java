@@ -23,6 +23,8 @@ public final class LocalPostgres implements AutoCloseable {
           EmbeddedPostgres.builder()
               .setDataDirectory(dataDir)
               .setCleanDataDirectory(false)
+              // devstack stops the server itself, after the services that use it
+              .setRegisterShutdownHook(false)
               .setServerConfig("max_connections", "200")
               .setServerConfig("fsync", "off")
               .setServerConfig("synchronous_commit", "off");

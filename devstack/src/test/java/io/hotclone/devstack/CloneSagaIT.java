@@ -129,6 +129,27 @@ class CloneSagaIT {
         .isEqualTo(4);
   }
 
+  @Test
+  void concurrentClonesOfOneVmWaitForEachOtherAndAllComplete() throws Exception {
+    String body = "{\"sourceVm\":\"" + demoVmId() + "\",\"targetHost\":\"host-b\",\"count\":1}";
+    var pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+    try {
+      List<java.util.concurrent.Future<JsonNode>> ops = new ArrayList<>();
+      for (int i = 0; i < 4; i++) {
+        ops.add(pool.submit(() -> cloneAndWait(body)));
+      }
+      Set<Long> cuts = new HashSet<>();
+      for (var f : ops) {
+        JsonNode op = f.get();
+        assertThat(op.path("phase").asString()).as("operation %s", op).isEqualTo("COMPLETED");
+        cuts.add(hypervisor().cloneCut(new VmId(cloneVmIds(op).get(0))).orElseThrow().sourceCounter());
+      }
+      assertThat(cuts).as("four freezes, four different cuts").hasSize(4);
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
   static List<String> cloneVmIds(JsonNode op) {
     List<String> ids = new ArrayList<>();
     for (JsonNode c : op.path("clones")) {

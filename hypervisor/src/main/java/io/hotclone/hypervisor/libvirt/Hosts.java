@@ -139,7 +139,7 @@ final class Hosts implements AutoCloseable {
 
   @Override
   public synchronized void close() {
-    open.values().forEach(Hosts::closeQuietly);
+    open.values().forEach(this::closeQuietly);
     open.clear();
   }
 
@@ -151,7 +151,12 @@ final class Hosts implements AutoCloseable {
     }
   }
 
-  private static void closeQuietly(Connect c) {
+  private void closeQuietly(Connect c) {
+    try {
+      c.removeLifecycleListener(pauses);
+    } catch (LibvirtException | RuntimeException ignored) {
+      // the connection is already gone
+    }
     try {
       c.close();
     } catch (LibvirtException ignored) {

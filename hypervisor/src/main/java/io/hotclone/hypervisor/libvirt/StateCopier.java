@@ -13,7 +13,7 @@ import org.libvirt.StorageVol;
 
 /**
  * Step 3: streams the memory image (RAM, vCPU and device state) from the source host's local pool
- * into the target host's local pool over the two libvirt connections, hashing it with SHA-256 as
+ * into the target host's local pool over the two libvirt connections, computing its CRC-32C as
  * it leaves, then reads it back on the target and compares (the checksum verified on the target)
  * and checks its save-image magic and version. A mismatch deletes the copy and fails with
  * {@code CorruptImage}. An existing copy counts as done only if its checksum matches the source.
@@ -51,8 +51,8 @@ final class StateCopier {
       Optional<StorageVol> existing = Pools.volume(dstPool, name);
       if (existing.isPresent()) {
         dst = existing.get();
-        String have = VolumeStreams.sha256(to, dst);
-        if (have.equals(VolumeStreams.sha256(from, src))) {
+        String have = VolumeStreams.crc32c(to, dst);
+        if (have.equals(VolumeStreams.crc32c(from, src))) {
           return result(op, vm, target, dst, size, have);
         }
         deleteQuietly(dst);
@@ -61,11 +61,11 @@ final class StateCopier {
       }
       dst = create(dstPool, name, size);
       VolumeStreams.Copied copied = VolumeStreams.copy(from, src, to, dst, size);
-      String onTarget = VolumeStreams.sha256(to, dst);
-      if (copied.bytes() != size || !onTarget.equals(copied.sha256())) {
+      String onTarget = VolumeStreams.crc32c(to, dst);
+      if (copied.bytes() != size || !onTarget.equals(copied.crc32c())) {
         deleteQuietly(dst);
         throw new HypervisorException.CorruptImage(
-            "memory image copy to " + target + " does not match: " + copied.sha256() + " sent, " + onTarget + " stored");
+            "memory image copy to " + target + " does not match: " + copied.crc32c() + " sent, " + onTarget + " stored");
       }
       SaveImageHeader.parse(VolumeStreams.read(to, dst, 0, SaveImageHeader.SIZE));
       return result(op, vm, target, dst, size, onTarget);
@@ -77,8 +77,8 @@ final class StateCopier {
     }
   }
 
-  private static CopiedState result(OperationId op, VmId vm, HostName target, StorageVol dst, long size, String sha) {
-    return new CopiedState(op, vm, target, Pools.path(dst), size, (size + 4095) / 4096, 0, "sha256:" + sha);
+  private static CopiedState result(OperationId op, VmId vm, HostName target, StorageVol dst, long size, String crc) {
+    return new CopiedState(op, vm, target, Pools.path(dst), size, (size + 4095) / 4096, 0, "crc32c:" + crc);
   }
 
   private static StorageVol create(StoragePool pool, String name, long size) {

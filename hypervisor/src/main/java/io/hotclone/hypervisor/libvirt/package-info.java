@@ -11,7 +11,7 @@
  * image and that file form the consistent cut (I1). The pause is measured from libvirt lifecycle
  * events (Suspended to Resumed). Step 3 streams the image (a {@code LibvirtQemudSave} file that
  * carries RAM, vCPU and device state) from the source host's pool to the target host's pool with
- * virStorageVolDownload/Upload, hashing it with SHA-256 on the way out and again by reading it
+ * virStorageVolDownload/Upload, computing its CRC-32C on the way out and again by reading it
  * back from the target. Step 4 has nothing to merge: QEMU already folded the dirty pages back while
  * the guest ran, so the thaw drops the lease and the source-side image. Step 5 drops the storage
  * lease and keeps the source's backing chain within {@link
@@ -21,6 +21,13 @@
  * image locking keeps the base read-only for everyone). Step 6 rewrites the domain XML embedded
  * in the copied save image (name, UUID, MAC, SMBIOS serial, disk, serial log, lineage metadata)
  * in place and defines the clone; starting it restores that image on the target.
+ *
+ * <p>Identity. Libvirt-side identity (name, UUID, MAC, SMBIOS serial, VM generation id when the
+ * source has one) is new. The guest itself keeps what it read before the cut: the MAC in the
+ * virtio-net device state and the SMBIOS/DMI tables it loaded at boot (the new values show after a
+ * reboot or a NIC re-plug), its hostname, IP configuration and machine id, and its entropy pool
+ * and kernel RNG state. Changing those needs the QEMU guest agent; the busybox test guest has none
+ * and the driver does not call an agent yet.
  *
  * <p>Idempotence: every file, volume and domain name derives from the clone id and step, and an
  * existing one counts as done. Freezes are leases; a watchdog thaws (aborts the snapshot job,

@@ -97,12 +97,24 @@ class LibvirtHotCloneIT {
     assertThat(mf.memoryBytes()).isGreaterThan(1 << 20);
     assertThat(hv.state(source)).isEqualTo(VmState.RUNNING);
     String cutBaseSha = sha256(Path.of(mf.baseRef()));
+
+    // crash window "both freezes done, results not recorded": a restarted driver repeats them
+    List<String> chainAtCut = hv.backingChain(source);
+    try (LibvirtHypervisor restarted = new LibvirtHypervisor(env.uris(), env.options())) {
+      StorageFreeze again = restarted.freezeStorage(OperationId.of(cloneId, "freeze-storage"), source, Duration.ofMinutes(5));
+      MemoryFreeze memAgain = restarted.freezeMemory(OperationId.of(cloneId, "freeze-memory"), source, Duration.ofMinutes(5));
+      assertThat(again.baseRef()).isEqualTo(sf.baseRef());
+      assertThat(memAgain.baseRef()).isEqualTo(mf.baseRef());
+      assertThat(restarted.backingChain(source)).as("no second snapshot").isEqualTo(chainAtCut);
+      restarted.release(UUID.randomUUID()); // an unrelated release touches nothing of this clone
+    }
+    assertThat(writableOpen(mf.baseRef())).as("QEMU's lock refuses a writer on the frozen base").isFalse();
     System.out.printf("pause %.1f ms, image %d bytes%n", mf.pauseNanos() / 1e6, mf.memoryBytes());
 
     OperationId copyOp = OperationId.of(cloneId, "copy", 1);
     CopiedState cs = hv.copyState(copyOp, source, LibvirtTestEnv.HOST_B);
     step("copyState");
-    assertThat(cs.checksum()).startsWith("sha256:");
+    assertThat(cs.checksum()).startsWith("crc32c:");
     assertThat(cs.bytes()).isEqualTo(mf.memoryBytes());
     assertThat(hv.copyState(copyOp, source, LibvirtTestEnv.HOST_B)).as("idempotent").isEqualTo(cs);
 
@@ -156,6 +168,25 @@ class LibvirtHotCloneIT {
     assertThat(sha256(Path.of(sf.baseRef()))).as("frozen root base unchanged").isEqualTo(rootSha);
     assertThat(sha256(Path.of(mf.baseRef()))).as("cut base unchanged").isEqualTo(cutBaseSha);
 
+    assertThat(writableOpen(hv.findVm(clone).orElseThrow().storagePointer())).as("the clone's overlay is locked by its QEMU").isFalse();
+
+    // compensation: a second clone configured but never started, then released
+    UUID second = UUID.randomUUID();
+    hv.freezeStorage(OperationId.of(second, "freeze-storage"), source, Duration.ofMinutes(5));
+    hv.freezeMemory(OperationId.of(second, "freeze-memory"), source, Duration.ofMinutes(5));
+    CopiedState cs2 = hv.copyState(OperationId.of(second, "copy", 1), source, LibvirtTestEnv.HOST_B);
+    StoragePointer ptr2 = hv.createClonePointer(OperationId.of(second, "pointer", 1), source, LibvirtTestEnv.HOST_B);
+    VmIdentity id2 = new VmIdentity("hc-it-half-" + suffix, UUID.randomUUID(), GuestVmCreator.randomMac(), null, null, null, null);
+    VmId half = hv.configureClone(OperationId.of(second, "configure", 1), new CloneSpec(source, cs2, ptr2, id2)).id();
+    hv.release(second);
+    assertThat(hv.findVm(half)).as("half-made clone undefined").isEmpty();
+    assertThat(Path.of(cs2.imageRef())).doesNotExist();
+    assertThat(Path.of(ptr2.location())).doesNotExist();
+    assertThat(env.hostADir().resolve(second + ".memory.img")).doesNotExist();
+    assertThat(hv.findVm(source).orElseThrow().state()).isEqualTo(VmState.RUNNING);
+    assertThat(hv.findVm(clone).orElseThrow().state()).isEqualTo(VmState.RUNNING);
+    step("second clone released");
+
     hv.destroyVm(clone);
     hv.destroyVm(source);
     step("destroy both");
@@ -164,7 +195,7 @@ class LibvirtHotCloneIT {
     try (Stream<Path> left = Stream.concat(Files.list(env.sharedDir()), Stream.concat(Files.list(env.hostADir()), Files.list(env.hostBDir())))) {
       assertThat(left.map(p -> p.getFileName().toString()))
           .as("no files of either VM left")
-          .noneMatch(n -> n.contains(source.value()) || n.contains(cloneId.toString()) || n.contains(suffix));
+          .noneMatch(n -> n.contains(source.value()) || n.contains(cloneId.toString()) || n.contains(second.toString()) || n.contains(suffix));
     }
     clone = null;
     source = null;
@@ -176,6 +207,17 @@ class LibvirtHotCloneIT {
     long now = System.nanoTime();
     System.out.printf("step %-28s %8.1f ms%n", name, (now - mark) / 1e6);
     mark = now;
+  }
+
+  /** Whether qemu-io can open {@code file} read-write (it opens and exits; nothing is written). */
+  private static boolean writableOpen(String file) throws Exception {
+    Process p = new ProcessBuilder("qemu-io", "-f", "qcow2", "-c", "info", file).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    int rc = p.waitFor();
+    if (rc != 0 && !out.contains("lock")) {
+      throw new AssertionError("qemu-io failed for another reason than a lock: " + out);
+    }
+    return rc == 0;
   }
 
   private long counter(VmId vm) {

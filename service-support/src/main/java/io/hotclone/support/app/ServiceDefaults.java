@@ -49,6 +49,7 @@ public final class ServiceDefaults {
     p.put("spring.flyway.create-schemas", true);
     p.put("spring.flyway.locations", "classpath:db/support,classpath:db/" + name);
     p.put("spring.jmx.enabled", false);
+    p.put("spring.lifecycle.timeout-per-shutdown-phase", "10s");
     // one logging system per JVM: in devstack the first context's name would label every line
     p.put("logging.include-application-name", false);
     return p;

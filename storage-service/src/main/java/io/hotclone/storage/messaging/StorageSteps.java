@@ -14,7 +14,13 @@ import io.hotclone.hypervisor.OperationId;
 import io.hotclone.hypervisor.StorageFreeze;
 import io.hotclone.hypervisor.StoragePointer;
 import io.hotclone.hypervisor.VmId;
+import io.hotclone.events.EventCodec;
+import io.hotclone.storage.persistence.FreezeQueue;
 import io.hotclone.storage.persistence.StoragePointers;
+import io.hotclone.support.inbox.Inbox;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import io.hotclone.support.lease.FreezeLeases;
 import io.hotclone.support.lease.LeaseWatchdog;
 import io.hotclone.support.messaging.SagaEventHandler;
@@ -28,10 +34,13 @@ import org.springframework.stereotype.Component;
 /**
  * Steps 1, 5 and 7. The freeze is registered as a lease before the hypervisor is asked (so
  * compensation and the watchdog can always thaw it); the unfreeze creates one pointer per clone over
- * the base frozen under the clone id.
+ * the base frozen under the clone id. One freeze per VM at a time: a clone of a VM that is being
+ * cloned waits in the {@link FreezeQueue} and starts when the earlier freeze ends, however it ends.
  */
 @Component
 public class StorageSteps implements SagaEventHandler {
+
+  private static final Logger log = LoggerFactory.getLogger(StorageSteps.class);
 
   static final String FREEZE = "freeze-storage";
   static final String UNFREEZE = "unfreeze-storage";
@@ -40,12 +49,25 @@ public class StorageSteps implements SagaEventHandler {
   private final SagaSteps steps;
   private final FreezeLeases leases;
   private final StoragePointers pointers;
+  private final FreezeQueue queue;
+  private final Inbox inbox;
+  private final EventCodec codec;
 
-  public StorageSteps(Hypervisor hypervisor, SagaSteps steps, FreezeLeases leases, StoragePointers pointers) {
+  public StorageSteps(
+      Hypervisor hypervisor,
+      SagaSteps steps,
+      FreezeLeases leases,
+      StoragePointers pointers,
+      FreezeQueue queue,
+      Inbox inbox,
+      EventCodec codec) {
     this.hypervisor = hypervisor;
     this.steps = steps;
     this.leases = leases;
     this.pointers = pointers;
+    this.queue = queue;
+    this.inbox = inbox;
+    this.codec = codec;
   }
 
   @Override
@@ -62,8 +84,16 @@ public class StorageSteps implements SagaEventHandler {
   private void freeze(EventEnvelope event, ClonePlan plan) {
     VmId vm = new VmId(plan.sourceVm());
     Duration lease = Duration.ofMillis(plan.leaseMillis());
-    steps.transaction(
-        () -> leases.register(event.cloneId(), vm.value(), plan, steps.clock().instant().plus(lease)));
+    if (inbox.seen(event)) {
+      return;
+    }
+    boolean admitted =
+        queue.admitOrQueue(
+            event.cloneId(), vm.value(), plan, steps.clock().instant().plus(lease), codec.encode(event));
+    if (!admitted) {
+      log.info("clone {}: {} is being cloned already; queued", event.cloneId(), vm);
+      return;
+    }
     steps.step(
         event,
         FREEZE,
@@ -76,6 +106,12 @@ public class StorageSteps implements SagaEventHandler {
         },
         reason -> leases.end(event.cloneId(), "RELEASED", reason, steps.clock().instant()),
         () -> thaw(event, vm));
+    startNext(vm.value());
+  }
+
+  /** Starts the oldest clone queued for {@code vmId} once no freeze of it is held. */
+  private void startNext(String vmId) {
+    queue.next(vmId).flatMap(codec::decode).ifPresent(this::on);
   }
 
   private void unfreeze(EventEnvelope event, MemoryUnfrozen unfrozen) {
@@ -103,16 +139,17 @@ public class StorageSteps implements SagaEventHandler {
         },
         reason -> leases.end(event.cloneId(), "RELEASED", reason, steps.clock().instant()),
         () -> thaw(event, vm));
+    startNext(vm.value());
   }
 
   private void release(EventEnvelope event) {
-    leases
-        .find(event.cloneId())
-        .filter(FreezeLeases.Lease::held)
-        .ifPresent(lease -> thaw(event, new VmId(lease.vmId())));
+    Optional<FreezeLeases.Lease> lease = leases.find(event.cloneId());
+    lease.filter(FreezeLeases.Lease::held).ifPresent(l -> thaw(event, new VmId(l.vmId())));
+    Optional<String> queuedVm = queue.drop(event.cloneId());
     steps.inTransaction(
         event,
         () -> leases.end(event.cloneId(), "RELEASED", "clone failed", steps.clock().instant()));
+    lease.map(FreezeLeases.Lease::vmId).or(() -> queuedVm).ifPresent(this::startNext);
   }
 
   private void thaw(EventEnvelope event, VmId vm) {
