@@ -28,6 +28,11 @@ public record DevStackSettings(
     return new DevStackSettings(0, 0, 0, dataDir, embedded(dataDir), true, extra);
   }
 
+  /** Free ports and a throw-away data directory, driving libvirt hosts instead of the embedded driver. */
+  public static DevStackSettings withHypervisor(Path dataDir, HypervisorProperties hypervisor, Map<String, Object> extra) {
+    return new DevStackSettings(0, 0, 0, dataDir, hypervisor, false, extra);
+  }
+
   static HypervisorProperties embedded(Path dataDir) {
     HypervisorProperties p = new HypervisorProperties();
     p.setDriver("embedded");

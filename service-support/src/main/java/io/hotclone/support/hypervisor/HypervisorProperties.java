@@ -8,7 +8,8 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 /**
  * {@code hotclone.hypervisor.*}: which driver, and the hosts as name → URI. For the embedded driver
  * the URI is informational ({@code embedded://host-a}); for libvirt it is the connection URI
- * ({@code qemu:///system}, {@code qemu+tcp://host/system}).
+ * ({@code qemu:///system}, {@code qemu+tcp://host/system}). For libvirt, {@code storage-dir} is the
+ * storage every host sees at the same path (NFS, Ceph): disks, frozen bases and clone overlays.
  */
 @ConfigurationProperties("hotclone.hypervisor")
 public class HypervisorProperties {
@@ -17,6 +18,46 @@ public class HypervisorProperties {
   private Map<String, String> hosts = new LinkedHashMap<>();
   private Path storageDir = Path.of("target", "hotclone-storage");
   private long guestTickMillis = 5;
+  private Map<String, Path> hostDirs = new LinkedHashMap<>();
+  private Path guestDir;
+  private int chainDepthBudget = 8;
+  private long maxDowntimeMillis = 50;
+
+  /** libvirt: a host-local directory per host (memory images, logs); default storage-dir/hosts/name. */
+  public Map<String, Path> getHostDirs() {
+    return hostDirs;
+  }
+
+  public void setHostDirs(Map<String, Path> hostDirs) {
+    this.hostDirs = hostDirs;
+  }
+
+  /** libvirt: kernel + initrd of the test guest {@code createVm} boots; unset = createVm unsupported. */
+  public Path getGuestDir() {
+    return guestDir;
+  }
+
+  public void setGuestDir(Path guestDir) {
+    this.guestDir = guestDir;
+  }
+
+  /** libvirt: longest backing chain a source keeps before it is flattened by a block pull. */
+  public int getChainDepthBudget() {
+    return chainDepthBudget;
+  }
+
+  public void setChainDepthBudget(int chainDepthBudget) {
+    this.chainDepthBudget = chainDepthBudget;
+  }
+
+  /** libvirt: QEMU downtime limit for the live snapshot (bounds the source's pause). */
+  public long getMaxDowntimeMillis() {
+    return maxDowntimeMillis;
+  }
+
+  public void setMaxDowntimeMillis(long maxDowntimeMillis) {
+    this.maxDowntimeMillis = maxDowntimeMillis;
+  }
 
   public String getDriver() {
     return driver;

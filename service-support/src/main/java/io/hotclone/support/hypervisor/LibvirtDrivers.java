@@ -1,9 +1,14 @@
 package io.hotclone.support.hypervisor;
 
-import io.hotclone.hypervisor.HypervisorException;
+import io.hotclone.hypervisor.HostName;
 import io.hotclone.hypervisor.Hypervisor;
+import io.hotclone.hypervisor.libvirt.LibvirtHypervisor;
+import io.hotclone.hypervisor.libvirt.LibvirtOptions;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
-/** Builds the libvirt driver from {@code hotclone.hypervisor.hosts} (name → libvirt URI). */
+/** Builds the libvirt driver from {@code hotclone.hypervisor.*} (hosts: name → libvirt URI). */
 final class LibvirtDrivers {
   private LibvirtDrivers() {}
 
@@ -11,6 +16,20 @@ final class LibvirtDrivers {
     if (p.getHosts().isEmpty()) {
       throw new IllegalArgumentException("hotclone.hypervisor.hosts must map host names to libvirt URIs");
     }
-    throw new HypervisorException.Unsupported("libvirt driver wiring pending");
+    Map<HostName, String> uris = new LinkedHashMap<>();
+    Map<HostName, Path> dirs = new LinkedHashMap<>();
+    p.getHosts().forEach((name, uri) -> {
+      HostName host = new HostName(name);
+      uris.put(host, uri);
+      dirs.put(host, p.getHostDirs().getOrDefault(name, p.getStorageDir().resolve("hosts").resolve(name)));
+    });
+    LibvirtOptions options =
+        LibvirtOptions.of(p.getStorageDir(), dirs)
+            .withChainDepthBudget(p.getChainDepthBudget())
+            .withMaxDowntimeMillis(p.getMaxDowntimeMillis());
+    if (p.getGuestDir() != null) {
+      options = options.withGuestDir(p.getGuestDir());
+    }
+    return new LibvirtHypervisor(uris, options);
   }
 }
