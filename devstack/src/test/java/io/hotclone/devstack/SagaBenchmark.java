@@ -20,47 +20,67 @@ public final class SagaBenchmark {
   public static void main(String[] args) throws Exception {
     int n = args.length > 0 ? Integer.parseInt(args[0]) : 50;
     int concurrency = args.length > 1 ? Integer.parseInt(args[1]) : 8;
-    String source = TestStack.demoVmId();
-    String body = "{\"sourceVm\":\"" + source + "\",\"targetHost\":\"host-b\",\"count\":1}";
+    List<String> sources = new ArrayList<>();
+    for (int i = 0; i < concurrency; i++) {
+      sources.add(smallVm("bench-src-" + i));
+    }
     for (int i = 0; i < 5; i++) {
-      TestStack.cloneAndWait(body); // warm-up
+      TestStack.cloneAndWait(body(sources.get(0))); // warm-up
     }
     long t0 = System.nanoTime();
     List<Double> seq = new ArrayList<>();
     List<JsonNode> ops = new ArrayList<>();
     for (int i = 0; i < n; i++) {
       long s = System.nanoTime();
-      ops.add(TestStack.cloneAndWait(body));
+      ops.add(TestStack.cloneAndWait(body(sources.get(0))));
       seq.add((System.nanoTime() - s) / 1e6);
     }
-    double seqSeconds = (System.nanoTime() - t0) / 1e9;
-    report("sequential", seq, n / seqSeconds, ops);
+    report("sequential", seq, n / ((System.nanoTime() - t0) / 1e9), ops);
+    concurrent("concurrent(" + concurrency + "), one source VM", n, concurrency, List.of(sources.get(0)));
+    concurrent("concurrent(" + concurrency + "), " + concurrency + " source VMs", n, concurrency, sources);
+    System.exit(0);
+  }
 
+  /** A 4 MiB / 16 MiB VM on host-a, created through the API. */
+  private static String smallVm(String name) {
+    TestStack.Response r = TestStack.post("/api/v1/vms",
+        "{\"name\":\"" + name + "\",\"host\":\"host-a\",\"memoryMiB\":4,\"diskMiB\":16}");
+    if (r.status() != 201) {
+      throw new IllegalStateException("POST /api/v1/vms answered " + r.status() + ": " + r.body());
+    }
+    return r.body().path("id").asString();
+  }
+
+  private static String body(String source) {
+    return "{\"sourceVm\":\"" + source + "\",\"targetHost\":\"host-b\",\"count\":1}";
+  }
+
+  private static void concurrent(String name, int n, int concurrency, List<String> sources) throws Exception {
     ExecutorService pool = Executors.newFixedThreadPool(concurrency);
-    List<Future<double[]>> futures = new ArrayList<>();
-    List<JsonNode> cops = java.util.Collections.synchronizedList(new ArrayList<>());
-    t0 = System.nanoTime();
+    List<Future<Double>> futures = new ArrayList<>();
+    List<JsonNode> ops = java.util.Collections.synchronizedList(new ArrayList<>());
+    long t0 = System.nanoTime();
     for (int i = 0; i < n; i++) {
+      String source = sources.get(i % sources.size());
       futures.add(pool.submit(() -> {
         long s = System.nanoTime();
-        cops.add(TestStack.cloneAndWait(body));
-        return new double[] {(System.nanoTime() - s) / 1e6};
+        ops.add(TestStack.cloneAndWait(body(source)));
+        return (System.nanoTime() - s) / 1e6;
       }));
     }
-    List<Double> conc = new ArrayList<>();
-    for (Future<double[]> f : futures) {
-      conc.add(f.get()[0]);
+    List<Double> ms = new ArrayList<>();
+    for (Future<Double> f : futures) {
+      ms.add(f.get());
     }
-    double concSeconds = (System.nanoTime() - t0) / 1e9;
+    double seconds = (System.nanoTime() - t0) / 1e9;
     pool.shutdown();
-    report("concurrent(" + concurrency + ")", conc, n / concSeconds, cops);
-    System.exit(0);
+    report(name, ms, n / seconds, ops);
   }
 
   private static void report(String name, List<Double> ms, double perSecond, List<JsonNode> ops) {
     double[] a = ms.stream().mapToDouble(Double::doubleValue).sorted().toArray();
     long failed = ops.stream().filter(o -> !"COMPLETED".equals(o.path("phase").asString())).count();
-    System.out.printf(Locale.ROOT, "%-16s n=%d failed=%d p50=%.1f ms p99=%.1f ms max=%.1f ms  %.1f clones/s%n",
+    System.out.printf(Locale.ROOT, "%-34s n=%d failed=%d p50=%.1f ms p99=%.1f ms max=%.1f ms  %.1f clones/s%n",
         name, a.length, failed, pct(a, 50), pct(a, 99), a[a.length - 1], perSecond);
     System.out.println("  step timings (mean ms): " + meanSteps(ops));
   }

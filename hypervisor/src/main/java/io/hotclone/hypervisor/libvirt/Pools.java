@@ -40,7 +40,14 @@ final class Pools {
   private StoragePool ensure(HostName host, String name, Path dir) {
     Connect c = hosts.connect(host);
     try {
-      return c.storagePoolLookupByName(name);
+      StoragePool existing = c.storagePoolLookupByName(name);
+      if (existing.getXMLDesc(0).contains("<path>" + dir + "</path>")) {
+        return existing;
+      }
+      // a pool of that name over another directory (another checkout, an older configuration):
+      // this driver's pools are transient, so replacing it loses nothing
+      existing.destroy();
+      free(existing);
     } catch (LibvirtException e) {
       if (!Failures.notFound(e)) {
         throw Failures.driver("pool " + name + " on " + host, e);
