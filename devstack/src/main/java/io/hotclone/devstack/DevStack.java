@@ -15,6 +15,7 @@ import io.hotclone.support.hypervisor.HypervisorProperties;
 import io.hotclone.transfer.TransferServiceApplication;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -57,7 +58,7 @@ public final class DevStack implements AutoCloseable {
   public static DevStack start(DevStackSettings settings, String... args) {
     long t0 = System.nanoTime();
     LocalPostgres postgres = LocalPostgres.start(settings.postgresPort(), settings.dataDir().resolve("postgres"));
-    LocalKafka kafka = LocalKafka.start(settings.kafkaPort());
+    LocalKafka kafka = LocalKafka.start();
     log.info("PostgreSQL at {} and Kafka at {} up in {} ms", postgres.jdbcUrl(), kafka.bootstrapServers(),
         (System.nanoTime() - t0) / 1_000_000);
 
@@ -88,8 +89,12 @@ public final class DevStack implements AutoCloseable {
           TransferServiceApplication.SCHEMA, shared, false, args));
       services.add(run(parent, ConfigServiceApplication.class, ConfigServiceApplication.NAME,
           ConfigServiceApplication.SCHEMA, shared, false, args));
-      String[] apiArgs = java.util.Arrays.copyOf(args, args.length + 1);
-      apiArgs[args.length] = "--server.port=" + settings.apiPort();
+      // the API's port: the settings' unless the command line names one
+      String[] apiArgs = args;
+      if (Arrays.stream(args).noneMatch(a -> a.startsWith("--server.port="))) {
+        apiArgs = Arrays.copyOf(args, args.length + 1);
+        apiArgs[args.length] = "--server.port=" + settings.apiPort();
+      }
       services.add(run(parent, CloneApiApplication.class, "clone-api", "api", shared, true, apiArgs));
     } catch (RuntimeException e) {
       DevStack partial = new DevStack(postgres, kafka, hypervisor, parent, services);

@@ -4,8 +4,8 @@ import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
 
 /**
- * The README's first command: starts devstack on fixed ports (Kafka 19092, PostgreSQL 15432,
- * clone-api 8080), data kept in {@code .devstack/}, and prints how to clone {@code demo-1}.
+ * The README's first command: starts devstack on fixed ports (PostgreSQL 15432, clone-api 8080;
+ * Kafka's is printed), data kept in {@code .devstack/}, and prints how to clone {@code demo-1}.
  * Environment {@code HOTCLONE_DATA_DIR} moves the data directory.
  */
 public final class DevStackMain {

@@ -6,7 +6,9 @@ import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
 
 /**
  * A real Kafka broker in KRaft mode inside this JVM (spring-kafka-test's cluster kit), with the
- * saga and lifecycle topics created up front (4 partitions each).
+ * saga and lifecycle topics created up front (4 partitions each). Its log lives in a temporary
+ * directory: topics start empty on every devstack start (the saga's state is in PostgreSQL, and
+ * outbox rows not yet published are published again).
  */
 public final class LocalKafka implements AutoCloseable {
 
@@ -18,12 +20,12 @@ public final class LocalKafka implements AutoCloseable {
     this.broker = broker;
   }
 
-  /** Starts the broker on {@code port} (0 = any free port). */
-  public static LocalKafka start(int port) {
+  /**
+   * Starts the broker on a free port (the KRaft cluster kit picks its own ports; {@link
+   * #bootstrapServers()} says which).
+   */
+  public static LocalKafka start() {
     EmbeddedKafkaKraftBroker broker = new EmbeddedKafkaKraftBroker(1, PARTITIONS);
-    if (port > 0) {
-      broker.kafkaPorts(port);
-    }
     broker.brokerProperty("auto.create.topics.enable", "true");
     broker.brokerProperty("group.initial.rebalance.delay.ms", "0");
     broker.brokerProperty("offsets.topic.num.partitions", "4");

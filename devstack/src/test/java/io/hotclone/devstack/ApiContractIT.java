@@ -76,6 +76,38 @@ class ApiContractIT {
   }
 
   @Test
+  void progressStreamsAsServerSentEventsUntilCompleted() throws Exception {
+    TestStack.Response accepted =
+        post("/api/v1/clones", "{\"sourceVm\":\"" + demoVmId() + "\",\"targetHost\":\"host-b\",\"count\":1}");
+    String id = accepted.body().path("id").asString();
+    var request = java.net.http.HttpRequest.newBuilder(
+            java.net.URI.create("http://localhost:" + TestStack.get().apiPort() + "/api/v1/clones/" + id + "/events"))
+        .header("Accept", "text/event-stream").timeout(Duration.ofSeconds(60)).build();
+    var response = java.net.http.HttpClient.newHttpClient()
+        .send(request, java.net.http.HttpResponse.BodyHandlers.ofLines());
+    assertThat(response.statusCode()).isEqualTo(200);
+    java.util.List<String> events = response.body()
+        .filter(l -> l.startsWith("event:"))
+        .map(l -> l.substring("event:".length()).trim())
+        .toList(); // the stream ends when the operation is terminal
+    assertThat(events).startsWith("REQUESTED").endsWith("COMPLETED");
+    assertThat(events).containsSubsequence("STORAGE_FROZEN", "MEMORY_FROZEN", "STATE_COPIED",
+        "MEMORY_UNFROZEN", "STORAGE_UNFROZEN", "CONFIGURED", "COMPLETED");
+  }
+
+  @Test
+  void operationsCanBeListedBySourceAndPhase() {
+    String source = demoVmId();
+    JsonNode op = TestStack.cloneAndWait("{\"sourceVm\":\"" + source + "\",\"targetHost\":\"host-b\",\"count\":1}");
+    JsonNode list = get("/api/v1/clones?sourceVm=" + source + "&phase=COMPLETED").body();
+    assertThat(list.isArray()).isTrue();
+    assertThat(list.toString()).contains(op.path("id").asString());
+    for (JsonNode o : list) {
+      assertThat(o.path("phase").asString()).isEqualTo("COMPLETED");
+    }
+  }
+
+  @Test
   void openApiDocumentIsServed() {
     TestStack.Response r = get("/v3/api-docs");
     assertThat(r.status()).isEqualTo(200);

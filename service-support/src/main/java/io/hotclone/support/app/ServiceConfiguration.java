@@ -2,8 +2,10 @@ package io.hotclone.support.app;
 
 import io.hotclone.events.EventCodec;
 import io.hotclone.events.Topics;
+import io.hotclone.support.hypervisor.HypervisorConfiguration;
 import io.hotclone.support.hypervisor.HypervisorProperties;
 import io.hotclone.support.inbox.Inbox;
+import io.hotclone.support.lease.FreezeLeases;
 import io.hotclone.support.messaging.CloneEventConsumer;
 import io.hotclone.support.messaging.SagaEventHandler;
 import io.hotclone.support.messaging.SagaSteps;
@@ -23,13 +25,14 @@ import org.springframework.context.annotation.Import;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.kafka.core.DefaultKafkaProducerFactory;
 import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.scheduling.annotation.EnableScheduling;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /** The infrastructure beans of a HotClone service. Import it from the service's application class. */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(HypervisorProperties.class)
-@org.springframework.scheduling.annotation.EnableScheduling
-@Import(io.hotclone.support.hypervisor.HypervisorConfiguration.class)
+@EnableScheduling
+@Import(HypervisorConfiguration.class)
 public class ServiceConfiguration {
 
   @Bean
@@ -76,8 +79,8 @@ public class ServiceConfiguration {
   }
 
   @Bean
-  io.hotclone.support.lease.FreezeLeases freezeLeases(JdbcTemplate jdbc, EventCodec codec) {
-    return new io.hotclone.support.lease.FreezeLeases(jdbc, codec);
+  FreezeLeases freezeLeases(JdbcTemplate jdbc, EventCodec codec) {
+    return new FreezeLeases(jdbc, codec);
   }
 
   @Bean

@@ -2,8 +2,12 @@ package io.hotclone.support.lease;
 
 import io.hotclone.events.ClonePlan;
 import io.hotclone.events.EventCodec;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import org.springframework.jdbc.core.JdbcTemplate;
 
@@ -33,13 +37,13 @@ public class FreezeLeases {
         cloneId,
         vmId,
         codec.mapper().writeValueAsString(plan),
-        java.sql.Timestamp.from(leaseUntil));
+        Timestamp.from(leaseUntil));
   }
 
   public void markFrozen(UUID cloneId, Instant at) {
     jdbc.update(
         "UPDATE freeze_leases SET state = 'FROZEN', frozen_at = ? WHERE clone_id = ? AND state = 'FREEZING'",
-        java.sql.Timestamp.from(at),
+        Timestamp.from(at),
         cloneId);
   }
 
@@ -55,12 +59,12 @@ public class FreezeLeases {
                 + " AND state IN ('FREEZING', 'FROZEN')",
             state,
             reason,
-            java.sql.Timestamp.from(at),
+            Timestamp.from(at),
             cloneId)
         == 1;
   }
 
-  public java.util.Optional<Lease> find(UUID cloneId) {
+  public Optional<Lease> find(UUID cloneId) {
     return jdbc
         .query("SELECT clone_id, vm_id, plan, state, lease_until FROM freeze_leases WHERE clone_id = ?", this::map, cloneId)
         .stream()
@@ -73,10 +77,10 @@ public class FreezeLeases {
         "SELECT clone_id, vm_id, plan, state, lease_until FROM freeze_leases"
             + " WHERE state IN ('FREEZING', 'FROZEN') AND lease_until < ? ORDER BY lease_until LIMIT 100",
         this::map,
-        java.sql.Timestamp.from(now));
+        Timestamp.from(now));
   }
 
-  private Lease map(java.sql.ResultSet rs, int i) throws java.sql.SQLException {
+  private Lease map(ResultSet rs, int i) throws SQLException {
     return new Lease(
         rs.getObject(1, UUID.class),
         rs.getString(2),
