@@ -3,6 +3,7 @@ package io.hotclone.support.outbox;
 import io.hotclone.events.EventCodec;
 import io.hotclone.events.EventEnvelope;
 import io.hotclone.events.Topics;
+import java.util.List;
 import java.util.UUID;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.support.TransactionSynchronization;
@@ -10,7 +11,9 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
 
 /**
  * Appends events to the outbox table inside the caller's transaction. Must be called in a
- * transaction: the event exists exactly when the state change that caused it committed.
+ * transaction: the event exists exactly when the state change that caused it committed. Once the
+ * transaction commits, the row is handed to the relay to be sent at once; a row whose send never
+ * completed (a crash, a broker outage) is found and sent by the relay's poll.
  */
 public class Outbox {
 
@@ -35,19 +38,25 @@ public class Outbox {
     if (!TransactionSynchronizationManager.isActualTransactionActive()) {
       throw new IllegalStateException("Outbox.append needs a transaction");
     }
-    jdbc.update(
-        "INSERT INTO outbox (event_id, clone_id, topic, type, body) VALUES (?, ?, ?, ?, ?)"
-            + " ON CONFLICT (event_id) DO NOTHING",
-        eventId,
-        cloneId,
-        topic,
-        type,
-        body);
+    List<Long> ids =
+        jdbc.queryForList(
+            "INSERT INTO outbox (event_id, clone_id, topic, type, body) VALUES (?, ?, ?, ?, ?)"
+                + " ON CONFLICT (event_id) DO NOTHING RETURNING id",
+            Long.class,
+            eventId,
+            cloneId,
+            topic,
+            type,
+            body);
+    if (ids.isEmpty()) {
+      return; // appended before: it is published (or will be) from that row
+    }
+    OutboxRelay.Row row = new OutboxRelay.Row(ids.get(0), cloneId, topic, type, body);
     TransactionSynchronizationManager.registerSynchronization(
         new TransactionSynchronization() {
           @Override
           public void afterCommit() {
-            relay.wakeUp();
+            relay.publishCommitted(row);
           }
         });
   }

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -19,9 +20,12 @@ import org.springframework.kafka.support.SendResult;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Publishes committed outbox rows in order and marks them published once Kafka acknowledged them.
- * One relay thread per service; woken right after a commit, and polls every {@code pollInterval}
- * so rows left by a crash between commit and publish still go out (at least once).
+ * Publishes committed outbox rows and marks them published once Kafka acknowledged them. The fast
+ * path sends a row right after its transaction commits, from the committing thread, without a
+ * query ({@link #publishCommitted}); the relay thread then records the acknowledgements in
+ * batches. As a fallback the relay polls every {@code pollInterval} for rows still unpublished
+ * after {@code pollInterval} (a crash between commit and send, a failed send) and sends them in
+ * order: every row is published at least once, and consumers deduplicate by event id.
  */
 public class OutboxRelay implements SmartLifecycle {
 
@@ -35,6 +39,7 @@ public class OutboxRelay implements SmartLifecycle {
   private final String name;
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition work = lock.newCondition();
+  private final ConcurrentLinkedQueue<Long> acknowledged = new ConcurrentLinkedQueue<>();
   private volatile boolean running;
   private boolean pending;
   private Thread thread;
@@ -52,7 +57,23 @@ public class OutboxRelay implements SmartLifecycle {
     this.pollInterval = pollInterval;
   }
 
-  /** Asks the relay to publish now (called after a commit that appended events). */
+  /** Sends a just-committed row; its acknowledgement is recorded by the relay thread. */
+  public void publishCommitted(Row row) {
+    try {
+      kafka.send(record(row)).whenComplete((result, error) -> {
+        if (error == null) {
+          acknowledged.add(row.id());
+          wakeUp();
+        } else {
+          log.warn("outbox relay {}: send of {} failed, the poll will retry: {}", name, row.id(), error.toString());
+        }
+      });
+    } catch (RuntimeException e) {
+      log.warn("outbox relay {}: send of {} failed, the poll will retry: {}", name, row.id(), e.toString());
+    }
+  }
+
+  /** Asks the relay thread to look for work now. */
   public void wakeUp() {
     lock.lock();
     try {
@@ -98,6 +119,7 @@ public class OutboxRelay implements SmartLifecycle {
   private void loop() {
     while (running) {
       try {
+        markAcknowledged();
         while (running && publishBatch() == BATCH) {
           // drain
         }
@@ -124,11 +146,22 @@ public class OutboxRelay implements SmartLifecycle {
     }
   }
 
-  /** Publishes up to one batch; returns how many rows were published. */
+  private void markAcknowledged() {
+    List<Long> ids = new ArrayList<>();
+    for (Long id = acknowledged.poll(); id != null; id = acknowledged.poll()) {
+      ids.add(id);
+    }
+    if (!ids.isEmpty()) {
+      markPublished(ids.toArray(Long[]::new));
+    }
+  }
+
+  /** Publishes up to one batch of rows left unpublished; returns how many rows were published. */
   int publishBatch() {
     List<Row> rows =
         jdbc.query(
-            "SELECT id, clone_id, topic, type, body FROM outbox WHERE published_at IS NULL ORDER BY id LIMIT ?",
+            "SELECT id, clone_id, topic, type, body FROM outbox WHERE published_at IS NULL"
+                + " AND created_at < now() - make_interval(secs => ?) ORDER BY id LIMIT ?",
             (rs, i) ->
                 new Row(
                     rs.getLong(1),
@@ -136,20 +169,29 @@ public class OutboxRelay implements SmartLifecycle {
                     rs.getString(3),
                     rs.getString(4),
                     rs.getBytes(5)),
+            pollInterval.toMillis() / 1000.0,
             BATCH);
     if (rows.isEmpty()) {
       return 0;
     }
     List<CompletableFuture<SendResult<byte[], byte[]>>> sends = new ArrayList<>(rows.size());
     for (Row row : rows) {
-      ProducerRecord<byte[], byte[]> record =
-          new ProducerRecord<>(row.topic(), row.cloneId().toString().getBytes(StandardCharsets.UTF_8), row.body());
-      record.headers().add("hotclone_type", row.type().getBytes(StandardCharsets.UTF_8));
-      sends.add(kafka.send(record));
+      sends.add(kafka.send(record(row)));
     }
     kafka.flush();
     CompletableFuture.allOf(sends.toArray(new CompletableFuture[0])).join();
-    Long[] ids = rows.stream().map(Row::id).toArray(Long[]::new);
+    markPublished(rows.stream().map(Row::id).toArray(Long[]::new));
+    return rows.size();
+  }
+
+  private static ProducerRecord<byte[], byte[]> record(Row row) {
+    ProducerRecord<byte[], byte[]> record =
+        new ProducerRecord<>(row.topic(), row.cloneId().toString().getBytes(StandardCharsets.UTF_8), row.body());
+    record.headers().add("hotclone_type", row.type().getBytes(StandardCharsets.UTF_8));
+    return record;
+  }
+
+  private void markPublished(Long[] ids) {
     tx.executeWithoutResult(
         s ->
             jdbc.update(
@@ -158,7 +200,6 @@ public class OutboxRelay implements SmartLifecycle {
                   ps.setArray(1, con.createArrayOf("bigint", ids));
                   return ps;
                 }));
-    return rows.size();
   }
 
   private static void sleepQuietly(long millis) {
@@ -169,5 +210,6 @@ public class OutboxRelay implements SmartLifecycle {
     }
   }
 
-  private record Row(long id, UUID cloneId, String topic, String type, byte[] body) {}
+  /** An outbox row as the relay sends it. */
+  public record Row(long id, UUID cloneId, String topic, String type, byte[] body) {}
 }
