@@ -7,6 +7,14 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 bash scripts/libvirt/setup.sh
+
+# docker-compose.yml describes the production layout; no Docker engine runs here, so it is checked
+# for what can be checked without one: that Compose accepts it.
+if ! command -v docker-compose >/dev/null; then
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends docker-compose >/dev/null
+fi
+docker-compose -f docker-compose.yml config -q
+echo "docker-compose.yml: valid"
 set -a
 # shellcheck disable=SC1091
 . .work/libvirt.env

@@ -58,7 +58,7 @@ public final class DevStack implements AutoCloseable {
   public static DevStack start(DevStackSettings settings, String... args) {
     long t0 = System.nanoTime();
     LocalPostgres postgres = LocalPostgres.start(settings.postgresPort(), settings.dataDir().resolve("postgres"));
-    LocalKafka kafka = LocalKafka.start();
+    LocalKafka kafka = LocalKafka.start(settings.kafkaPort(), settings.dataDir().resolve("kafka"));
     log.info("PostgreSQL at {} and Kafka at {} up in {} ms", postgres.jdbcUrl(), kafka.bootstrapServers(),
         (System.nanoTime() - t0) / 1_000_000);
 

@@ -4,8 +4,9 @@ import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
 
 /**
- * The README's first command: starts devstack on fixed ports (PostgreSQL 15432, clone-api 8080;
- * Kafka's is printed), data kept in {@code .devstack/}, and prints how to clone {@code demo-1}.
+ * The README's first command: starts devstack on fixed ports (PostgreSQL 15432, Kafka 19092,
+ * clone-api 8080), data (PostgreSQL's, Kafka's log, embedded storage) kept in {@code .devstack/},
+ * and prints how to clone {@code demo-1}.
  * Environment {@code HOTCLONE_DATA_DIR} moves the data directory.
  */
 public final class DevStackMain {

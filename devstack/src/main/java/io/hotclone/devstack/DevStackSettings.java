@@ -5,13 +5,13 @@ import java.nio.file.Path;
 import java.util.Map;
 
 /**
- * How devstack starts: PostgreSQL's and the API's ports (0 = any free port; Kafka always takes a
- * free port and devstack prints it), the data directory (PostgreSQL data and embedded
- * storage live under it), the hypervisor, whether to create the demo VM, and extra properties for
- * every service.
+ * How devstack starts: PostgreSQL's, Kafka's (client) and the API's ports (0 = any free port), the
+ * data directory (PostgreSQL data, Kafka's log and embedded storage live under it), the
+ * hypervisor, whether to create the demo VM, and extra properties for every service.
  */
 public record DevStackSettings(
     int postgresPort,
+    int kafkaPort,
     int apiPort,
     Path dataDir,
     HypervisorProperties hypervisor,
@@ -20,17 +20,17 @@ public record DevStackSettings(
 
   /** Fixed ports and a kept data directory: what the README's first command starts. */
   public static DevStackSettings interactive(Path dataDir) {
-    return new DevStackSettings(15432, 8080, dataDir, embedded(dataDir), true, Map.of());
+    return new DevStackSettings(15432, 19092, 8080, dataDir, embedded(dataDir), true, Map.of());
   }
 
   /** Free ports and a throw-away data directory, for tests. */
   public static DevStackSettings forTests(Path dataDir, Map<String, Object> extra) {
-    return new DevStackSettings(0, 0, dataDir, embedded(dataDir), true, extra);
+    return new DevStackSettings(0, 0, 0, dataDir, embedded(dataDir), true, extra);
   }
 
   /** Free ports and a throw-away data directory, driving libvirt hosts instead of the embedded driver. */
   public static DevStackSettings withHypervisor(Path dataDir, HypervisorProperties hypervisor, Map<String, Object> extra) {
-    return new DevStackSettings(0, 0, dataDir, hypervisor, false, extra);
+    return new DevStackSettings(0, 0, 0, dataDir, hypervisor, false, extra);
   }
 
   static HypervisorProperties embedded(Path dataDir) {
