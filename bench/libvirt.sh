@@ -1,6 +1,7 @@
 #!/bin/bash
 # Benchmark of the libvirt driver: source pause and whole clone time of a running 128 MiB busybox
-# guest (QEMU TCG), through the driver (host-a -> host-b, SPI calls from Java) side by side with
+# guest (QEMU TCG), through the driver (host-a -> host-b, SPI calls from Java; copy modes SHARED
+# and STREAM, one run each) side by side with
 # the bare virsh recipe (live snapshot, qemu-img overlay, XML patch of the save image, restore;
 # one host, no copy) measured in the same run.
 #   usage: bench/libvirt.sh [driver-rounds] [recipe-rounds]
@@ -88,12 +89,16 @@ echo "recipe: $RECIPE_ROUNDS rounds" >&2
 printf 'round\tpause_ms\tsnapshot_ms\twhole_clone_ms\tclone_first_tick\n' > "$OUT/recipe.tsv"
 for r in $(seq "$RECIPE_ROUNDS"); do recipe_round "$r" | tee -a "$OUT/recipe.tsv" >&2; done
 
-# ---- the driver ---------------------------------------------------------------------------------
-echo "driver: $DRIVER_ROUNDS rounds" >&2
-(cd "$ROOT" && mvn -B -q -o -pl hypervisor verify -Plibvirt -Dtest=NoSuchTest -Dsurefire.failIfNoSpecifiedTests=false \
-   -Dit.test=LibvirtCloneBenchIT -Dhotclone.bench=true -Dhotclone.bench.rounds="$DRIVER_ROUNDS" \
-   -Dhotclone.bench.out="$OUT/driver.tsv" >"$OUT/driver-mvn.log" 2>&1) || { tail -50 "$OUT/driver-mvn.log" >&2; exit 1; }
-cat "$OUT/driver.tsv" >&2
+# ---- the driver, in both copy modes -----------------------------------------------------------
+driver_run() { # copy-mode output-file
+  echo "driver ($1): $DRIVER_ROUNDS rounds" >&2
+  (cd "$ROOT" && mvn -B -q -o -pl hypervisor verify -Plibvirt -Dtest=NoSuchTest -Dsurefire.failIfNoSpecifiedTests=false \
+     -Dit.test=LibvirtCloneBenchIT -Dhotclone.bench=true -Dhotclone.bench.rounds="$DRIVER_ROUNDS" \
+     -Dhotclone.bench.copyMode="$1" -Dhotclone.bench.out="$2" >"$2.mvn.log" 2>&1) || { tail -50 "$2.mvn.log" >&2; exit 1; }
+  cat "$2" >&2
+}
+driver_run SHARED "$OUT/driver.tsv"
+driver_run STREAM "$OUT/driver-stream.tsv"
 
 stats() { # file column -> "median (min–max)"
   tail -n +2 "$1" | cut -f"$2" | sort -g | awk '{v[n++]=$1} END{m=(n%2)?v[(n-1)/2]:(v[n/2-1]+v[n/2])/2; printf "%.0f (%.0f–%.0f)", m, v[0], v[n-1]}'
@@ -103,14 +108,19 @@ stats() { # file column -> "median (min–max)"
   echo
   echo "- Date: $(date -u +%Y-%m-%d), machine: 2 cores, 24 GiB, Debian 12, Java 17, QEMU TCG, no KVM; libvirt $(virsh --version), $(qemu-system-x86_64 --version | head -1)"
   echo "- Command: \`bench/libvirt.sh $DRIVER_ROUNDS $RECIPE_ROUNDS\` (busybox guest, 128 MiB RAM, 64 MiB qcow2 disk)"
-  echo "- Driver: host-a (system libvirtd) → host-b (second libvirtd in its own network namespace, qemu+tcp), memory image streamed between the daemons and read back on host-b to compare its CRC-32C; $DRIVER_ROUNDS clones in a row of one running source."
+  echo "- Driver: host-a (system libvirtd) → host-b (second libvirtd in its own network namespace, qemu+tcp); $DRIVER_ROUNDS clones in a row of one running source, per copy mode. SHARED (default): memory image in shared storage, a local file copy per clone verified by CRC-32C against the frozen image and flushed. STREAM: memory image streamed between the daemons and read back on host-b to compare its CRC-32C."
   echo "- Recipe: the reference virsh steps on one host (no copy, no checksum), $RECIPE_ROUNDS rounds, a fresh source each."
   echo
   echo "| median (min–max), ms | source pause | whole clone |"
   echo "|---|---|---|"
-  echo "| driver (SPI, 2 hosts) | $(stats "$OUT/driver.tsv" 2) | $(stats "$OUT/driver.tsv" 9) |"
+  echo "| driver, copy mode SHARED (default; SPI, 2 hosts) | $(stats "$OUT/driver.tsv" 2) | $(stats "$OUT/driver.tsv" 9) |"
+  echo "| driver, copy mode STREAM (SPI, 2 hosts) | $(stats "$OUT/driver-stream.tsv" 2) | $(stats "$OUT/driver-stream.tsv" 9) |"
   echo "| bare virsh recipe (1 host) | $(stats "$OUT/recipe.tsv" 2) | $(stats "$OUT/recipe.tsv" 4) |"
   echo
-  echo "Driver steps, median ms: freezeStorage $(stats "$OUT/driver.tsv" 3), freezeMemory $(stats "$OUT/driver.tsv" 4), copyState $(stats "$OUT/driver.tsv" 5), unfreeze+pointer $(stats "$OUT/driver.tsv" 6), configureClone $(stats "$OUT/driver.tsv" 7), startClone $(stats "$OUT/driver.tsv" 8)."
+  for m in SHARED STREAM; do
+    f="$OUT/driver.tsv"; [ "$m" = STREAM ] && f="$OUT/driver-stream.tsv"
+    echo "Driver steps ($m), median (min–max) ms: freezeStorage $(stats "$f" 3), freezeMemory $(stats "$f" 4), copyState $(stats "$f" 5), unfreeze+pointer $(stats "$f" 6), configureClone $(stats "$f" 7), startClone $(stats "$f" 8)."
+    echo
+  done
 } > "$OUT/libvirt-section.md"
 cat "$OUT/libvirt-section.md"

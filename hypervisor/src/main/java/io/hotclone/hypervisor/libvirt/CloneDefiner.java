@@ -19,7 +19,9 @@ import org.libvirt.StorageVol;
  * Step 6: gives the copied image the clone's identity and defines the clone (not started).
  * libvirt refuses to restore an image under another name, UUID or MAC, so the domain XML embedded
  * in the image header is rewritten in place on the target (only the header and its padded data
- * area travel, through volume streams), then the same XML is defined as a persistent domain.
+ * area travel, through volume streams on the target's connection, whether the copy is in the
+ * target's own directory or in shared storage), then the same XML is defined as a persistent
+ * domain.
  * Identity is checked against every domain on every host first (I5).
  */
 final class CloneDefiner {
@@ -47,7 +49,8 @@ final class CloneDefiner {
     }
     requireUnique(id);
     Connect conn = hosts.connect(target);
-    StoragePool pool = pools.local(target);
+    StoragePool pool = pools.holding(target, spec.state().imageRef())
+        .orElseThrow(() -> new HypervisorException.NotFrozen(op, "copied state " + spec.state().imageRef() + " is not in a directory of " + target));
     StorageVol image = null;
     try {
       Pools.refresh(pool);

@@ -4,22 +4,20 @@ import io.hotclone.hypervisor.HypervisorException;
 import io.hotclone.hypervisor.OperationId;
 import io.hotclone.hypervisor.VmId;
 import io.hotclone.hypervisor.VmInfo;
-import java.nio.file.Path;
-import org.libvirt.StoragePool;
 
 /**
  * Starts a configured clone by restoring its rewritten image on its host (virDomainRestoreFlags,
- * running): the guest continues from the copied RAM, vCPU and device state. The image is deleted
- * once the clone runs. Starting a running clone does nothing.
+ * running): the guest continues from the copied RAM, vCPU and device state. The image (in the
+ * host's own directory or in shared storage) is deleted once the clone runs. Starting a running clone does nothing.
  */
 final class CloneStarter {
   private final Hosts hosts;
-  private final Pools pools;
+  private final FileReaper reaper;
   private final VmInspector inspector;
 
-  CloneStarter(Hosts hosts, Pools pools, VmInspector inspector) {
+  CloneStarter(Hosts hosts, FileReaper reaper, VmInspector inspector) {
     this.hosts = hosts;
-    this.pools = pools;
+    this.reaper = reaper;
     this.inspector = inspector;
   }
 
@@ -38,12 +36,7 @@ final class CloneStarter {
       if (rc < 0) {
         throw Failures.nativeCall("restore " + clone + " from " + image);
       }
-      StoragePool pool = pools.local(d.host());
-      try {
-        Pools.delete(pool, Path.of(image).getFileName().toString());
-      } finally {
-        Pools.free(pool);
-      }
+      reaper.deleteImage(d.host(), image);
       return inspector.info(d);
     }
   }

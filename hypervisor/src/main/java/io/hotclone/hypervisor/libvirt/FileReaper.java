@@ -40,6 +40,26 @@ final class FileReaper {
   }
 
   /**
+   * Deletes a memory or state image ({@code *.img}) of {@code host}, in the host's own directory
+   * or in shared storage; false if not ours or absent.
+   */
+  boolean deleteImage(HostName host, String path) {
+    if (path == null || !path.endsWith(".img")) {
+      return false;
+    }
+    Optional<StoragePool> pool = pools.holding(host, path);
+    if (pool.isEmpty()) {
+      return false;
+    }
+    try {
+      Pools.refresh(pool.get());
+      return Pools.delete(pool.get(), Path.of(path).getFileName().toString());
+    } finally {
+      Pools.free(pool.get());
+    }
+  }
+
+  /**
    * Deletes {@code top} from shared storage, then each file below it in its backing chain that
    * nothing else references any more; stops at the first base still in use.
    */

@@ -63,10 +63,10 @@ public final class LibvirtHypervisor implements Hypervisor {
     this.leases = new Leases(clock, watchdogPeriod, thawer::thaw);
     this.storageFreezer = new StorageFreezer(hosts, options, leases);
     this.liveSnapshotter = new LiveSnapshotter(hosts, options, leases, pools);
-    this.stateCopier = new StateCopier(hosts, leases, pools);
+    this.stateCopier = new StateCopier(hosts, leases, pools, options);
     this.clonePointerMaker = new ClonePointerMaker(pools, options);
     this.cloneDefiner = new CloneDefiner(hosts, pools, options, inspector);
-    this.cloneStarter = new CloneStarter(hosts, pools, inspector);
+    this.cloneStarter = new CloneStarter(hosts, reaper, inspector);
     this.thaws = new Thaws(hosts, leases, reaper, options);
     this.releaser = new Releaser(hosts, pools, leases, thawer, reaper);
     this.remover = new VmRemover(hosts, reaper);

@@ -9,24 +9,50 @@ import java.util.Objects;
  * Where the libvirt driver keeps files and how it bounds them.
  *
  * @param sharedStorageDir storage every host sees at the same path (NFS, Ceph, or one disk in a
- *     test): VM disks, frozen bases and clone overlays live here
- * @param hostStorageDirs per host, a host-local directory for memory images and serial logs
+ *     test): VM disks, frozen bases and clone overlays live here, and in {@link CopyMode#SHARED}
+ *     the memory images too
+ * @param hostStorageDirs per host, a host-local directory for serial logs, and in {@link
+ *     CopyMode#STREAM} for memory images
  * @param guestDir directory with {@code vmlinuz} and {@code initrd.gz} used by {@code createVm},
  *     or {@code null} when the driver must not create VMs
  * @param chainDepthBudget the longest backing chain (files, active overlay included) a source may
  *     keep after a storage thaw; a longer one is flattened by a block pull
  * @param maxDowntimeMillis QEMU migration downtime limit set before a live snapshot (0 keeps
  *     QEMU's default of 300 ms); bounds the final pause of the memory freeze
+ * @param copyMode how the memory image reaches the target host (see {@link CopyMode}); {@link
+ *     CopyMode#SHARED} unless set
  */
 public record LibvirtOptions(
     Path sharedStorageDir,
     Map<HostName, Path> hostStorageDirs,
     Path guestDir,
     int chainDepthBudget,
-    long maxDowntimeMillis) {
+    long maxDowntimeMillis,
+    CopyMode copyMode) {
+
+  /** How step 3 (copy state) moves the memory image from the source host to the target host. */
+  public enum CopyMode {
+    /**
+     * The live snapshot writes the memory image into the source host's own directory, and the
+     * copy streams it through the driver's two libvirt connections into the target host's own
+     * directory (virStorageVolDownload/Upload), then reads it back on the target to compare its
+     * CRC-32C. Needs nothing but the libvirt connections: for hosts that do not share storage
+     * with each other or with the driver.
+     */
+    STREAM,
+    /**
+     * The live snapshot writes the memory image into {@code sharedStorageDir}, and the copy makes
+     * each clone's image there with a local file copy by the driver process (no bytes through
+     * libvirt), verified by CRC-32C against the frozen image and flushed. Needs the driver process
+     * to see {@code sharedStorageDir} at the same path as the hosts; where it does not, the copy
+     * falls back to streaming the image from the shared directory like {@link #STREAM}.
+     */
+    SHARED
+  }
 
   public LibvirtOptions {
     Objects.requireNonNull(sharedStorageDir, "sharedStorageDir");
+    Objects.requireNonNull(copyMode, "copyMode");
     hostStorageDirs = Map.copyOf(hostStorageDirs);
     if (chainDepthBudget < 2) {
       throw new IllegalArgumentException("chainDepthBudget must be >= 2 (base + active overlay)");
@@ -36,20 +62,35 @@ public record LibvirtOptions(
     }
   }
 
+  /** The options before {@code copyMode} existed: copy mode {@link CopyMode#SHARED}. */
+  public LibvirtOptions(
+      Path sharedStorageDir, Map<HostName, Path> hostStorageDirs, Path guestDir, int chainDepthBudget, long maxDowntimeMillis) {
+    this(sharedStorageDir, hostStorageDirs, guestDir, chainDepthBudget, maxDowntimeMillis, CopyMode.SHARED);
+  }
+
   public static LibvirtOptions of(Path sharedStorageDir, Map<HostName, Path> hostStorageDirs) {
-    return new LibvirtOptions(sharedStorageDir, hostStorageDirs, null, 8, 50);
+    return new LibvirtOptions(sharedStorageDir, hostStorageDirs, null, 8, 50, CopyMode.SHARED);
   }
 
   public LibvirtOptions withGuestDir(Path dir) {
-    return new LibvirtOptions(sharedStorageDir, hostStorageDirs, dir, chainDepthBudget, maxDowntimeMillis);
+    return new LibvirtOptions(sharedStorageDir, hostStorageDirs, dir, chainDepthBudget, maxDowntimeMillis, copyMode);
   }
 
   public LibvirtOptions withChainDepthBudget(int budget) {
-    return new LibvirtOptions(sharedStorageDir, hostStorageDirs, guestDir, budget, maxDowntimeMillis);
+    return new LibvirtOptions(sharedStorageDir, hostStorageDirs, guestDir, budget, maxDowntimeMillis, copyMode);
   }
 
   public LibvirtOptions withMaxDowntimeMillis(long millis) {
-    return new LibvirtOptions(sharedStorageDir, hostStorageDirs, guestDir, chainDepthBudget, millis);
+    return new LibvirtOptions(sharedStorageDir, hostStorageDirs, guestDir, chainDepthBudget, millis, copyMode);
+  }
+
+  public LibvirtOptions withCopyMode(CopyMode mode) {
+    return new LibvirtOptions(sharedStorageDir, hostStorageDirs, guestDir, chainDepthBudget, maxDowntimeMillis, mode);
+  }
+
+  /** Where the live snapshot of a VM on {@code host} writes its memory image. */
+  Path memoryImageDir(HostName host) {
+    return copyMode == CopyMode.SHARED ? sharedStorageDir : hostDir(host);
   }
 
   Path hostDir(HostName host) {

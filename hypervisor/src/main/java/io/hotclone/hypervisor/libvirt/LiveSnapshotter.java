@@ -38,7 +38,7 @@ final class LiveSnapshotter {
     try (DomainRef d = hosts.require(vm)) {
       String base = options.sharedStorageDir().resolve(Names.storageOverlay(vm, op.cloneId())).toString();
       String cut = options.sharedStorageDir().resolve(Names.cutOverlay(vm, op.cloneId())).toString();
-      String image = options.hostDir(d.host()).resolve(Names.memoryImage(op.cloneId())).toString();
+      String image = options.memoryImageDir(d.host()).resolve(Names.memoryImage(op.cloneId())).toString();
       DomainXml xml = DomainXml.parse(d.xml());
       List<String> chain = xml.firstDiskChain();
       long pause = -1;
@@ -75,7 +75,7 @@ final class LiveSnapshotter {
   }
 
   private long imageBytes(DomainRef d, String image) {
-    StoragePool pool = pools.local(d.host());
+    StoragePool pool = pools.holding(d.host(), image).orElseThrow();
     StorageVol vol = null;
     try {
       Pools.refresh(pool);

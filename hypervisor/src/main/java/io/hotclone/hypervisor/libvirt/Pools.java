@@ -37,6 +37,24 @@ final class Pools {
     return ensure(host, LOCAL, options.hostDir(host));
   }
 
+  /**
+   * The pool over the directory that holds {@code file} on {@code host}: shared storage or the
+   * host's own directory; empty for a file elsewhere. Caller frees.
+   */
+  Optional<StoragePool> holding(HostName host, String file) {
+    Path dir = file == null ? null : Path.of(file).getParent();
+    if (dir == null) {
+      return Optional.empty();
+    }
+    if (dir.equals(options.sharedStorageDir())) {
+      return Optional.of(shared(host));
+    }
+    if (dir.equals(options.hostDir(host))) {
+      return Optional.of(local(host));
+    }
+    return Optional.empty();
+  }
+
   private StoragePool ensure(HostName host, String name, Path dir) {
     Connect c = hosts.connect(host);
     try {

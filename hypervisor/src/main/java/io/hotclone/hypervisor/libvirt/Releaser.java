@@ -8,8 +8,8 @@ import org.libvirt.StoragePool;
 
 /**
  * Compensation for one clone id: thaws a freeze it still holds, removes clones it configured but
- * never started (undefine, overlay, serial log), copied and source-side memory images, and clone
- * overlays no domain uses. The source's own overlays stay: they are its live backing chain.
+ * never started (undefine, overlay, serial log), copied and frozen memory images (in the hosts' own
+ * directories and in shared storage), and clone overlays no domain uses. The source's own overlays stay: they are its live backing chain.
  */
 final class Releaser {
   private final Hosts hosts;
@@ -56,7 +56,9 @@ final class Releaser {
     try {
       Pools.refresh(shared);
       for (String name : Pools.volumeNames(shared)) {
-        if (Names.belongsTo(name, cloneId) && name.endsWith(".clone.qcow2")) {
+        if (Names.belongsTo(name, cloneId) && name.endsWith(".img")) {
+          Pools.delete(shared, name); // SHARED copy mode: the frozen image and the clones' copies
+        } else if (Names.belongsTo(name, cloneId) && name.endsWith(".clone.qcow2")) {
           String path = Pools.volume(shared, name).map(v -> {
             try {
               return Pools.path(v);

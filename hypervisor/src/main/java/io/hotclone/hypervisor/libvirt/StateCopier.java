@@ -5,6 +5,8 @@ import io.hotclone.hypervisor.HostName;
 import io.hotclone.hypervisor.HypervisorException;
 import io.hotclone.hypervisor.OperationId;
 import io.hotclone.hypervisor.VmId;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Optional;
 import org.libvirt.Connect;
 import org.libvirt.LibvirtException;
@@ -12,21 +14,33 @@ import org.libvirt.StoragePool;
 import org.libvirt.StorageVol;
 
 /**
- * Step 3: streams the memory image (RAM, vCPU and device state) from the source host's local pool
- * into the target host's local pool over the two libvirt connections, computing its CRC-32C as
- * it leaves, then reads it back on the target and compares (the checksum verified on the target)
- * and checks its save-image magic and version. A mismatch deletes the copy and fails with
- * {@code CorruptImage}. An existing copy counts as done only if its checksum matches the source.
+ * Step 3: gives the target host its own copy of the frozen memory image (RAM, vCPU and device
+ * state), checked by CRC-32C against the frozen image and by its save-image magic and version; a
+ * mismatch deletes the copy and fails with {@code CorruptImage}. An existing copy counts as done
+ * only if it passes the same check. Two ways, by where the memory freeze put the image:
+ *
+ * <ul>
+ *   <li>In shared storage ({@link LibvirtOptions.CopyMode#SHARED}) and visible to this process:
+ *       {@link SharedImageCopier} copies it beside itself as {@link Names#copiedImage}, a local
+ *       file copy with no byte through libvirt; the target restores from that path.
+ *   <li>Otherwise ({@link LibvirtOptions.CopyMode#STREAM}, or shared storage this process does not
+ *       see): streams it from the source host's pool into the target host's local pool over the
+ *       two libvirt connections, computing its CRC-32C as it leaves, then reads it back on the
+ *       target and compares.
+ * </ul>
  */
 final class StateCopier {
   private final Hosts hosts;
   private final Leases leases;
   private final Pools pools;
+  private final LibvirtOptions options;
+  private final SharedImageCopier shared = new SharedImageCopier();
 
-  StateCopier(Hosts hosts, Leases leases, Pools pools) {
+  StateCopier(Hosts hosts, Leases leases, Pools pools, LibvirtOptions options) {
     this.hosts = hosts;
     this.leases = leases;
     this.pools = pools;
+    this.options = options;
   }
 
   CopiedState copy(OperationId op, VmId vm, HostName target) {
@@ -34,15 +48,24 @@ final class StateCopier {
     if (!lease.memory) {
       throw new HypervisorException.NotFrozen(op, "memory of " + vm);
     }
-    HostName source = lease.host;
+    Path frozen = options.sharedStorageDir().resolve(Names.memoryImage(op.cloneId()));
+    if (Files.isReadable(frozen)) {
+      Path copy = options.sharedStorageDir().resolve(Names.copiedImage(op));
+      SharedImageCopier.Copied copied = shared.copy(frozen, copy);
+      return new CopiedState(op, vm, target, copy.toString(), copied.bytes(), pages(copied.bytes()), 0, "crc32c:" + copied.crc32c());
+    }
+    return stream(op, vm, lease.host, target);
+  }
+
+  /** The stream copy; the source image is in the source host's local pool or in shared storage. */
+  private CopiedState stream(OperationId op, VmId vm, HostName source, HostName target) {
     Connect from = hosts.connect(source);
     Connect to = hosts.connect(target);
-    StoragePool srcPool = pools.local(source);
+    StoragePool srcPool = sourcePool(source, op);
     StoragePool dstPool = pools.local(target);
     StorageVol src = null;
     StorageVol dst = null;
     try {
-      Pools.refresh(srcPool);
       src = Pools.volume(srcPool, Names.memoryImage(op.cloneId()))
           .orElseThrow(() -> new HypervisorException.NotFrozen(op, "memory image of " + vm));
       long size = Pools.capacity(src);
@@ -77,8 +100,32 @@ final class StateCopier {
     }
   }
 
+  /**
+   * The pool (refreshed; caller frees) that holds the memory image: where the configured mode puts
+   * it, else the other one (a freeze made under the other mode).
+   */
+  private StoragePool sourcePool(HostName source, OperationId op) {
+    String name = Names.memoryImage(op.cloneId());
+    boolean sharedFirst = options.copyMode() == LibvirtOptions.CopyMode.SHARED;
+    StoragePool first = sharedFirst ? pools.shared(source) : pools.local(source);
+    Pools.refresh(first);
+    Optional<StorageVol> there = Pools.volume(first, name);
+    if (there.isPresent()) {
+      Pools.free(there.get());
+      return first;
+    }
+    Pools.free(first);
+    StoragePool second = sharedFirst ? pools.local(source) : pools.shared(source);
+    Pools.refresh(second);
+    return second;
+  }
+
   private static CopiedState result(OperationId op, VmId vm, HostName target, StorageVol dst, long size, String crc) {
-    return new CopiedState(op, vm, target, Pools.path(dst), size, (size + 4095) / 4096, 0, "crc32c:" + crc);
+    return new CopiedState(op, vm, target, Pools.path(dst), size, pages(size), 0, "crc32c:" + crc);
+  }
+
+  private static long pages(long bytes) {
+    return (bytes + 4095) / 4096;
   }
 
   private static StorageVol create(StoragePool pool, String name, long size) {

@@ -10,8 +10,9 @@ import java.util.Optional;
 
 /**
  * Steps 4 and 5. Memory: QEMU already merged the guest's writes during the live snapshot (the
- * dirty bitmap was its buffer), so the thaw ends the lease and deletes the source-side memory
- * image; {@code mergedPages} is 0. Storage: the source already writes its own overlay, so the thaw
+ * dirty bitmap was its buffer), so the thaw ends the lease and deletes the frozen memory image
+ * (the source host's or the one in shared storage, by copy mode; the release sweeps both places);
+ * {@code mergedPages} is 0. Storage: the source already writes its own overlay, so the thaw
  * ends the lease and, when the source's chain passed the depth budget, flattens it.
  */
 final class Thaws {
@@ -30,7 +31,7 @@ final class Thaws {
   MemoryThaw memory(OperationId op, VmId vm) {
     Optional<Leases.Lease> lease = leases.get(op.cloneId());
     boolean held = leases.releaseMemory(op.cloneId());
-    lease.ifPresent(l -> reaper.deleteLocal(l.host, options.hostDir(l.host).resolve(Names.memoryImage(op.cloneId())).toString()));
+    lease.ifPresent(l -> reaper.deleteImage(l.host, options.memoryImageDir(l.host).resolve(Names.memoryImage(op.cloneId())).toString()));
     return new MemoryThaw(vm, 0, Instant.now(), !held);
   }
 

@@ -55,7 +55,7 @@ final class VmRemover {
       for (String log : logs) {
         reaper.deleteLocal(d.host(), log);
       }
-      reaper.deleteLocal(d.host(), image);
+      reaper.deleteImage(d.host(), image);
       Set<String> tops = reaper.activeTops();
       reaper.deleteChain(d.host(), top, tops);
     }

@@ -22,8 +22,9 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
 /**
  * Benchmark (bench/libvirt.sh, {@code -Dhotclone.bench=true}): repeated hot clones of one running
- * 128 MiB guest from host-a to host-b through the SPI; per clone the source pause (lifecycle
- * events) and the whole clone time (storage freeze to the clone running). Each clone is checked
+ * 128 MiB guest from host-a to host-b through the SPI, in the copy mode named by {@code
+ * -Dhotclone.bench.copyMode} (SHARED unless set); per clone the source pause (lifecycle events)
+ * and the whole clone time (storage freeze to the clone running). Each clone is checked
  * to continue from the source's counter and is then destroyed.
  */
 @EnabledIfSystemProperty(named = "hotclone.bench", matches = "true")
@@ -32,9 +33,10 @@ class LibvirtCloneBenchIT {
   @Test
   void benchmark() throws Exception {
     int rounds = Integer.getInteger("hotclone.bench.rounds", 5);
+    LibvirtOptions.CopyMode mode = LibvirtOptions.CopyMode.valueOf(System.getProperty("hotclone.bench.copyMode", "SHARED"));
     LibvirtTestEnv env = LibvirtTestEnv.load();
     List<String> rows = new ArrayList<>();
-    try (LibvirtHypervisor hv = new LibvirtHypervisor(env.uris(), env.options())) {
+    try (LibvirtHypervisor hv = new LibvirtHypervisor(env.uris(), env.options().withCopyMode(mode))) {
       String suffix = UUID.randomUUID().toString().substring(0, 8);
       VmId source = hv.createVm(new VmSpec(LibvirtTestEnv.HOST_A, "hc-bench-src-" + suffix, 128L << 20, 64L << 20)).id();
       try {

@@ -36,7 +36,7 @@ import org.junit.jupiter.api.Test;
 /**
  * A real hot clone between two libvirt daemons (host-a: the system daemon, host-b: a second
  * daemon in its own network namespace over qemu+tcp) of a running busybox guest under QEMU TCG,
- * through the SPI only.
+ * through the SPI only: in the default copy mode (SHARED) and in STREAM mode.
  */
 class LibvirtHotCloneIT {
   private static final Pattern TICK = Pattern.compile("tick (\\d+) rnd=([0-9a-f]+)");
@@ -111,14 +111,28 @@ class LibvirtHotCloneIT {
     assertThat(writableOpen(mf.baseRef())).as("QEMU's lock refuses a writer on the frozen base").isFalse();
     System.out.printf("pause %.1f ms, image %d bytes%n", mf.pauseNanos() / 1e6, mf.memoryBytes());
 
+    // default copy mode SHARED: the memory image is in shared storage, each clone's copy beside it
+    Path frozenImage = env.sharedDir().resolve(cloneId + ".memory.img");
+    assertThat(frozenImage).exists();
+    assertThat(env.hostADir().resolve(cloneId + ".memory.img")).doesNotExist();
     OperationId copyOp = OperationId.of(cloneId, "copy", 1);
     CopiedState cs = hv.copyState(copyOp, source, LibvirtTestEnv.HOST_B);
     step("copyState");
-    assertThat(cs.checksum()).startsWith("crc32c:");
+    assertThat(cs.checksum()).isEqualTo("crc32c:" + SharedImageCopier.crc32c(frozenImage));
     assertThat(cs.bytes()).isEqualTo(mf.memoryBytes());
+    assertThat(Path.of(cs.imageRef()).getParent()).isEqualTo(env.sharedDir());
+    assertThat(Files.mismatch(Path.of(cs.imageRef()), frozenImage)).as("the copy equals the frozen image").isEqualTo(-1L);
     assertThat(hv.copyState(copyOp, source, LibvirtTestEnv.HOST_B)).as("idempotent").isEqualTo(cs);
+    // crash window "copied, result not recorded": a restarted driver finds the verified copy
+    try (LibvirtHypervisor restarted = new LibvirtHypervisor(env.uris(), env.options())) {
+      restarted.freezeStorage(OperationId.of(cloneId, "freeze-storage"), source, Duration.ofMinutes(5));
+      restarted.freezeMemory(OperationId.of(cloneId, "freeze-memory"), source, Duration.ofMinutes(5));
+      assertThat(restarted.copyState(copyOp, source, LibvirtTestEnv.HOST_B)).as("same result after a restart").isEqualTo(cs);
+    }
 
     assertThat(hv.unfreezeMemory(OperationId.of(cloneId, "unfreeze-memory"), source).alreadyThawed()).isFalse();
+    assertThat(frozenImage).as("the memory thaw deletes the frozen image").doesNotExist();
+    assertThat(Path.of(cs.imageRef())).as("the clone's copy stays").exists();
     StoragePointer ptr = hv.createClonePointer(OperationId.of(cloneId, "pointer", 1), source, LibvirtTestEnv.HOST_B);
     step("createClonePointer");
     assertThat(ptr.baseRef()).isEqualTo(mf.baseRef());
@@ -137,6 +151,7 @@ class LibvirtHotCloneIT {
     VmInfo started = hv.startClone(OperationId.of(cloneId, "start", 1), clone);
     step("startClone");
     assertThat(started.state()).isEqualTo(VmState.RUNNING);
+    assertThat(Path.of(cs.imageRef())).as("the image is deleted once the clone runs").doesNotExist();
     assertThat(started.identity().name()).isEqualTo(id.name());
     assertThat(started.identity().uuid()).isEqualTo(id.uuid());
     assertThat(started.identity().mac()).isEqualTo(id.mac());
@@ -183,6 +198,7 @@ class LibvirtHotCloneIT {
     assertThat(Path.of(cs2.imageRef())).doesNotExist();
     assertThat(Path.of(ptr2.location())).doesNotExist();
     assertThat(env.hostADir().resolve(second + ".memory.img")).doesNotExist();
+    assertThat(env.sharedDir().resolve(second + ".memory.img")).doesNotExist();
     assertThat(hv.findVm(source).orElseThrow().state()).isEqualTo(VmState.RUNNING);
     assertThat(hv.findVm(clone).orElseThrow().state()).isEqualTo(VmState.RUNNING);
     step("second clone released");
@@ -196,6 +212,65 @@ class LibvirtHotCloneIT {
       assertThat(left.map(p -> p.getFileName().toString()))
           .as("no files of either VM left")
           .noneMatch(n -> n.contains(source.value()) || n.contains(cloneId.toString()) || n.contains(second.toString()) || n.contains(suffix));
+    }
+    clone = null;
+    source = null;
+  }
+
+  /**
+   * Copy mode STREAM (hosts that share no storage for memory images): the image stays in host-a's
+   * own directory, travels through libvirt volume streams into host-b's, and the clone restored
+   * from it continues the source.
+   */
+  @Test
+  void streamModeCopiesTheImageThroughLibvirtStreams() throws Exception {
+    hv.close();
+    hv = new LibvirtHypervisor(env.uris(), env.options().withCopyMode(LibvirtOptions.CopyMode.STREAM));
+    String suffix = UUID.randomUUID().toString().substring(0, 8);
+    VmInfo src = hv.createVm(new VmSpec(LibvirtTestEnv.HOST_A, "hc-it-stream-src-" + suffix, 128L << 20, 64L << 20));
+    source = src.id();
+    await("source guest ticks", Duration.ofSeconds(90), () -> counter(source) >= 3);
+
+    cloneId = UUID.randomUUID();
+    hv.freezeStorage(OperationId.of(cloneId, "freeze-storage"), source, Duration.ofMinutes(5));
+    long before = counter(source);
+    MemoryFreeze mf = hv.freezeMemory(OperationId.of(cloneId, "freeze-memory"), source, Duration.ofMinutes(5));
+    long after = counter(source);
+    Path frozenImage = env.hostADir().resolve(cloneId + ".memory.img");
+    assertThat(frozenImage).exists();
+    assertThat(env.sharedDir().resolve(cloneId + ".memory.img")).doesNotExist();
+
+    OperationId copyOp = OperationId.of(cloneId, "copy", 1);
+    long t = System.nanoTime();
+    CopiedState cs = hv.copyState(copyOp, source, LibvirtTestEnv.HOST_B);
+    System.out.printf("stream copyState %.1f ms%n", (System.nanoTime() - t) / 1e6);
+    assertThat(Path.of(cs.imageRef()).getParent()).isEqualTo(env.hostBDir());
+    assertThat(cs.bytes()).isEqualTo(mf.memoryBytes());
+    assertThat(cs.checksum()).isEqualTo("crc32c:" + SharedImageCopier.crc32c(frozenImage));
+    assertThat(Files.mismatch(Path.of(cs.imageRef()), frozenImage)).as("the copy equals the frozen image").isEqualTo(-1L);
+    assertThat(hv.copyState(copyOp, source, LibvirtTestEnv.HOST_B)).as("idempotent").isEqualTo(cs);
+
+    hv.unfreezeMemory(OperationId.of(cloneId, "unfreeze-memory"), source);
+    assertThat(frozenImage).doesNotExist();
+    StoragePointer ptr = hv.createClonePointer(OperationId.of(cloneId, "pointer", 1), source, LibvirtTestEnv.HOST_B);
+    hv.unfreezeStorage(OperationId.of(cloneId, "unfreeze-storage"), source);
+    VmIdentity id = new VmIdentity("hc-it-stream-clone-" + suffix, UUID.randomUUID(), GuestVmCreator.randomMac(), null, null, null, null);
+    clone = hv.configureClone(OperationId.of(cloneId, "configure", 1), new CloneSpec(source, cs, ptr, id)).id();
+    assertThat(hv.startClone(OperationId.of(cloneId, "start", 1), clone).state()).isEqualTo(VmState.RUNNING);
+    assertThat(Path.of(cs.imageRef())).doesNotExist();
+
+    Path cloneLog = env.hostBDir().resolve(id.name() + ".serial.log");
+    await("clone ticks", Duration.ofSeconds(30), () -> ticks(cloneLog).size() >= 2);
+    long firstCloneTick = ticks(cloneLog).get(0)[0];
+    assertThat(firstCloneTick).as("clone continues from the captured counter").isGreaterThan(before).isLessThanOrEqualTo(after + 2);
+    assertIncreasingByOne(ticks(cloneLog));
+
+    hv.destroyVm(clone);
+    hv.destroyVm(source);
+    try (Stream<Path> left = Stream.concat(Files.list(env.sharedDir()), Stream.concat(Files.list(env.hostADir()), Files.list(env.hostBDir())))) {
+      assertThat(left.map(p -> p.getFileName().toString()))
+          .as("no files of either VM left")
+          .noneMatch(n -> n.contains(source.value()) || n.contains(cloneId.toString()) || n.contains(suffix));
     }
     clone = null;
     source = null;
