@@ -51,9 +51,15 @@ final class FileReaper {
     if (pool.isEmpty()) {
       return false;
     }
+    String name = Path.of(path).getFileName().toString();
     try {
+      // the pool usually knows the image already (refreshed when it was made or defined); a
+      // refresh scans the whole directory, so only when it does not
+      if (Pools.delete(pool.get(), name)) {
+        return true;
+      }
       Pools.refresh(pool.get());
-      return Pools.delete(pool.get(), Path.of(path).getFileName().toString());
+      return Pools.delete(pool.get(), name);
     } finally {
       Pools.free(pool.get());
     }

@@ -9,7 +9,8 @@ import org.libvirt.StoragePool;
 /**
  * Compensation for one clone id: thaws a freeze it still holds, removes clones it configured but
  * never started (undefine, overlay, serial log), copied and frozen memory images (in the hosts' own
- * directories and in shared storage), and clone overlays no domain uses. The source's own overlays stay: they are its live backing chain.
+ * directories and in shared storage), and clone overlays no domain uses. The source's own overlays
+ * stay: they are its live backing chain.
  */
 final class Releaser {
   private final Hosts hosts;

@@ -9,11 +9,18 @@
  * state, and at that same instant switches the disk to a second overlay {@code
  * <vm>.<clone>.cut.qcow2}; the storage overlay is then frozen exactly at the cut, so the memory
  * image and that file form the consistent cut (I1). The pause is measured from libvirt lifecycle
- * events (Suspended to Resumed). Step 3 streams the image (a {@code LibvirtQemudSave} file that
- * carries RAM, vCPU and device state) from the source host's pool to the target host's pool with
- * virStorageVolDownload/Upload, computing its CRC-32C on the way out and again by reading it
- * back from the target. Step 4 has nothing to merge: QEMU already folded the dirty pages back while
- * the guest ran, so the thaw drops the lease and the source-side image. Step 5 drops the storage
+ * events (Suspended to Resumed). Step 3 gives each clone its own copy of the image (a {@code
+ * LibvirtQemudSave} file that carries RAM, vCPU and device state), by {@link
+ * io.hotclone.hypervisor.libvirt.LibvirtOptions.CopyMode}: SHARED (the default) has the snapshot
+ * write the image into shared storage and copies it there with a local file copy by the driver
+ * process, verified by CRC-32C against the frozen image and flushed, so no byte passes through
+ * libvirt; STREAM has the snapshot write it into the source host's own directory and streams it
+ * into the target host's with virStorageVolDownload/Upload, computing its CRC-32C on the way out
+ * and again by reading it back from the target. Both check the save-image magic and version, and
+ * fail with {@code CorruptImage} (deleting the copy) on any mismatch. Each clone needs its own
+ * file because step 6 rewrites its header in place. Step 4 has nothing to merge: QEMU already
+ * folded the dirty pages back while the guest ran, so the thaw drops the lease and the frozen
+ * image. Step 5 drops the storage
  * lease and keeps the source's backing chain within {@link
  * io.hotclone.hypervisor.libvirt.LibvirtOptions#chainDepthBudget()} by a block pull into the
  * source's active overlay (bases are shared with clones, so they are never committed into).

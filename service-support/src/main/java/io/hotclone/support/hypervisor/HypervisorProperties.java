@@ -22,6 +22,20 @@ public class HypervisorProperties {
   private Path guestDir;
   private int chainDepthBudget = 8;
   private long maxDowntimeMillis = 50;
+  private String copyMode = "shared";
+
+  /**
+   * libvirt: how the frozen memory image reaches the target: {@code shared} (copied inside the
+   * shared storage every host sees) or {@code stream} (libvirt volume streams, for hosts that share
+   * no storage).
+   */
+  public String getCopyMode() {
+    return copyMode;
+  }
+
+  public void setCopyMode(String copyMode) {
+    this.copyMode = copyMode;
+  }
 
   /** libvirt: a host-local directory per host (memory images, logs); default storage-dir/hosts/name. */
   public Map<String, Path> getHostDirs() {

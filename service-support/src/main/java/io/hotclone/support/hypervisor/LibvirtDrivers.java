@@ -6,6 +6,7 @@ import io.hotclone.hypervisor.libvirt.LibvirtHypervisor;
 import io.hotclone.hypervisor.libvirt.LibvirtOptions;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 
 /** Builds the libvirt driver from {@code hotclone.hypervisor.*} (hosts: name → libvirt URI). */
@@ -26,7 +27,8 @@ final class LibvirtDrivers {
     LibvirtOptions options =
         LibvirtOptions.of(p.getStorageDir(), dirs)
             .withChainDepthBudget(p.getChainDepthBudget())
-            .withMaxDowntimeMillis(p.getMaxDowntimeMillis());
+            .withMaxDowntimeMillis(p.getMaxDowntimeMillis())
+            .withCopyMode(LibvirtOptions.CopyMode.valueOf(p.getCopyMode().toUpperCase(Locale.ROOT)));
     if (p.getGuestDir() != null) {
       options = options.withGuestDir(p.getGuestDir());
     }
