@@ -23,9 +23,19 @@ public record DevStackSettings(
     return new DevStackSettings(15432, 19092, 8080, dataDir, embedded(dataDir), true, Map.of());
   }
 
-  /** Free ports and a throw-away data directory, for tests. */
+  /**
+   * Free ports and a throw-away data directory, for tests: the embedded hypervisor records digests
+   * of every cut so tests can prove I1.
+   */
   public static DevStackSettings forTests(Path dataDir, Map<String, Object> extra) {
-    return new DevStackSettings(0, 0, 0, dataDir, embedded(dataDir), true, extra);
+    HypervisorProperties hv = embedded(dataDir);
+    hv.setRecordCutDigests(true);
+    return new DevStackSettings(0, 0, 0, dataDir, hv, true, extra);
+  }
+
+  /** Like {@link #forTests} but without cut digests: what a benchmark measures. */
+  public static DevStackSettings forBenchmarks(Path dataDir) {
+    return new DevStackSettings(0, 0, 0, dataDir, embedded(dataDir), true, Map.of());
   }
 
   /** Free ports and a throw-away data directory, driving libvirt hosts instead of the embedded driver. */

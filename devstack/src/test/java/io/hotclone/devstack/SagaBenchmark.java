@@ -20,6 +20,7 @@ public final class SagaBenchmark {
   public static void main(String[] args) throws Exception {
     int n = args.length > 0 ? Integer.parseInt(args[0]) : 50;
     int concurrency = args.length > 1 ? Integer.parseInt(args[1]) : 8;
+    TestStack.use(DevStackSettings::forBenchmarks);
     List<String> sources = new ArrayList<>();
     for (int i = 0; i < concurrency; i++) {
       sources.add(smallVm("bench-src-" + i));

@@ -27,22 +27,28 @@ import tools.jackson.databind.json.JsonMapper;
 final class TestStack {
 
   private static DevStack stack;
+  private static java.util.function.Function<Path, DevStackSettings> settings =
+      dir -> DevStackSettings.forTests(dir, Map.of(
+          "hotclone.api.operation-timeout", "30s",
+          "hotclone.lease.check-interval", "200"));
   static final JsonMapper JSON = JsonMapper.builder().build();
   private static final HttpClient HTTP = HttpClient.newHttpClient();
 
   private TestStack() {}
 
+  /** Starts the shared stack with other settings (call before the first {@link #get()}). */
+  static synchronized void use(java.util.function.Function<Path, DevStackSettings> other) {
+    if (stack != null) {
+      throw new IllegalStateException("the test stack runs already");
+    }
+    settings = other;
+  }
+
   static synchronized DevStack get() {
     if (stack == null) {
       try {
         Path dir = Files.createTempDirectory("hotclone-it");
-        stack =
-            DevStack.start(
-                DevStackSettings.forTests(
-                    dir,
-                    Map.of(
-                        "hotclone.api.operation-timeout", "30s",
-                        "hotclone.lease.check-interval", "200")));
+        stack = DevStack.start(settings.apply(dir));
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }

@@ -38,7 +38,9 @@ public class HypervisorConfiguration {
           return new EmbeddedHypervisor(
               p.getStorageDir(),
               hosts,
-              EmbeddedOptions.defaults().withTickInterval(Duration.ofMillis(p.getGuestTickMillis())));
+              EmbeddedOptions.defaults()
+                  .withTickInterval(Duration.ofMillis(p.getGuestTickMillis()))
+                  .withDigests(p.isRecordCutDigests()));
         case "libvirt":
           return LibvirtDrivers.create(p);
         default:

@@ -23,6 +23,19 @@ public class HypervisorProperties {
   private int chainDepthBudget = 8;
   private long maxDowntimeMillis = 50;
   private String copyMode = "shared";
+  private boolean recordCutDigests = false;
+
+  /**
+   * embedded: record SHA-256 digests of memory and disk at every cut and at every clone's start, so
+   * tests can prove the clone equals the source at the cut (costs a pass over both per clone).
+   */
+  public boolean isRecordCutDigests() {
+    return recordCutDigests;
+  }
+
+  public void setRecordCutDigests(boolean recordCutDigests) {
+    this.recordCutDigests = recordCutDigests;
+  }
 
   /**
    * libvirt: how the frozen memory image reaches the target: {@code shared} (copied inside the
