@@ -63,16 +63,19 @@ public final class EventCodec {
       return Optional.empty();
     }
     try {
+      UUID eventId = UUID.fromString(text(root, "eventId"));
+      UUID cloneId = UUID.fromString(text(root, "cloneId"));
+      Instant occurredAt = Instant.parse(text(root, "occurredAt"));
       CloneEvent payload = json.treeToValue(root.get("payload"), payloadClass.get());
       if (payload == null || payload.plan() == null) {
         throw new PoisonEvent(type + " without payload or plan", null);
       }
       return Optional.of(
           new EventEnvelope(
-              UUID.fromString(text(root, "eventId")),
+              eventId,
               type,
-              UUID.fromString(text(root, "cloneId")),
-              Instant.parse(text(root, "occurredAt")),
+              cloneId,
+              occurredAt,
               root.path("schemaVersion").asInt(EventEnvelope.SCHEMA_VERSION),
               payload));
     } catch (PoisonEvent e) {
