@@ -39,6 +39,7 @@ public final class SagaBenchmark {
     report("sequential", seq, n / ((System.nanoTime() - t0) / 1e9), ops);
     concurrent("concurrent(" + concurrency + "), one source VM", n, concurrency, List.of(sources.get(0)));
     concurrent("concurrent(" + concurrency + "), " + concurrency + " source VMs", n, concurrency, sources);
+    scaleOut(smallVm("bench-golden"), 32, 3);
     System.exit(0);
   }
 
@@ -50,6 +51,20 @@ public final class SagaBenchmark {
       throw new IllegalStateException("POST /api/v1/vms answered " + r.status() + ": " + r.body());
     }
     return r.body().path("id").asString();
+  }
+
+  /** Autoscaling: {@code rounds} requests, each for {@code count} clones from one freeze. */
+  private static void scaleOut(String source, int count, int rounds) {
+    List<Double> ms = new ArrayList<>();
+    List<JsonNode> ops = new ArrayList<>();
+    long t0 = System.nanoTime();
+    for (int i = 0; i < rounds; i++) {
+      long s = System.nanoTime();
+      ops.add(TestStack.cloneAndWait(
+          "{\"sourceVm\":\"" + source + "\",\"targetHost\":\"host-b\",\"count\":" + count + "}"));
+      ms.add((System.nanoTime() - s) / 1e6);
+    }
+    report("count=" + count + " (one freeze each)", ms, rounds * count / ((System.nanoTime() - t0) / 1e9), ops);
   }
 
   private static String body(String source) {
