@@ -2,14 +2,9 @@ package io.hotclone.devstack;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
@@ -20,8 +15,6 @@ import tools.jackson.databind.JsonNode;
  * demo VM runs, and a clone of it completes.
  */
 class DevStackRestartIT {
-
-  private static final HttpClient HTTP = HttpClient.newHttpClient();
 
   @Test
   void restartMarksVanishedVmsGoneAndKeepsWorking() throws Exception {
@@ -47,29 +40,12 @@ class DevStackRestartIT {
     }
   }
 
-  private static JsonNode cloneAndWait(DevStack stack, String source) throws Exception {
-    HttpResponse<String> r = HTTP.send(
-        HttpRequest.newBuilder(URI.create("http://localhost:" + stack.apiPort() + "/api/v1/clones"))
-            .header("Content-Type", "application/json")
-            .POST(HttpRequest.BodyPublishers.ofString(
-                "{\"sourceVm\":\"" + source + "\",\"targetHost\":\"host-b\",\"count\":1}"))
-            .build(),
-        HttpResponse.BodyHandlers.ofString());
-    assertThat(r.statusCode()).as(r.body()).isEqualTo(202);
-    String id = TestStack.JSON.readTree(r.body()).path("id").asString();
-    Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
-    JsonNode op = get(stack, "/api/v1/clones/" + id);
-    while (!op.path("terminal").asBoolean() && Instant.now().isBefore(deadline)) {
-      Thread.sleep(50);
-      op = get(stack, "/api/v1/clones/" + id);
-    }
-    return op;
+  private static JsonNode cloneAndWait(DevStack stack, String source) {
+    return TestStack.cloneAndWait(stack.apiPort(),
+        "{\"sourceVm\":\"" + source + "\",\"targetHost\":\"host-b\",\"count\":1}", Duration.ofSeconds(60));
   }
 
-  private static JsonNode get(DevStack stack, String path) throws Exception {
-    HttpResponse<String> r = HTTP.send(
-        HttpRequest.newBuilder(URI.create("http://localhost:" + stack.apiPort() + path)).build(),
-        HttpResponse.BodyHandlers.ofString());
-    return TestStack.JSON.readTree(r.body());
+  private static JsonNode get(DevStack stack, String path) {
+    return TestStack.send(stack.apiPort(), "GET", path, null, Map.of()).body();
   }
 }

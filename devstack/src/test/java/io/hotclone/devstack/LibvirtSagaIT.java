@@ -1,5 +1,6 @@
 package io.hotclone.devstack;
 
+import static io.hotclone.devstack.TestStack.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.hotclone.hypervisor.HostName;
@@ -9,14 +10,9 @@ import io.hotclone.hypervisor.VmInfo;
 import io.hotclone.hypervisor.VmSpec;
 import io.hotclone.hypervisor.VmState;
 import io.hotclone.support.hypervisor.HypervisorProperties;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
@@ -28,8 +24,6 @@ import tools.jackson.databind.JsonNode;
  * (run by {@code scripts/test.sh}); runs in the {@code libvirt} profile.
  */
 class LibvirtSagaIT {
-
-  private static final HttpClient HTTP = HttpClient.newHttpClient();
 
   @Test
   void sagaHotClonesTheRunningGuestAcrossTwoLibvirtHosts() throws Exception {
@@ -52,17 +46,12 @@ class LibvirtSagaIT {
       try {
         await("source guest to tick", Duration.ofSeconds(90), () -> h.requireVm(source.id()).guest().counter() >= 3);
 
-        JsonNode accepted = post(stack, "/api/v1/clones",
-            "{\"sourceVm\":\"" + source.id() + "\",\"targetHost\":\"host-b\",\"count\":1,\"leaseMillis\":90000}");
-        String id = accepted.path("id").asString();
-        JsonNode[] op = new JsonNode[1];
-        await("clone " + id + " to end", Duration.ofSeconds(150), () -> {
-          op[0] = get(stack, "/api/v1/clones/" + id);
-          return op[0].path("terminal").asBoolean();
-        });
-        assertThat(op[0].path("phase").asString()).as("operation %s", op[0]).isEqualTo("COMPLETED");
-        assertThat(op[0].path("sourcePauseMicros").asLong()).isPositive();
-        clone = new VmId(op[0].path("clones").get(0).path("vmId").asString());
+        JsonNode op = TestStack.cloneAndWait(stack.apiPort(),
+            "{\"sourceVm\":\"" + source.id() + "\",\"targetHost\":\"host-b\",\"count\":1,\"leaseMillis\":90000}",
+            Duration.ofSeconds(150));
+        assertThat(op.path("phase").asString()).as("operation %s", op).isEqualTo("COMPLETED");
+        assertThat(op.path("sourcePauseMicros").asLong()).isPositive();
+        clone = new VmId(op.path("clones").get(0).path("vmId").asString());
 
         VmInfo c = h.requireVm(clone);
         assertThat(c.host()).isEqualTo(new HostName("host-b"));
@@ -94,38 +83,7 @@ class LibvirtSagaIT {
     return v;
   }
 
-  private static JsonNode post(DevStack stack, String path, String json) throws Exception {
-    HttpResponse<String> r = HTTP.send(
-        HttpRequest.newBuilder(URI.create("http://localhost:" + stack.apiPort() + path))
-            .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json)).build(),
-        HttpResponse.BodyHandlers.ofString());
-    assertThat(r.statusCode()).as("POST %s: %s", path, r.body()).isEqualTo(202);
-    return TestStack.JSON.readTree(r.body());
-  }
-
   private static JsonNode get(DevStack stack, String path) {
-    try {
-      HttpResponse<String> r = HTTP.send(
-          HttpRequest.newBuilder(URI.create("http://localhost:" + stack.apiPort() + path)).build(),
-          HttpResponse.BodyHandlers.ofString());
-      return TestStack.JSON.readTree(r.body());
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
-  private static void await(String what, Duration timeout, java.util.function.BooleanSupplier condition) {
-    Instant deadline = Instant.now().plus(timeout);
-    while (!condition.getAsBoolean()) {
-      if (Instant.now().isAfter(deadline)) {
-        throw new AssertionError("timed out after " + timeout + " waiting for: " + what);
-      }
-      try {
-        Thread.sleep(200);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new AssertionError("interrupted");
-      }
-    }
+    return TestStack.send(stack.apiPort(), "GET", path, null, Map.of()).body();
   }
 }

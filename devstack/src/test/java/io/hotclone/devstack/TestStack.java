@@ -72,8 +72,13 @@ final class TestStack {
   record Response(int status, String contentType, JsonNode body, String location) {}
 
   static Response send(String method, String path, String json, Map<String, String> headers) {
+    return send(get().apiPort(), method, path, json, headers);
+  }
+
+  /** A request to the clone-api listening on {@code port} (any devstack, not only the shared one). */
+  static Response send(int port, String method, String path, String json, Map<String, String> headers) {
     HttpRequest.Builder b =
-        HttpRequest.newBuilder(URI.create("http://localhost:" + get().apiPort() + path))
+        HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
             .timeout(Duration.ofSeconds(30));
     headers.forEach(b::header);
     if (json != null) {
@@ -124,14 +129,19 @@ final class TestStack {
 
   /** Requests a clone and waits until it is COMPLETED or FAILED; returns the final operation view. */
   static JsonNode cloneAndWait(String body) {
-    Response r = post("/api/v1/clones", body);
+    return cloneAndWait(get().apiPort(), body, Duration.ofSeconds(60));
+  }
+
+  /** {@link #cloneAndWait(String)} against the clone-api on {@code port}. */
+  static JsonNode cloneAndWait(int port, String body, Duration timeout) {
+    Response r = send(port, "POST", "/api/v1/clones", body, Map.of());
     if (r.status() != 202) {
       throw new AssertionError("POST /api/v1/clones answered " + r.status() + ": " + r.body());
     }
     String id = r.body().path("id").asString();
     JsonNode[] last = new JsonNode[1];
-    await("clone " + id + " to end", Duration.ofSeconds(60), () -> {
-      last[0] = get("/api/v1/clones/" + id).body();
+    await("clone " + id + " to end", timeout, () -> {
+      last[0] = send(port, "GET", "/api/v1/clones/" + id, null, Map.of()).body();
       String phase = last[0].path("phase").asString();
       return "COMPLETED".equals(phase) || "FAILED".equals(phase);
     });
