@@ -150,6 +150,31 @@ class CloneSagaIT {
     }
   }
 
+  @Test
+  void scaleInDeletesACloneFreesItsStorageAndItsNameCanBeUsedAgain() {
+    String name = "scale-" + UUID.randomUUID().toString().substring(0, 8);
+    String body = "{\"sourceVm\":\"" + demoVmId() + "\",\"targetHost\":\"host-b\",\"count\":1,\"name\":\"" + name + "\"}";
+    JsonNode first = cloneAndWait(body);
+    assertThat(first.path("phase").asString()).as("operation %s", first).isEqualTo("COMPLETED");
+    VmId clone = new VmId(cloneVmIds(first).get(0));
+    String pointer = hypervisor().requireVm(clone).storagePointer();
+
+    assertThat(TestStack.send("DELETE", "/api/v1/vms/" + clone.value(), null, java.util.Map.of()).status()).isEqualTo(204);
+    assertThat(hypervisor().findVm(clone)).isEmpty();
+    assertThat(get("/api/v1/vms/" + clone.value()).body().path("state").asString()).isEqualTo("GONE");
+    assertThat(TestStack.send("DELETE", "/api/v1/vms/" + clone.value(), null, java.util.Map.of()).status())
+        .as("deleting again is a no-op").isEqualTo(204);
+    assertThat(TestStack.send("DELETE", "/api/v1/vms/no-such-vm", null, java.util.Map.of()).status()).isEqualTo(404);
+    assertThat(hypervisor().vms(new HostName("host-b"))).noneMatch(v -> v.storagePointer().equals(pointer));
+
+    TestStack.await("config-service to free the identity of " + clone, Duration.ofSeconds(20), () ->
+        schema("config").queryForObject(
+            "SELECT count(*) FROM identities WHERE vm_id = ? AND live", Integer.class, clone.value()) == 0);
+    JsonNode second = cloneAndWait(body);
+    assertThat(second.path("phase").asString()).as("operation %s", second).isEqualTo("COMPLETED");
+    assertThat(hypervisor().requireVm(new VmId(cloneVmIds(second).get(0))).identity().name()).isEqualTo(name);
+  }
+
   static List<String> cloneVmIds(JsonNode op) {
     List<String> ids = new ArrayList<>();
     for (JsonNode c : op.path("clones")) {

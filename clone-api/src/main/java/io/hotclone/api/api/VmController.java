@@ -1,6 +1,7 @@
 package io.hotclone.api.api;
 
 import io.hotclone.api.domain.RequestRejected;
+import io.hotclone.api.persistence.CloneOperations;
 import io.hotclone.api.persistence.VmRecord;
 import io.hotclone.api.persistence.Vms;
 import io.hotclone.hypervisor.HostName;
@@ -18,6 +19,7 @@ import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.transaction.support.TransactionTemplate;
+import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -41,10 +43,18 @@ public class VmController {
   private final VmDirectory directory;
   private final Hypervisor hypervisor;
   private final Vms vms;
+  private final CloneOperations operations;
   private final TransactionTemplate tx;
   private final Clock clock;
 
-  public VmController(VmDirectory directory, Hypervisor hypervisor, Vms vms, TransactionTemplate tx, Clock clock) {
+  public VmController(
+      VmDirectory directory,
+      Hypervisor hypervisor,
+      Vms vms,
+      CloneOperations operations,
+      TransactionTemplate tx,
+      Clock clock) {
+    this.operations = operations;
     this.directory = directory;
     this.hypervisor = hypervisor;
     this.vms = vms;
@@ -93,6 +103,29 @@ public class VmController {
     return ResponseEntity.status(HttpStatus.CREATED)
         .location(URI.create("/api/v1/vms/" + created.id().value()))
         .body(VmView.of(created, vms.find(created.id().value()).orElse(null)));
+  }
+
+  /**
+   * Stops a VM and frees its storage (scale-in). Blocks the VM alone referenced are freed; a frozen
+   * base its clones still use stays. Deleting a VM that is gone already is a no-op; a VM that is
+   * the source of a clone in progress is refused (409) until that clone has ended.
+   */
+  @DeleteMapping(path = "/vms/{id}")
+  public ResponseEntity<Void> delete(@PathVariable String id) {
+    Optional<VmInfo> live = directory.find(id);
+    if (live.isEmpty()) {
+      if (vms.find(id).isPresent()) {
+        return ResponseEntity.noContent().build();
+      }
+      throw ApiProblem.notFound("vm-not-found", "no VM with id or name '" + id + "'");
+    }
+    String vmId = live.get().id().value();
+    if (operations.inProgressFrom(vmId)) {
+      throw new ApiProblem(HttpStatus.CONFLICT, "vm-busy", "VM " + vmId + " is the source of a clone in progress");
+    }
+    hypervisor.destroyVm(live.get().id());
+    tx.executeWithoutResult(s -> vms.markGone(vmId, clock.instant()));
+    return ResponseEntity.noContent().build();
   }
 
   @GetMapping(path = "/hosts", produces = MediaType.APPLICATION_JSON_VALUE)

@@ -112,6 +112,16 @@ public class CloneOperations {
     return jdbc.query(sql.toString(), rows, args.toArray());
   }
 
+  /** Whether a clone of {@code vmId} is in progress (its source may be frozen). */
+  public boolean inProgressFrom(String vmId) {
+    Integer n =
+        jdbc.queryForObject(
+            "SELECT count(*) FROM clone_operations WHERE source_vm = ? AND phase NOT IN ('COMPLETED', 'FAILED')",
+            Integer.class,
+            vmId);
+    return n != null && n > 0;
+  }
+
   /** Ids of operations not terminal and requested before {@code cutoff}, oldest first. */
   public List<UUID> overdue(Instant cutoff, int limit) {
     return jdbc.queryForList(

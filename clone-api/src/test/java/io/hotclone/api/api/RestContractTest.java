@@ -76,7 +76,7 @@ class RestContractTest {
     VmDirectory directory = new VmDirectory(hypervisor, vms);
     CloneRequests requests = new CloneRequests(directory, operations, vms, outbox, outcomes, tx, clock);
     CloneController clones = new CloneController(requests, operations, mock(CloneEventStreams.class));
-    VmController vmController = new VmController(directory, hypervisor, vms, tx, clock);
+    VmController vmController = new VmController(directory, hypervisor, vms, operations, tx, clock);
     mvc = MockMvcBuilders.standaloneSetup(clones, vmController).setControllerAdvice(new ProblemHandler()).build();
     when(hypervisor.hosts()).thenReturn(List.of(HOST_A, HOST_B));
     when(hypervisor.findVm(any())).thenReturn(Optional.empty());

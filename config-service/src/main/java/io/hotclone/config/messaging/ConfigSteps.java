@@ -29,6 +29,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.event.EventListener;
+import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 
 /**
@@ -153,16 +154,32 @@ public class ConfigSteps implements SagaEventHandler {
         .orElseThrow(() -> new IllegalStateException("no storage pointer for clone " + index));
   }
 
-  /** Registers the identities of VMs the hosts already run, so no clone is given one of them. */
+  /**
+   * Keeps the identity registry equal to what the hosts run (invariant I5 across restarts and
+   * deletions): at start-up and then periodically, VMs the hosts run that this service did not
+   * configure are registered, and identities of VMs that no longer exist are freed.
+   */
   @EventListener(ApplicationReadyEvent.class)
-  public void discoverRunningVms() {
-    hypervisor.hosts().forEach(host -> {
+  @Scheduled(fixedDelayString = "${hotclone.config.reconcile-interval:5000}", initialDelay = 5000)
+  public void reconcileIdentities() {
+    java.util.Set<String> running = new java.util.HashSet<>();
+    for (var host : hypervisor.hosts()) {
       try {
-        hypervisor.vms(host.name()).forEach(vm -> identities.registerExisting(vm.id().value(), vm.identity()));
+        for (VmInfo vm : hypervisor.vms(host.name())) {
+          running.add(vm.id().value());
+          identities.registerExisting(vm.id().value(), vm.identity());
+        }
       } catch (RuntimeException e) {
-        log.warn("could not discover VMs of {}: {}", host.name(), e.toString());
+        log.warn("could not list VMs of {}: {}; its identities are kept", host.name(), e.toString());
+        return;
       }
-    });
+    }
+    for (String vmId : identities.liveVmIds()) {
+      if (!running.contains(vmId) && hypervisor.findVm(new VmId(vmId)).isEmpty()) {
+        identities.retireVm(vmId);
+        log.info("identity of {} freed: the VM no longer exists", vmId);
+      }
+    }
   }
 
   private record Result(List<ConfiguredClone> clones, String root) {}

@@ -53,11 +53,15 @@ public class Identities {
     throw new HypervisorException.IdentityConflict("no unique identity after " + ATTEMPTS + " attempts");
   }
 
-  /** Registers a VM the hypervisor already runs (a root VM), so clones never take its identity. */
+  /**
+   * Registers a VM the hypervisor runs but this service did not configure (a root VM), so clones
+   * never take its identity. A VM already registered, or whose identity a live VM holds, is left.
+   */
   public void registerExisting(String vmId, VmIdentity id) {
     jdbc.update(
         "INSERT INTO identities (clone_id, clone_index, vm_id, name, uuid, mac, ip, hostname, smbios_serial,"
-            + " generation_id) VALUES (?, -1, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+            + " generation_id) SELECT ?, -1, ?, ?, ?, ?, ?, ?, ?, ?"
+            + " WHERE NOT EXISTS (SELECT 1 FROM identities WHERE vm_id = ? AND live) ON CONFLICT DO NOTHING",
         UUID.nameUUIDFromBytes(("root:" + vmId).getBytes(java.nio.charset.StandardCharsets.UTF_8)),
         vmId,
         id.name(),
@@ -66,11 +70,22 @@ public class Identities {
         id.ip() == null ? "unknown:" + vmId : id.ip(),
         id.hostname() == null ? id.name() : id.hostname(),
         id.smbiosSerial() == null ? "" : id.smbiosSerial(),
-        id.generationId() == null ? UUID.randomUUID() : id.generationId());
+        id.generationId() == null ? UUID.randomUUID() : id.generationId(),
+        vmId);
   }
 
   public void bind(UUID cloneId, int index, String vmId) {
     jdbc.update("UPDATE identities SET vm_id = ? WHERE clone_id = ? AND clone_index = ?", vmId, cloneId, index);
+  }
+
+  /** VM ids whose identities are held as live. */
+  public List<String> liveVmIds() {
+    return jdbc.queryForList("SELECT vm_id FROM identities WHERE live AND vm_id IS NOT NULL", String.class);
+  }
+
+  /** Frees the identity of a VM that no longer exists, so a new VM may take its name, MAC and IP. */
+  public int retireVm(String vmId) {
+    return jdbc.update("UPDATE identities SET live = FALSE WHERE vm_id = ? AND live", vmId);
   }
 
   /** Frees the identities of a clone operation whose clones were destroyed. */
