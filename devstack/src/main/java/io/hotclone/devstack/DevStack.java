@@ -123,13 +123,19 @@ public final class DevStack implements AutoCloseable {
     return builder.run(args);
   }
 
-  /** The demo VM {@code demo-1} on {@code host-a}, created unless one runs already. */
+  /**
+   * The demo VM {@code demo-1} on {@code host-a}, created unless one runs already: 64 MiB of
+   * memory on the embedded hypervisor, the 128 MiB busybox guest on libvirt.
+   */
   static VmInfo ensureDemoVm(Hypervisor hypervisor) {
     HostName hostA = new HostName("host-a");
+    boolean libvirt = "libvirt".equals(hypervisor.driverName());
     return hypervisor.vms(hostA).stream()
         .filter(vm -> "demo-1".equals(vm.identity().name()) && vm.state() == VmState.RUNNING)
         .findFirst()
-        .orElseGet(() -> hypervisor.createVm(new VmSpec(hostA, "demo-1", 64L << 20, 256L << 20)));
+        .orElseGet(() -> hypervisor.createVm(libvirt
+            ? new VmSpec(hostA, "demo-1", 128L << 20, 64L << 20)
+            : new VmSpec(hostA, "demo-1", 64L << 20, 256L << 20)));
   }
 
   public Hypervisor hypervisor() {

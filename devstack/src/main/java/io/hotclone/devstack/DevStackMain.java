@@ -1,21 +1,43 @@
 package io.hotclone.devstack;
 
+import io.hotclone.support.hypervisor.HypervisorProperties;
 import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.core.env.SimpleCommandLinePropertySource;
+import org.springframework.core.env.StandardEnvironment;
 
 /**
  * The README's first command: starts devstack on fixed ports (PostgreSQL 15432, Kafka 19092,
  * clone-api 8080), data (PostgreSQL's, Kafka's log, embedded storage) kept in {@code .devstack/},
  * and prints how to clone {@code demo-1}.
- * Environment {@code HOTCLONE_DATA_DIR} moves the data directory.
+ * Environment {@code HOTCLONE_DATA_DIR} moves the data directory; {@code
+ * --hotclone.hypervisor.driver=libvirt} (see {@code scripts/devstack-libvirt.sh}) drives libvirt hosts.
  */
 public final class DevStackMain {
 
   private DevStackMain() {}
 
+  /**
+   * The embedded hypervisor, unless {@code hotclone.hypervisor.driver=libvirt} is given (argument
+   * or environment): then the {@code hotclone.hypervisor.*} settings name the libvirt hosts, and
+   * the demo VM is booted from {@code guest-dir} when one is given.
+   */
+  static DevStackSettings settings(Path dataDir, String[] args) {
+    StandardEnvironment env = new StandardEnvironment();
+    env.getPropertySources().addFirst(new SimpleCommandLinePropertySource(args));
+    DevStackSettings settings = DevStackSettings.interactive(dataDir);
+    if (!"libvirt".equals(env.getProperty("hotclone.hypervisor.driver"))) {
+      return settings;
+    }
+    HypervisorProperties hv =
+        Binder.get(env).bind("hotclone.hypervisor", HypervisorProperties.class).orElseGet(HypervisorProperties::new);
+    return settings.withDriver(hv, hv.getGuestDir() != null);
+  }
+
   public static void main(String[] args) throws InterruptedException {
     String dir = System.getenv().getOrDefault("HOTCLONE_DATA_DIR", DevStack.defaultDataDir().toString());
-    DevStack stack = DevStack.start(DevStackSettings.interactive(Path.of(dir)), args);
+    DevStack stack = DevStack.start(settings(Path.of(dir), args), args);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       stack.close();

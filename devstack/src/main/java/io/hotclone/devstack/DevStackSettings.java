@@ -38,6 +38,11 @@ public record DevStackSettings(
     return new DevStackSettings(0, 0, 0, dataDir, embedded(dataDir), true, Map.of());
   }
 
+  /** The same ports and data directory with another hypervisor; {@code demoVm}: create demo-1. */
+  public DevStackSettings withDriver(HypervisorProperties other, boolean demo) {
+    return new DevStackSettings(postgresPort, kafkaPort, apiPort, dataDir, other, demo, extraProperties);
+  }
+
   /** Free ports and a throw-away data directory, driving libvirt hosts instead of the embedded driver. */
   public static DevStackSettings withHypervisor(Path dataDir, HypervisorProperties hypervisor, Map<String, Object> extra) {
     return new DevStackSettings(0, 0, 0, dataDir, hypervisor, false, extra);

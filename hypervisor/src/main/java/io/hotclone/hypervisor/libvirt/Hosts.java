@@ -89,6 +89,9 @@ final class Hosts implements AutoCloseable {
   }
 
   Optional<DomainRef> lookup(HostName host, VmId vm) {
+    if (!isUuid(vm.value())) {
+      return Optional.empty(); // libvirt VM ids are domain UUIDs: anything else names no VM
+    }
     try {
       return Optional.of(new DomainRef(host, connect(host).domainLookupByUUIDString(vm.value())));
     } catch (LibvirtException e) {
@@ -96,6 +99,14 @@ final class Hosts implements AutoCloseable {
         return Optional.empty();
       }
       throw Failures.driver("lookup " + vm + " on " + host, e);
+    }
+  }
+
+  private static boolean isUuid(String s) {
+    try {
+      return java.util.UUID.fromString(s).toString().equalsIgnoreCase(s);
+    } catch (IllegalArgumentException e) {
+      return false;
     }
   }
 

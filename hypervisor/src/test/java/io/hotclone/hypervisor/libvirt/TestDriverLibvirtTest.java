@@ -83,6 +83,7 @@ class TestDriverLibvirtTest {
     assertThat(test.parent()).isNull();
     assertThat(hv.findVm(test.id())).map(VmInfo::id).contains(test.id());
     assertThat(hv.findVm(new VmId(UUID.randomUUID().toString()))).isEmpty();
+    assertThat(hv.findVm(new VmId("test"))).as("a name is not a VM id").isEmpty();
     assertThatThrownBy(() -> hv.requireVm(new VmId(UUID.randomUUID().toString()))).isInstanceOf(HypervisorException.VmNotFound.class);
   }
 
