@@ -11,6 +11,7 @@ import io.hotclone.support.messaging.SagaEventHandler;
 import io.hotclone.support.messaging.SagaSteps;
 import io.hotclone.support.outbox.Outbox;
 import io.hotclone.support.outbox.OutboxRelay;
+import io.hotclone.support.outbox.Retention;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
@@ -71,6 +72,14 @@ public class ServiceConfiguration {
       TransactionTemplate tx,
       KafkaTemplate<byte[], byte[]> outboxKafkaTemplate) {
     return new OutboxRelay(name, jdbc, tx, outboxKafkaTemplate, poll);
+  }
+
+  @Bean
+  Retention retention(
+      JdbcTemplate jdbc,
+      @Value("${hotclone.outbox.retention:1h}") Duration outboxRetention,
+      @Value("${hotclone.inbox.retention:8d}") Duration inboxRetention) {
+    return new Retention(jdbc, outboxRetention, inboxRetention);
   }
 
   @Bean
