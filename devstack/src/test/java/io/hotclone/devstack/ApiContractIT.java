@@ -108,6 +108,31 @@ class ApiContractIT {
   }
 
   @Test
+  void endedClonesShowInTheMetrics() {
+    double before = metric("hotclone.clones.made", "COUNT");
+    JsonNode op = TestStack.cloneAndWait(
+        "{\"sourceVm\":\"" + demoVmId() + "\",\"targetHost\":\"host-b\",\"count\":2}");
+    assertThat(op.path("phase").asString()).isEqualTo("COMPLETED");
+    TestStack.await("the clones to be counted", Duration.ofSeconds(5),
+        () -> metric("hotclone.clones.made", "COUNT") >= before + 2);
+    assertThat(metric("hotclone.clone.duration", "COUNT")).isPositive();
+    assertThat(metric("hotclone.source.pause", "MAX")).isPositive();
+  }
+
+  private static double metric(String name, String statistic) {
+    TestStack.Response r = get("/actuator/metrics/" + name);
+    if (r.status() == 404) {
+      return 0;
+    }
+    for (JsonNode m : r.body().path("measurements")) {
+      if (statistic.equals(m.path("statistic").asString())) {
+        return m.path("value").asDouble();
+      }
+    }
+    return 0;
+  }
+
+  @Test
   void openApiDocumentIsServed() {
     TestStack.Response r = get("/v3/api-docs");
     assertThat(r.status()).isEqualTo(200);

@@ -38,6 +38,7 @@ public class CloneSagaHandler implements SagaEventHandler {
   private final Vms vms;
   private final Inbox inbox;
   private final OperationOutcomes outcomes;
+  private final CloneMetrics metrics;
   private final TransactionTemplate tx;
   private final Clock clock;
   private final CloneOperationStateMachine machine = new CloneOperationStateMachine();
@@ -47,8 +48,10 @@ public class CloneSagaHandler implements SagaEventHandler {
       Vms vms,
       Inbox inbox,
       OperationOutcomes outcomes,
+      CloneMetrics metrics,
       TransactionTemplate tx,
       Clock clock) {
+    this.metrics = metrics;
     this.operations = operations;
     this.vms = vms;
     this.inbox = inbox;
@@ -100,6 +103,9 @@ public class CloneSagaHandler implements SagaEventHandler {
       operations.update(op);
     }
     outcomes.apply(op, t, now);
+    if (t.changed() && op.isTerminal()) {
+      metrics.ended(op);
+    }
     if (t.changed()) {
       log.info("clone {}: {} -> {} on {}", op.id(), t.from(), t.to(), event.type());
     } else if (before.isTerminal() && CloneOperationStateMachine.phaseOf(event.type()) != null) {

@@ -31,6 +31,7 @@ public class OperationWatchdog {
 
   private final CloneOperations operations;
   private final OperationOutcomes outcomes;
+  private final CloneMetrics metrics;
   private final TransactionTemplate tx;
   private final Clock clock;
   private final Duration timeout;
@@ -39,9 +40,11 @@ public class OperationWatchdog {
   public OperationWatchdog(
       CloneOperations operations,
       OperationOutcomes outcomes,
+      CloneMetrics metrics,
       TransactionTemplate tx,
       Clock clock,
       ApiProperties properties) {
+    this.metrics = metrics;
     this.operations = operations;
     this.outcomes = outcomes;
     this.tx = tx;
@@ -72,6 +75,7 @@ public class OperationWatchdog {
     CloneOperation failed = op.withTransition(t, now);
     operations.update(failed);
     outcomes.apply(failed, t, now);
+    metrics.ended(failed);
     log.warn("clone {}: {} after {}", id, failed.failure().reason(), timeout);
   }
 }
