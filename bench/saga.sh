@@ -6,4 +6,4 @@ cd "$(dirname "$0")/.."
 mvn -B -ntp -q -DskipTests install
 mvn -B -ntp -q -pl devstack test-compile dependency:build-classpath -Dmdep.outputFile=target/bench.cp
 java -cp "devstack/target/test-classes:devstack/target/classes:$(cat devstack/target/bench.cp)" \
-  io.hotclone.devstack.SagaBenchmark "${1:-50}" "${2:-8}" 2>&1 | grep --line-buffered -E '^(sequential|concurrent|count|  step)'
+  io.hotclone.devstack.SagaBenchmark "${1:-50}" "${2:-8}" 2>&1 | grep --line-buffered -E '^(sequential|concurrent|count|  step|  as clone-api)'

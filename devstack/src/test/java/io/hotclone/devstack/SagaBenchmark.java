@@ -98,6 +98,9 @@ public final class SagaBenchmark {
     long failed = ops.stream().filter(o -> !"COMPLETED".equals(o.path("phase").asString())).count();
     System.out.printf(Locale.ROOT, "%-34s n=%d failed=%d p50=%.1f ms p99=%.1f ms max=%.1f ms  %.1f clones/s%n",
         name, a.length, failed, pct(a, 50), pct(a, 99), a[a.length - 1], perSecond);
+    double[] server = ops.stream().mapToDouble(o -> o.path("totalMillis").asDouble()).sorted().toArray();
+    System.out.printf(Locale.ROOT, "  as clone-api records it (request committed -> completed): p50=%.0f ms p99=%.0f ms%n",
+        pct(server, 50), pct(server, 99));
     System.out.println("  step timings (mean ms): " + meanSteps(ops));
   }
 
