@@ -55,10 +55,4 @@ public class StoragePointers {
         cloneId,
         pointer.index());
   }
-
-  /** How many pointers depend on a base. */
-  public int referencesTo(String baseRef) {
-    Integer n = jdbc.queryForObject("SELECT count(*) FROM storage_pointers WHERE base_ref = ?", Integer.class, baseRef);
-    return n == null ? 0 : n;
-  }
 }
