@@ -19,6 +19,7 @@ import io.hotclone.hypervisor.StoragePointer;
 import io.hotclone.hypervisor.VmId;
 import io.hotclone.hypervisor.VmIdentity;
 import io.hotclone.hypervisor.VmInfo;
+import io.hotclone.support.fault.HaltPoints;
 import io.hotclone.support.messaging.SagaEventHandler;
 import io.hotclone.support.messaging.SagaSteps;
 import java.util.ArrayList;
@@ -48,12 +49,14 @@ public class ConfigSteps implements SagaEventHandler {
   private final SagaSteps steps;
   private final Identities identities;
   private final Lineage lineage;
+  private final HaltPoints halt;
 
-  public ConfigSteps(Hypervisor hypervisor, SagaSteps steps, Identities identities, Lineage lineage) {
+  public ConfigSteps(Hypervisor hypervisor, SagaSteps steps, Identities identities, Lineage lineage, HaltPoints halt) {
     this.hypervisor = hypervisor;
     this.steps = steps;
     this.identities = identities;
     this.lineage = lineage;
+    this.halt = halt;
   }
 
   @Override
@@ -113,6 +116,7 @@ public class ConfigSteps implements SagaEventHandler {
             VmInfo clone =
                 hypervisor.configureClone(
                     OperationId.of(cloneId, "configure", i), new CloneSpec(source, state, disk, identity));
+            halt.reach(HaltPoints.CLONE_DEFINED);
             made.add(clone.id());
             identities.bind(cloneId, i, clone.id().value());
             hypervisor.startClone(OperationId.of(cloneId, "start", i), clone.id());

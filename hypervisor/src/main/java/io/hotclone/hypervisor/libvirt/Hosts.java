@@ -144,6 +144,27 @@ final class Hosts implements AutoCloseable {
     return result;
   }
 
+  /** Every running domain on a host. */
+  List<DomainRef> running(HostName host) {
+    Connect c = connect(host);
+    List<DomainRef> result = new ArrayList<>();
+    try {
+      for (int id : c.listDomains()) {
+        try {
+          result.add(new DomainRef(host, c.domainLookupByID(id)));
+        } catch (LibvirtException e) {
+          if (!Failures.notFound(e)) {
+            throw e;
+          }
+        }
+      }
+    } catch (LibvirtException e) {
+      result.forEach(DomainRef::close);
+      throw Failures.driver("list running domains on " + host, e);
+    }
+    return result;
+  }
+
   PauseMeter pauses() {
     return pauses;
   }

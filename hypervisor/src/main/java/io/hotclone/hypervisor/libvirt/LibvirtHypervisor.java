@@ -48,7 +48,7 @@ public final class LibvirtHypervisor implements Hypervisor {
   private final GuestVmCreator creator;
 
   public LibvirtHypervisor(Map<HostName, String> hostUris, LibvirtOptions options) {
-    this(hostUris, options, Clock.systemUTC(), Duration.ofMillis(200));
+    this(hostUris, options, Clock.systemUTC(), Duration.ofSeconds(1));
   }
 
   /** With the watchdog's clock and period (tests). */
@@ -60,7 +60,7 @@ public final class LibvirtHypervisor implements Hypervisor {
     Pools pools = new Pools(hosts, options);
     Thawer thawer = new Thawer(hosts);
     FileReaper reaper = new FileReaper(hosts, pools, options);
-    this.leases = new Leases(clock, watchdogPeriod, thawer::thaw);
+    this.leases = new Leases(hosts, clock, watchdogPeriod, thawer::thaw);
     this.storageFreezer = new StorageFreezer(hosts, options, leases);
     this.liveSnapshotter = new LiveSnapshotter(hosts, options, leases, pools);
     this.stateCopier = new StateCopier(hosts, leases, pools, options);
@@ -68,8 +68,8 @@ public final class LibvirtHypervisor implements Hypervisor {
     this.cloneDefiner = new CloneDefiner(hosts, pools, options, inspector);
     this.cloneStarter = new CloneStarter(hosts, reaper, inspector);
     this.thaws = new Thaws(hosts, leases, reaper, options);
-    this.releaser = new Releaser(hosts, pools, leases, thawer, reaper);
     this.remover = new VmRemover(hosts, reaper);
+    this.releaser = new Releaser(hosts, pools, leases, thawer, reaper, remover);
     this.creator = new GuestVmCreator(hosts, pools, options, inspector);
   }
 
@@ -182,6 +182,13 @@ public final class LibvirtHypervisor implements Hypervisor {
   public List<String> backingChain(VmId vm) {
     try (DomainRef d = hosts.require(vm)) {
       return DomainXml.parse(d.xml()).firstDiskChain();
+    }
+  }
+
+  /** The freeze lease of {@code cloneId} recorded on the VM's domain, if any (tests, operators). */
+  public Optional<String> freezeState(VmId vm, UUID cloneId) {
+    try (DomainRef d = hosts.require(vm)) {
+      return Leases.book(d).find(cloneId).map(e -> e.state().name());
     }
   }
 

@@ -26,6 +26,19 @@ interface LibvirtNative extends Library {
   }
 
   int VIR_DOMAIN_SAVE_RUNNING = 2;
+  int VIR_DOMAIN_METADATA_ELEMENT = 2;
+  int VIR_DOMAIN_AFFECT_LIVE = 1;
+  int VIR_DOMAIN_BLOCK_COMMIT_ACTIVE = 4;
+  int VIR_DOMAIN_BLOCK_JOB_ABORT_PIVOT = 2;
+
+  /** Sets (or, with a null {@code metadata}, removes) the element of namespace {@code uri}. */
+  int virDomainSetMetadata(Pointer domain, int type, String metadata, String key, String uri, int flags);
+
+  /** Merges {@code top} (null: the active layer, with BLOCK_COMMIT_ACTIVE) down into {@code base}. */
+  int virDomainBlockCommit(Pointer domain, String disk, String base, String top, NativeLong bandwidth, int flags);
+
+  /** Ends a block job; with ABORT_PIVOT switches the disk to the job's result. */
+  int virDomainBlockJobAbort(Pointer domain, String disk, int flags);
 
   /** libvirt's error callback; the driver installs a silent one (errors surface as exceptions). */
   interface ErrorFunc extends com.sun.jna.Callback {

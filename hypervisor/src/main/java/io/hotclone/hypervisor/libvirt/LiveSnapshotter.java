@@ -34,8 +34,8 @@ final class LiveSnapshotter {
   }
 
   MemoryFreeze freeze(OperationId op, VmId vm, Duration lease) {
-    Leases.Lease l = leases.holdMemory(op, vm, lease);
     try (DomainRef d = hosts.require(vm)) {
+      Leases.Lease l = leases.holdMemory(op, d, lease);
       String base = options.sharedStorageDir().resolve(Names.storageOverlay(vm, op.cloneId())).toString();
       String cut = options.sharedStorageDir().resolve(Names.cutOverlay(vm, op.cloneId())).toString();
       String image = options.memoryImageDir(d.host()).resolve(Names.memoryImage(op.cloneId())).toString();
@@ -63,7 +63,7 @@ final class LiveSnapshotter {
         cutAt = Instant.now();
         pause = hosts.pauses().pauseSince(vm.value(), since, Duration.ofSeconds(2)).orElse(-1);
       }
-      return new MemoryFreeze(op, vm, TIERS, cutAt, pause, imageBytes(d, image), base, l.until);
+      return new MemoryFreeze(op, vm, TIERS, cutAt, pause, imageBytes(d, image), base, l.until());
     }
   }
 

@@ -45,7 +45,7 @@ final class StateCopier {
 
   CopiedState copy(OperationId op, VmId vm, HostName target) {
     Leases.Lease lease = leases.requireLive(op, vm, "memory");
-    if (!lease.memory) {
+    if (!lease.memory()) {
       throw new HypervisorException.NotFrozen(op, "memory of " + vm);
     }
     Path frozen = options.sharedStorageDir().resolve(Names.memoryImage(op.cloneId()));
@@ -54,7 +54,7 @@ final class StateCopier {
       SharedImageCopier.Copied copied = shared.copy(frozen, copy);
       return new CopiedState(op, vm, target, copy.toString(), copied.bytes(), pages(copied.bytes()), 0, "crc32c:" + copied.crc32c());
     }
-    return stream(op, vm, lease.host, target);
+    return stream(op, vm, lease.host(), target);
   }
 
   /** The stream copy; the source image is in the source host's local pool or in shared storage. */

@@ -34,7 +34,7 @@ final class StorageFreezer {
         throw new HypervisorException.Unsupported("the libvirt driver clones VMs with exactly one disk");
       }
       String target = xml.firstDiskTarget().orElseThrow();
-      Leases.Lease l = leases.holdStorage(op, vm, d.host(), lease);
+      Leases.Lease l = leases.holdStorage(op, d, lease);
       String overlay = options.sharedStorageDir().resolve(Names.storageOverlay(vm, op.cloneId())).toString();
       List<String> chain = xml.firstDiskChain();
       int at = chain.indexOf(overlay);
@@ -52,7 +52,7 @@ final class StorageFreezer {
             Snapshots.NO_METADATA | Snapshots.DISK_ONLY | Snapshots.ATOMIC,
             "disk-only snapshot");
       }
-      return new StorageFreeze(op, vm, base, overlay, Instant.now(), l.until);
+      return new StorageFreeze(op, vm, base, overlay, Instant.now(), l.until());
     }
   }
 }

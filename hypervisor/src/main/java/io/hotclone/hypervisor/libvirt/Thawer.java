@@ -16,7 +16,7 @@ final class Thawer {
   }
 
   void thaw(Leases.Lease lease) {
-    Optional<DomainRef> found = hosts.lookup(lease.host, lease.vm);
+    Optional<DomainRef> found = hosts.lookup(lease.host(), lease.vm());
     if (found.isEmpty()) {
       return;
     }
@@ -33,7 +33,7 @@ final class Thawer {
         try {
           d.domain().resume();
         } catch (LibvirtException e) {
-          throw Failures.driver("resume " + lease.vm + " after its lease expired", e);
+          throw Failures.driver("resume " + lease.vm() + " after its lease expired", e);
         }
       }
     }

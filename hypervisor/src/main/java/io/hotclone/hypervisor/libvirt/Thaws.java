@@ -6,7 +6,6 @@ import io.hotclone.hypervisor.StorageThaw;
 import io.hotclone.hypervisor.VmId;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Optional;
 
 /**
  * Steps 4 and 5. Memory: QEMU already merged the guest's writes during the live snapshot (the
@@ -29,14 +28,17 @@ final class Thaws {
   }
 
   MemoryThaw memory(OperationId op, VmId vm) {
-    Optional<Leases.Lease> lease = leases.get(op.cloneId());
-    boolean held = leases.releaseMemory(op.cloneId());
-    lease.ifPresent(l -> reaper.deleteImage(l.host, options.memoryImageDir(l.host).resolve(Names.memoryImage(op.cloneId())).toString()));
+    boolean held = leases.releaseMemory(op.cloneId(), vm);
+    hosts.locate(vm).ifPresent(d -> {
+      try (d) {
+        reaper.deleteImage(d.host(), options.memoryImageDir(d.host()).resolve(Names.memoryImage(op.cloneId())).toString());
+      }
+    });
     return new MemoryThaw(vm, 0, Instant.now(), !held);
   }
 
   StorageThaw storage(OperationId op, VmId vm) {
-    boolean held = leases.releaseStorage(op.cloneId());
+    boolean held = leases.releaseStorage(op.cloneId(), vm);
     hosts.locate(vm).ifPresent(d -> {
       try (d) {
         ChainFlattener.enforce(d, options.chainDepthBudget(), Duration.ofMinutes(5));

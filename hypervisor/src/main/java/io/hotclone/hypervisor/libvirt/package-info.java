@@ -36,8 +36,15 @@
  * and kernel RNG state. Changing those needs the QEMU guest agent; the busybox test guest has none
  * and the driver does not call an agent yet.
  *
- * <p>Idempotence: every file, volume and domain name derives from the clone id and step, and an
- * existing one counts as done. Freezes are leases; a watchdog thaws (aborts the snapshot job,
- * resumes a paused source) once a lease passes. Native handles are closed in finally blocks.
+ * <p>No state that only one process knows: every file, volume and domain name derives from the
+ * clone id and step, and an existing one counts as done; freezes are leases written into the
+ * source domain's own metadata ({@link io.hotclone.hypervisor.libvirt.FreezeBook}, namespace
+ * {@code urn:hotclone:freeze:1}) before the hypervisor call, so any service process on any machine
+ * reads them, and the watchdog of every driver instance thaws (aborts the snapshot job, resumes a
+ * paused source) a lease it finds past its deadline, whoever took it. The in-process journal of
+ * first results is only a cache. Release (compensation, from any process) destroys what was made
+ * for the clone id, deletes its images and disks and merges the clone's overlays back out of the
+ * source's chain by an active block commit into the file the source wrote before the freeze.
+ * Native handles are closed in finally blocks.
  */
 package io.hotclone.hypervisor.libvirt;

@@ -1,6 +1,7 @@
 package io.hotclone.hypervisor.libvirt;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.hotclone.hypervisor.CloneSpec;
 import io.hotclone.hypervisor.CopiedState;
@@ -215,6 +216,59 @@ class LibvirtHotCloneIT {
     }
     clone = null;
     source = null;
+  }
+
+  /**
+   * A clone that fails after both freezes and the copy, frozen by a driver instance that then dies
+   * without thawing anything (as a killed service would): another instance finds the lease past its
+   * deadline and thaws it, later steps see LeaseExpired, and the release leaves the source as it
+   * was: the same backing chain, no file of the clone on any host, running, its writes all there.
+   */
+  @Test
+  void aFailedCloneLeavesTheSourceAsItWasEvenWhenTheInstanceThatFrozeItDied() throws Exception {
+    String suffix = UUID.randomUUID().toString().substring(0, 8);
+    VmInfo src = hv.createVm(new VmSpec(LibvirtTestEnv.HOST_A, "hc-it-fail-src-" + suffix, 128L << 20, 64L << 20));
+    source = src.id();
+    await("source guest ticks", Duration.ofSeconds(90), () -> counter(source) >= 3);
+    List<String> chainBefore = hv.backingChain(source);
+    List<String> filesBefore = files();
+
+    cloneId = UUID.randomUUID();
+    Duration lease = Duration.ofSeconds(4);
+    long frozeAt;
+    try (LibvirtHypervisor taker = new LibvirtHypervisor(env.uris(), env.options(), java.time.Clock.systemUTC(), Duration.ofDays(1))) {
+      frozeAt = System.nanoTime();
+      taker.freezeStorage(OperationId.of(cloneId, "freeze-storage"), source, lease);
+      taker.freezeMemory(OperationId.of(cloneId, "freeze-memory"), source, lease);
+      taker.copyState(OperationId.of(cloneId, "copy", 0), source, LibvirtTestEnv.HOST_B);
+      assertThat(hv.freezeState(source, cloneId)).as("the lease is on the source domain").contains("HELD");
+    } // the instance that froze dies: no thaw, no release
+    assertThat(hv.backingChain(source)).as("storage and cut overlays on top").hasSize(chainBefore.size() + 2);
+
+    await("another instance expires the lease", Duration.ofSeconds(30), () -> hv.freezeState(source, cloneId).equals(java.util.Optional.of("EXPIRED")));
+    long frozenMillis = (System.nanoTime() - frozeAt) / 1_000_000;
+    System.out.printf("lease %d ms, found expired and thawed after %d ms%n", lease.toMillis(), frozenMillis);
+    assertThat(frozenMillis).as("frozen at most lease + margin (watchdog period 1 s + thaw)").isLessThanOrEqualTo(lease.toMillis() + 2_000);
+    assertThatThrownBy(() -> hv.copyState(OperationId.of(cloneId, "copy", 1), source, LibvirtTestEnv.HOST_B))
+        .isInstanceOf(io.hotclone.hypervisor.HypervisorException.LeaseExpired.class);
+
+    hv.release(cloneId);
+
+    assertThat(hv.backingChain(source)).as("the source's chain as before the clone").isEqualTo(chainBefore);
+    assertThat(files()).as("no file of the failed clone on either host").isEqualTo(filesBefore);
+    assertThat(hv.state(source)).isEqualTo(VmState.RUNNING);
+    long now = counter(source);
+    await("the source keeps ticking", Duration.ofSeconds(10), () -> counter(source) > now + 1);
+    assertThat(sector(chainBefore.get(0), now)).as("the source's writes made while frozen are in its own disk").startsWith("tick " + now + " ");
+    hv.release(cloneId);
+    assertThat(hv.backingChain(source)).as("a second release changes nothing").isEqualTo(chainBefore);
+  }
+
+  /** Names of the files in shared storage and both hosts' directories, sorted (serial logs included). */
+  private List<String> files() throws IOException {
+    try (Stream<Path> all = Stream.concat(Files.list(env.sharedDir()), Stream.concat(Files.list(env.hostADir()), Files.list(env.hostBDir())))) {
+      return all.map(p -> p.getParent().getFileName() + "/" + p.getFileName()).sorted().toList();
+    }
   }
 
   /**

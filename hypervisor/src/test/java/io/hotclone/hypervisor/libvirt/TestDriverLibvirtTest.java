@@ -105,13 +105,39 @@ class TestDriverLibvirtTest {
   @Test
   void givenAFreezeLeftPaused_whenItsLeaseExpires_thenTheWatchdogResumesTheSource() throws Exception {
     try (DomainRef d = testDomain();
-        Leases leases = new Leases(Clock.systemUTC(), Duration.ofMillis(10), new Thawer(hosts)::thaw)) {
+        Leases leases = new Leases(hosts, Clock.systemUTC(), Duration.ofMillis(10), new Thawer(hosts)::thaw)) {
       UUID clone = UUID.randomUUID();
-      leases.holdStorage(OperationId.of(clone, "freeze-storage"), d.id(), A, Duration.ofMillis(100));
+      leases.holdStorage(OperationId.of(clone, "freeze-storage"), d, Duration.ofMillis(100));
       d.domain().suspend(); // a freeze stuck in its paused phase
       await(() -> d.state() == VmState.RUNNING, Duration.ofSeconds(10));
-      assertThatThrownBy(() -> leases.holdMemory(OperationId.of(clone, "freeze-memory"), d.id(), Duration.ofSeconds(1)))
+      assertThatThrownBy(() -> leases.holdMemory(OperationId.of(clone, "freeze-memory"), d, Duration.ofSeconds(1)))
           .isInstanceOf(HypervisorException.LeaseExpired.class);
+    }
+  }
+
+  /**
+   * The lease lives on the domain, not in the process that took it: a second driver instance (as
+   * another service process would) that never took it finds it expired and thaws it, while the
+   * instance that took it never runs its watchdog (as if killed); then the taker sees the expiry.
+   */
+  @Test
+  void givenALeaseTakenByOneInstance_whenItExpires_thenAnotherInstanceThawsItAndTheTakerSeesLeaseExpired() throws Exception {
+    try (DomainRef d = testDomain();
+        Hosts otherHosts = new Hosts(Map.of(A, URI), new PauseMeter());
+        Leases taker = new Leases(hosts, Clock.systemUTC(), Duration.ofDays(1), l -> {});
+        Leases other = new Leases(otherHosts, Clock.systemUTC(), Duration.ofMillis(20), new Thawer(otherHosts)::thaw)) {
+      UUID clone = UUID.randomUUID();
+      taker.holdStorage(OperationId.of(clone, "freeze-storage"), d, Duration.ofMillis(300));
+      taker.holdMemory(OperationId.of(clone, "freeze-memory"), d, Duration.ofMillis(300));
+      assertThat(Leases.book(d).find(clone).orElseThrow().held()).as("the lease is on the domain").isTrue();
+      d.domain().suspend();
+
+      await(() -> d.state() == VmState.RUNNING, Duration.ofSeconds(10));
+
+      assertThat(Leases.book(d).find(clone).orElseThrow().state()).isEqualTo(FreezeBook.State.EXPIRED);
+      assertThatThrownBy(() -> taker.requireLive(OperationId.of(clone, "copy"), d.id(), "memory"))
+          .isInstanceOf(HypervisorException.LeaseExpired.class);
+      assertThat(taker.endForGood(clone)).as("compensation still finds it").isPresent();
     }
   }
 

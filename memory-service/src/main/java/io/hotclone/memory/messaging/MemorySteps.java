@@ -12,6 +12,7 @@ import io.hotclone.hypervisor.MemoryFreeze;
 import io.hotclone.hypervisor.MemoryThaw;
 import io.hotclone.hypervisor.OperationId;
 import io.hotclone.hypervisor.VmId;
+import io.hotclone.support.fault.HaltPoints;
 import io.hotclone.support.lease.FreezeLeases;
 import io.hotclone.support.lease.LeaseWatchdog;
 import io.hotclone.support.messaging.SagaEventHandler;
@@ -38,12 +39,14 @@ public class MemorySteps implements SagaEventHandler {
   private final SagaSteps steps;
   private final FreezeLeases leases;
   private final JdbcTemplate jdbc;
+  private final HaltPoints halt;
 
-  public MemorySteps(Hypervisor hypervisor, SagaSteps steps, FreezeLeases leases, JdbcTemplate jdbc) {
+  public MemorySteps(Hypervisor hypervisor, SagaSteps steps, FreezeLeases leases, JdbcTemplate jdbc, HaltPoints halt) {
     this.hypervisor = hypervisor;
     this.steps = steps;
     this.leases = leases;
     this.jdbc = jdbc;
+    this.halt = halt;
   }
 
   @Override
@@ -61,12 +64,17 @@ public class MemorySteps implements SagaEventHandler {
     ClonePlan plan = storage.plan();
     VmId vm = new VmId(plan.sourceVm());
     Duration lease = Duration.ofMillis(plan.leaseMillis());
+    halt.reach(HaltPoints.BEFORE_FREEZE_MEMORY);
     steps.transaction(
         () -> leases.register(event.cloneId(), vm.value(), plan, steps.clock().instant().plus(lease)));
     steps.step(
         event,
         FREEZE,
-        () -> hypervisor.freezeMemory(OperationId.of(event.cloneId(), FREEZE), vm, lease),
+        () -> {
+          MemoryFreeze frozen = hypervisor.freezeMemory(OperationId.of(event.cloneId(), FREEZE), vm, lease);
+          halt.reach(HaltPoints.MEMORY_FROZEN_UNPUBLISHED);
+          return frozen;
+        },
         (MemoryFreeze frozen) -> {
           leases.markFrozen(event.cloneId(), frozen.cutAt());
           record(event.cloneId(), frozen);
@@ -85,6 +93,7 @@ public class MemorySteps implements SagaEventHandler {
 
   private void unfreeze(EventEnvelope event, StateCopied copied) {
     VmId vm = new VmId(copied.plan().sourceVm());
+    halt.reach(HaltPoints.BEFORE_UNFREEZE_MEMORY);
     steps.step(
         event,
         UNFREEZE,
@@ -116,6 +125,7 @@ public class MemorySteps implements SagaEventHandler {
         .find(event.cloneId())
         .filter(FreezeLeases.Lease::held)
         .ifPresent(lease -> thaw(event.cloneId(), new VmId(lease.vmId())));
+    hypervisor.release(event.cloneId()); // whichever service sees the failure first undoes it all
     steps.inTransaction(
         event, () -> leases.end(event.cloneId(), "RELEASED", "clone failed", steps.clock().instant()));
   }

@@ -1,5 +1,6 @@
 package io.hotclone.support.app;
 
+import io.hotclone.support.fault.HaltPoints;
 import io.hotclone.events.EventCodec;
 import io.hotclone.events.Topics;
 import io.hotclone.support.hypervisor.HypervisorConfiguration;
@@ -40,6 +41,11 @@ public class ServiceConfiguration {
   @ConditionalOnMissingBean
   Clock clock() {
     return Clock.systemUTC();
+  }
+
+  @Bean
+  HaltPoints haltPoints(@Value("${hotclone.fault.halt-at:}") String haltAt) {
+    return new HaltPoints(haltAt);
   }
 
   @Bean

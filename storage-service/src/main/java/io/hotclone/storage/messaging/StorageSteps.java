@@ -145,6 +145,9 @@ public class StorageSteps implements SagaEventHandler {
   private void release(EventEnvelope event) {
     Optional<FreezeLeases.Lease> lease = leases.find(event.cloneId());
     lease.filter(FreezeLeases.Lease::held).ifPresent(l -> thaw(event, new VmId(l.vmId())));
+    // undo everything of the clone on the hypervisor (whichever service sees the failure first
+    // does it all) before the next queued freeze of the VM may start
+    hypervisor.release(event.cloneId());
     Optional<String> queuedVm = queue.drop(event.cloneId());
     steps.inTransaction(
         event,

@@ -10,6 +10,7 @@ import io.hotclone.hypervisor.HostName;
 import io.hotclone.hypervisor.Hypervisor;
 import io.hotclone.hypervisor.OperationId;
 import io.hotclone.hypervisor.VmId;
+import io.hotclone.support.fault.HaltPoints;
 import io.hotclone.support.messaging.SagaEventHandler;
 import io.hotclone.support.messaging.SagaSteps;
 import java.util.ArrayList;
@@ -31,11 +32,13 @@ public class TransferSteps implements SagaEventHandler {
   private final Hypervisor hypervisor;
   private final SagaSteps steps;
   private final JdbcTemplate jdbc;
+  private final HaltPoints halt;
 
-  public TransferSteps(Hypervisor hypervisor, SagaSteps steps, JdbcTemplate jdbc) {
+  public TransferSteps(Hypervisor hypervisor, SagaSteps steps, JdbcTemplate jdbc, HaltPoints halt) {
     this.hypervisor = hypervisor;
     this.steps = steps;
     this.jdbc = jdbc;
+    this.halt = halt;
   }
 
   @Override
@@ -58,6 +61,7 @@ public class TransferSteps implements SagaEventHandler {
           List<CopiedState> copies = new ArrayList<>();
           for (int i = 0; i < frozen.plan().count(); i++) {
             copies.add(hypervisor.copyState(OperationId.of(event.cloneId(), "copy", i), vm, target));
+            halt.reach(HaltPoints.DURING_COPY);
           }
           return copies;
         },
