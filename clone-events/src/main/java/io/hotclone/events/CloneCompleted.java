@@ -5,14 +5,14 @@ import java.util.Map;
 
 /**
  * The clone operation ended well (public). {@code stepMillis} holds the time of each step,
- * {@code sourcePauseMicros} the source's pause for the cut and {@code freezeMillis} how long its
- * memory was frozen.
+ * {@code sourcePauseMicros} the source's pause for the cut (null when it was not measured) and
+ * {@code freezeMillis} how long its memory was frozen.
  */
 public record CloneCompleted(
     ClonePlan plan,
     List<ConfiguredClone> clones,
     Map<String, Long> stepMillis,
     long totalMillis,
-    long sourcePauseMicros,
+    Long sourcePauseMicros,
     long freezeMillis)
     implements CloneEvent {}

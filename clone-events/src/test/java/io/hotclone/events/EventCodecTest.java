@@ -27,12 +27,14 @@ class EventCodecTest {
     return Stream.of(
         new CloneRequested(PLAN, "api"),
         new StorageFrozen(PLAN, "base-1", "ptr-1", T, T.plusSeconds(30)),
-        new MemoryFrozen(PLAN, "cut-1", T, 42, List.of("swap", "ram", "device-state", "vcpu-registers"), 4096, T),
+        new MemoryFrozen(PLAN, "cut-1", T, 42L, List.of("swap", "ram", "device-state", "vcpu-registers"), 4096, T),
+        new MemoryFrozen(PLAN, "cut-1", T, null, List.of("swap", "ram", "device-state", "vcpu-registers"), 4096, T),
         new StateCopied(PLAN, "cut-1", List.of(image), 12),
         new MemoryUnfrozen(PLAN, "cut-1", List.of(image), 7, 30),
         new StorageUnfrozen(PLAN, List.of(image), List.of(new ClonePointer(0, "ptr-2", "loc", "cut-1")), "ptr-1"),
         new CloneConfigured(PLAN, List.of(clone)),
-        new CloneCompleted(PLAN, List.of(clone), Map.of("copy-state", 12L), 99, 42, 30),
+        new CloneCompleted(PLAN, List.of(clone), Map.of("copy-state", 12L), 99, 42L, 30),
+        new CloneCompleted(PLAN, List.of(clone), Map.of("copy-state", 12L), 99, null, 30),
         new CloneFailed(PLAN, "copy-state", "host-unreachable: host-b"));
   }
 
@@ -43,6 +45,23 @@ class EventCodecTest {
     EventEnvelope received = codec.decode(codec.encode(sent)).orElseThrow();
     assertThat(received).isEqualTo(sent);
     assertThat(received.type()).isEqualTo(payload.getClass().getSimpleName());
+  }
+
+  @Test
+  void anUnmeasuredPauseIsNullNotZero() {
+    assertThat(MemoryFrozen.pauseMicrosOf(-1)).as("the libvirt driver's 'unknown'").isNull();
+    assertThat(MemoryFrozen.pauseMicrosOf(-999)).isNull();
+    assertThat(MemoryFrozen.pauseMicrosOf(0)).isZero();
+    assertThat(MemoryFrozen.pauseMicrosOf(1_500)).isEqualTo(1L);
+    // a MemoryFrozen without the field (or with null) decodes as unknown; one with a number keeps it
+    String json = new String(codec.encode(EventEnvelope.of(UUID.randomUUID(),
+        new MemoryFrozen(PLAN, "cut-1", T, 42L, List.of("swap"), 4096, T), T)), StandardCharsets.UTF_8);
+    String without = json.replace("\"pauseMicros\":42,", "");
+    assertThat(without).doesNotContain("pauseMicros");
+    MemoryFrozen decoded = (MemoryFrozen) codec.decode(without.getBytes(StandardCharsets.UTF_8)).orElseThrow().payload();
+    assertThat(decoded.pauseMicros()).isNull();
+    MemoryFrozen kept = (MemoryFrozen) codec.decode(json.getBytes(StandardCharsets.UTF_8)).orElseThrow().payload();
+    assertThat(kept.pauseMicros()).isEqualTo(42L);
   }
 
   @Test

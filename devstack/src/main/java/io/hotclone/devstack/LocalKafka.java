@@ -17,6 +17,7 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntSupplier;
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
 import org.apache.kafka.clients.admin.Admin;
@@ -64,9 +65,10 @@ public final class LocalKafka implements AutoCloseable {
    * @param logDir the broker's log directory, created and formatted unless it is formatted already
    */
   public static LocalKafka start(int port, Path logDir) {
-    int clientPort = port == 0 ? freePort() : port;
+    int[] ports = ports(port);
+    int clientPort = ports[0];
     // the quorum is static (controller.quorum.voters), so the controller port may change between starts
-    int controllerPort = freePort();
+    int controllerPort = ports[1];
     String dir = logDir.toAbsolutePath().toString();
     Properties props = new Properties();
     props.put("process.roles", "broker,controller");
@@ -172,13 +174,43 @@ public final class LocalKafka implements AutoCloseable {
     }
   }
 
-  private static int freePort() {
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      s.setReuseAddress(true);
-      return s.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+  /**
+   * The client port ({@code port}, or a free one when 0) and a free controller port that is never
+   * the client port. Free ports are picked while the sockets of the earlier picks are still open,
+   * so the system cannot offer the same one twice; a given client port may be free (its caller
+   * probed and released it) and so be offered again: it is skipped.
+   */
+  static int[] ports(int port) {
+    List<ServerSocket> held = new ArrayList<>();
+    try {
+      return ports(port, () -> {
+        try {
+          ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+          held.add(s);
+          return s.getLocalPort();
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+      });
+    } finally {
+      for (ServerSocket s : held) {
+        try {
+          s.close();
+        } catch (IOException ignored) {
+          // a probe socket: closing it only frees the port
+        }
+      }
     }
+  }
+
+  /** {@link #ports(int)} over a source of free ports (which may offer the given client port). */
+  static int[] ports(int port, IntSupplier freePorts) {
+    int client = port == 0 ? freePorts.getAsInt() : port;
+    int controller = freePorts.getAsInt();
+    while (controller == client) {
+      controller = freePorts.getAsInt();
+    }
+    return new int[] {client, controller};
   }
 
   private static void stop(KafkaRaftServer server) {

@@ -13,6 +13,7 @@ import io.hotclone.hypervisor.VmInfo;
 import io.hotclone.hypervisor.VmState;
 import io.hotclone.hypervisor.embedded.CloneCut;
 import io.hotclone.hypervisor.embedded.GuestCheck;
+import io.hotclone.hypervisor.embedded.StorageStats;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -121,9 +122,12 @@ class CloneSagaIT {
     assertThat(names).hasSize(4);
     assertThat(macs).hasSize(4);
     assertThat(ips).hasSize(4);
-    assertThat(schema("memory").queryForObject(
-            "SELECT count(*) FROM memory_freezes WHERE clone_id = ?", Integer.class, cloneId))
-        .as("one memory freeze").isEqualTo(1);
+    // what the hypervisor did, not what a table keyed by clone id can hold: one freeze, four copies
+    assertThat(hypervisor().operationEffects(cloneId)).as("hypervisor effects of %s", cloneId)
+        .containsEntry("freeze-storage", 1).containsEntry("freeze-memory", 1)
+        .containsEntry("unfreeze-memory", 1).containsEntry("unfreeze-storage", 1)
+        .containsEntry("copy-0", 1).containsEntry("copy-1", 1).containsEntry("copy-2", 1).containsEntry("copy-3", 1)
+        .doesNotContainKey("copy-4");
     assertThat(schema("transfer").queryForObject(
             "SELECT count(*) FROM transfers WHERE clone_id = ?", Integer.class, cloneId))
         .isEqualTo(4);
@@ -159,7 +163,27 @@ class CloneSagaIT {
     VmId clone = new VmId(cloneVmIds(first).get(0));
     String pointer = hypervisor().requireVm(clone).storagePointer();
 
-    assertThat(TestStack.send("DELETE", "/api/v1/vms/" + clone.value(), null, java.util.Map.of()).status()).isEqualTo(204);
+    // every guest held still, so the only change to shared storage is the deletion
+    List<VmId> running = runningVms();
+    running.forEach(hypervisor()::pauseGuest);
+    StorageStats before;
+    StorageStats own;
+    StorageStats after;
+    int status;
+    try {
+      before = hypervisor().storageStats();
+      own = hypervisor().exclusiveStorage(clone);
+      status = TestStack.send("DELETE", "/api/v1/vms/" + clone.value(), null, java.util.Map.of()).status();
+      after = hypervisor().storageStats();
+    } finally {
+      running.stream().filter(vm -> hypervisor().findVm(vm).isPresent()).forEach(hypervisor()::resumeGuest);
+    }
+    assertThat(status).isEqualTo(204);
+    assertThat(own.liveBlocks()).as("blocks the clone wrote").isPositive();
+    assertThat(own.liveLayers()).isPositive();
+    assertThat(after).as("storage freed by deleting %s (own %s)", clone, own).isEqualTo(new StorageStats(
+        before.liveBlocks() - own.liveBlocks(), before.liveLayers() - own.liveLayers(),
+        before.layerReferences() - own.layerReferences()));
     assertThat(hypervisor().findVm(clone)).isEmpty();
     assertThat(get("/api/v1/vms/" + clone.value()).body().path("state").asString()).isEqualTo("GONE");
     assertThat(TestStack.send("DELETE", "/api/v1/vms/" + clone.value(), null, java.util.Map.of()).status())
@@ -173,6 +197,14 @@ class CloneSagaIT {
     JsonNode second = cloneAndWait(body);
     assertThat(second.path("phase").asString()).as("operation %s", second).isEqualTo("COMPLETED");
     assertThat(hypervisor().requireVm(new VmId(cloneVmIds(second).get(0))).identity().name()).isEqualTo(name);
+  }
+
+  private static List<VmId> runningVms() {
+    List<VmId> out = new ArrayList<>();
+    for (String host : List.of("host-a", "host-b")) {
+      hypervisor().vms(new HostName(host)).stream().filter(v -> v.state() == VmState.RUNNING).forEach(v -> out.add(v.id()));
+    }
+    return out;
   }
 
   static List<String> cloneVmIds(JsonNode op) {

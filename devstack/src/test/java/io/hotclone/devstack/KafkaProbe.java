@@ -61,6 +61,94 @@ final class KafkaProbe {
     }
   }
 
+  /**
+   * Publishes a second copy of every record of {@code topic} that appears from now on and mentions
+   * the clone id given to {@link Redeliverer#only} (each distinct record once), as it appears: the
+   * services see each event twice while the saga is still running.
+   */
+  static Redeliverer redeliverEach(String topic) {
+    return new Redeliverer(topic);
+  }
+
+  static final class Redeliverer implements AutoCloseable {
+    private final java.util.concurrent.CompletableFuture<String> cloneId = new java.util.concurrent.CompletableFuture<>();
+    private final java.util.Set<String> done = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+    private final java.util.concurrent.CountDownLatch positioned = new java.util.concurrent.CountDownLatch(1);
+    private final java.util.concurrent.atomic.AtomicReference<Throwable> failure = new java.util.concurrent.atomic.AtomicReference<>();
+    private final Thread thread;
+
+    private Redeliverer(String topic) {
+      thread = new Thread(() -> run(topic), "redeliverer");
+      thread.setDaemon(true);
+      thread.start();
+      try {
+        if (!positioned.await(30, java.util.concurrent.TimeUnit.SECONDS)) {
+          throw new AssertionError("redeliverer not positioned on " + topic);
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new AssertionError(e);
+      }
+    }
+
+    /** The clone whose events to redeliver (records seen before this call wait for it). */
+    void only(String id) {
+      cloneId.complete(id);
+    }
+
+    /** How many distinct records were published a second time so far. */
+    int redelivered() {
+      return done.size();
+    }
+
+    private void run(String topic) {
+      Properties c = new Properties();
+      c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, TestStack.get().kafkaBootstrapServers());
+      c.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+      c.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+      Properties p = new Properties();
+      p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, TestStack.get().kafkaBootstrapServers());
+      p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+      p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+      try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(c);
+          KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p)) {
+        List<TopicPartition> parts = new ArrayList<>();
+        consumer.partitionsFor(topic).forEach(pi -> parts.add(new TopicPartition(topic, pi.partition())));
+        consumer.assign(parts);
+        consumer.seekToEnd(parts);
+        parts.forEach(consumer::position); // resolve the end offsets now, before the saga starts
+        positioned.countDown();
+        while (!stop.get()) {
+          for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(50))) {
+            String id = cloneId.get(60, java.util.concurrent.TimeUnit.SECONDS);
+            String value = new String(r.value(), StandardCharsets.UTF_8);
+            if (value.contains(id) && done.add(value)) {
+              producer.send(new ProducerRecord<>(topic, r.key(), r.value())).get(30, java.util.concurrent.TimeUnit.SECONDS);
+            }
+          }
+        }
+      } catch (Throwable t) {
+        failure.set(t);
+        positioned.countDown();
+      }
+    }
+
+    @Override
+    public void close() {
+      stop.set(true);
+      cloneId.complete("none");
+      try {
+        thread.join(10_000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      if (failure.get() != null) {
+        throw new AssertionError("redeliverer failed", failure.get());
+      }
+    }
+  }
+
   /** Waits until consumer {@code group} has committed up to the end of every partition of {@code topic}. */
   static void awaitCaughtUp(String group, String topic, Duration timeout) {
     Properties p = new Properties();

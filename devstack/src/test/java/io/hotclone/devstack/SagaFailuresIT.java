@@ -9,13 +9,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.hotclone.events.Topics;
 import io.hotclone.hypervisor.HostName;
 import io.hotclone.hypervisor.VmId;
+import io.hotclone.hypervisor.VmState;
+import io.hotclone.hypervisor.embedded.EmbeddedHypervisor;
 import io.hotclone.hypervisor.embedded.GuestCheck;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
+import org.springframework.jdbc.core.JdbcTemplate;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -81,26 +85,61 @@ class SagaFailuresIT {
   }
 
   @Test
-  void redeliveredEventsHaveNoSecondEffect() {
+  void copyFailingWhileMemoryIsFrozenEndsFailedAndThawsTheSource() {
     String source = demoVmId();
+    hypervisor().failNextOperation("copy-0", "injected: target disk full");
+
     JsonNode op = cloneAndWait("{\"sourceVm\":\"" + source + "\",\"targetHost\":\"host-b\",\"count\":1}");
-    assertThat(op.path("phase").asString()).isEqualTo("COMPLETED");
+
+    assertThat(op.path("phase").asString()).as("operation %s", op).isEqualTo("FAILED");
+    assertThat(op.path("failedStep").asString()).isEqualTo("copy-state");
+    assertThat(op.path("failureReason").asString()).contains("injected: target disk full");
+    UUID cloneId = UUID.fromString(op.path("id").asString());
+    // the failure came after both freezes took effect: the thaw below has something to undo
+    assertThat(hypervisor().operationEffects(cloneId))
+        .containsEntry("freeze-storage", 1)
+        .containsEntry("freeze-memory", 1)
+        .doesNotContainKey("copy-0");
+    assertSourceThawed(cloneId, source);
+  }
+
+  @Test
+  void eventsRedeliveredDuringAndAfterTheSagaHaveNoSecondEffect() {
+    String source = demoVmId();
+    JsonNode op;
+    int redeliveredBeforeTheEnd;
+    try (KafkaProbe.Redeliverer redeliver = KafkaProbe.redeliverEach(Topics.CLONE_EVENTS)) {
+      String id = TestStack.requestClone(TestStack.get().apiPort(),
+          "{\"sourceVm\":\"" + source + "\",\"targetHost\":\"host-b\",\"count\":1}");
+      redeliver.only(id);
+      op = TestStack.awaitEnd(TestStack.get().apiPort(), id, Duration.ofSeconds(60));
+      redeliveredBeforeTheEnd = redeliver.redelivered();
+      TestStack.await("all 8 saga events of " + id + " redelivered", Duration.ofSeconds(20),
+          () -> redeliver.redelivered() >= 8);
+    }
+    assertThat(op.path("phase").asString()).as("operation %s", op).isEqualTo("COMPLETED");
+    assertThat(redeliveredBeforeTheEnd).as("events redelivered while the saga ran").isGreaterThanOrEqualTo(5);
     String cloneId = op.path("id").asString();
+    UUID id = UUID.fromString(cloneId);
+    awaitAllCaughtUp();
+    assertEachOperationOnce(id);
     int vmsOnB = hypervisor().vms(new HostName("host-b")).size();
 
+    // and once more, everything, after completion
     List<ConsumerRecord<byte[], byte[]>> events =
-        KafkaProbe.readAll(Topics.CLONE_EVENTS, v -> v.contains(cloneId), 8, Duration.ofSeconds(20));
-    assertThat(events).hasSizeGreaterThanOrEqualTo(8);
-    for (ConsumerRecord<byte[], byte[]> e : events) {
+        KafkaProbe.readAll(Topics.CLONE_EVENTS, v -> v.contains(cloneId), 16, Duration.ofSeconds(20));
+    Map<String, ConsumerRecord<byte[], byte[]>> distinct = new java.util.LinkedHashMap<>();
+    events.forEach(e -> distinct.putIfAbsent(new String(e.value(), StandardCharsets.UTF_8), e));
+    assertThat(distinct.size()).as("distinct saga events").isEqualTo(8);
+    assertThat(events.size()).as("saga events on the topic (each twice)").isEqualTo(16);
+    for (ConsumerRecord<byte[], byte[]> e : distinct.values()) {
       KafkaProbe.publish(Topics.CLONE_EVENTS, e.key(), e.value());
     }
-    for (String group : GROUPS) {
-      KafkaProbe.awaitCaughtUp(group, Topics.CLONE_EVENTS, Duration.ofSeconds(30));
-    }
+    awaitAllCaughtUp();
 
+    assertEachOperationOnce(id);
     assertThat(hypervisor().vms(new HostName("host-b"))).hasSize(vmsOnB);
     assertThat(TestStack.get("/api/v1/clones/" + cloneId).body().path("phase").asString()).isEqualTo("COMPLETED");
-    UUID id = UUID.fromString(cloneId);
     assertThat(schema("transfer").queryForObject("SELECT count(*) FROM transfers WHERE clone_id = ?", Integer.class, id))
         .isEqualTo(1);
     assertThat(schema("config").queryForObject("SELECT count(*) FROM lineage WHERE clone_id = ?", Integer.class, id))
@@ -123,23 +162,51 @@ class SagaFailuresIT {
     assertThat(op.path("phase").asString()).isEqualTo("COMPLETED");
   }
 
-  private static void assertSourceThawed(UUID cloneId, String source) {
+  /**
+   * The source is not frozen any more, by what the hypervisor says rather than by the services'
+   * bookkeeping: no memory tier frozen and no buffered page left, no storage freeze held, the guest
+   * running and advancing, and its memory and disk exactly its own workload's history.
+   */
+  static void assertSourceThawed(EmbeddedHypervisor h, java.util.function.Function<String, JdbcTemplate> schema,
+      UUID cloneId, String source) {
     TestStack.await("storage and memory leases of " + cloneId + " to end", Duration.ofSeconds(20), () ->
         List.of("storage", "memory").stream().allMatch(s ->
-            schema(s).queryForList("SELECT state FROM freeze_leases WHERE clone_id = ?", String.class, cloneId)
+            schema.apply(s).queryForList("SELECT state FROM freeze_leases WHERE clone_id = ?", String.class, cloneId)
                 .stream().noneMatch(st -> st.equals("FREEZING") || st.equals("FROZEN"))));
     VmId vm = new VmId(source);
-    assertThat(hypervisor().isMemoryFrozen(vm, "swap") || hypervisor().isMemoryFrozen(vm, "ram"))
-        .as("source memory frozen after failure").isFalse();
-    long before = hypervisor().requireVm(vm).guest().counter();
+    assertThat(h.isMemoryFrozen(vm, "swap")).as("source swap tier frozen after failure").isFalse();
+    assertThat(h.isMemoryFrozen(vm, "ram")).as("source ram tier frozen after failure").isFalse();
+    assertThat(h.bufferedPages(vm)).as("source pages left in write buffers").isZero();
+    assertThat(h.isStorageFrozen(vm)).as("source storage frozen after failure").isFalse();
+    assertThat(h.requireVm(vm).state()).isEqualTo(VmState.RUNNING);
+    long before = h.requireVm(vm).guest().counter();
     TestStack.await("source guest to keep running", Duration.ofSeconds(10),
-        () -> hypervisor().requireVm(vm).guest().counter() > before + 5);
-    hypervisor().pauseGuest(vm);
+        () -> h.requireVm(vm).guest().counter() > before + 5);
+    h.pauseGuest(vm);
     try {
-      GuestCheck check = hypervisor().verifyGuest(vm);
+      GuestCheck check = h.verifyGuest(vm);
       assertThat(check.mismatches()).as("source lost writes").isEmpty();
     } finally {
-      hypervisor().resumeGuest(vm);
+      h.resumeGuest(vm);
     }
+  }
+
+  private static void awaitAllCaughtUp() {
+    for (String group : GROUPS) {
+      KafkaProbe.awaitCaughtUp(group, Topics.CLONE_EVENTS, Duration.ofSeconds(30));
+    }
+  }
+
+  /** The hypervisor was asked for each step of the saga once (inbox) and did each once (effect). */
+  private static void assertEachOperationOnce(UUID cloneId) {
+    Map<String, Integer> once = Map.of("freeze-storage", 1, "freeze-memory", 1, "copy-0", 1, "unfreeze-memory", 1,
+        "unfreeze-storage", 1, "clone-pointer-0", 1, "configure-0", 1, "start-0", 1);
+    assertThat(hypervisor().operationEffects(cloneId)).as("hypervisor effects per operation").isEqualTo(once);
+    assertThat(hypervisor().operationCalls(cloneId)).as("hypervisor calls per operation (the inbox skips repeats)")
+        .isEqualTo(once);
+  }
+
+  private static void assertSourceThawed(UUID cloneId, String source) {
+    assertSourceThawed(hypervisor(), TestStack::schema, cloneId, source);
   }
 }

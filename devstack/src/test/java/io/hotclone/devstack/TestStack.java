@@ -64,10 +64,12 @@ final class TestStack {
 
   /** A JdbcTemplate on one service's schema, for asserting on what the services recorded. */
   static JdbcTemplate schema(String schema) {
-    SingleConnectionDataSource ds =
-        new SingleConnectionDataSource(get().jdbcUrl() + "?currentSchema=" + schema, "postgres", "postgres", true);
-    return new JdbcTemplate(ds);
+    return SCHEMAS.computeIfAbsent(schema, s -> new JdbcTemplate(
+        new SingleConnectionDataSource(get().jdbcUrl() + "?currentSchema=" + s, "postgres", "postgres", true)));
   }
+
+  /** One connection per schema, kept for the JVM (tests poll in loops; a connection per call leaks). */
+  private static final Map<String, JdbcTemplate> SCHEMAS = new java.util.concurrent.ConcurrentHashMap<>();
 
   record Response(int status, String contentType, JsonNode body, String location) {}
 
@@ -134,11 +136,20 @@ final class TestStack {
 
   /** {@link #cloneAndWait(String)} against the clone-api on {@code port}. */
   static JsonNode cloneAndWait(int port, String body, Duration timeout) {
+    return awaitEnd(port, requestClone(port, body), timeout);
+  }
+
+  /** Requests a clone (202 expected) and returns its id without waiting. */
+  static String requestClone(int port, String body) {
     Response r = send(port, "POST", "/api/v1/clones", body, Map.of());
     if (r.status() != 202) {
       throw new AssertionError("POST /api/v1/clones answered " + r.status() + ": " + r.body());
     }
-    String id = r.body().path("id").asString();
+    return r.body().path("id").asString();
+  }
+
+  /** Waits until clone {@code id} is COMPLETED or FAILED; returns the final operation view. */
+  static JsonNode awaitEnd(int port, String id, Duration timeout) {
     JsonNode[] last = new JsonNode[1];
     await("clone " + id + " to end", timeout, () -> {
       last[0] = send(port, "GET", "/api/v1/clones/" + id, null, Map.of()).body();

@@ -20,7 +20,8 @@ import java.util.UUID;
  * @param reachedAt when each phase was reached (event time for saga steps)
  * @param failure why it failed, {@code null} unless {@link Phase#FAILED}
  * @param clones the configured clones, empty until {@link Phase#COMPLETED}
- * @param sourcePauseMicros how long the source's guest was paused for the cut, once memory froze
+ * @param sourcePauseMicros how long the source's guest was paused for the cut, once memory froze;
+ *     {@code null} while unknown, including when the hypervisor could not measure it
  * @param freezeMillis how long the source's memory was frozen, once it was unfrozen
  */
 public record CloneOperation(
@@ -125,10 +126,12 @@ public record CloneOperation(
         requestedAt, updatedAt, reachedAt, completedAt, failure, configured, sourcePauseMicros, freezeMillis);
   }
 
-  public CloneOperation withSourcePauseMicros(long micros) {
+  /** The source's measured pause; null or negative (not measured) leaves it unknown (null). */
+  public CloneOperation withSourcePauseMicros(Long micros) {
+    Long known = micros == null || micros < 0 ? null : micros;
     return new CloneOperation(
         id, idempotencyKey, sourceVm, sourceVmName, sourceHost, targetHost, count, names, leaseMillis, phase,
-        requestedAt, updatedAt, reachedAt, completedAt, failure, clones, micros, freezeMillis);
+        requestedAt, updatedAt, reachedAt, completedAt, failure, clones, known, freezeMillis);
   }
 
   public CloneOperation withFreezeMillis(long millis) {

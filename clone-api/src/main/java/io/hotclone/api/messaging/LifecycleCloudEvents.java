@@ -81,7 +81,9 @@ public final class LifecycleCloudEvents {
       timings.put(e.getKey(), e.getValue());
     }
     putLong(data, "totalMillis", op.totalMillis());
-    putLong(data, "sourcePauseMicros", op.sourcePauseMicros());
+    if (op.sourcePauseMicros() != null) { // not measured: absent, never 0
+      data.put("sourcePauseMicros", op.sourcePauseMicros().longValue());
+    }
     putLong(data, "freezeMillis", op.freezeMillis());
   }
 

@@ -44,7 +44,7 @@ public class OperationOutcomes {
               op.clones(),
               op.stepMillis(),
               orZero(op.totalMillis()),
-              orZero(op.sourcePauseMicros()),
+              op.sourcePauseMicros(),
               orZero(op.freezeMillis()));
       outbox.append(envelope(op.id(), EventTypes.CLONE_COMPLETED, completed, now));
     }

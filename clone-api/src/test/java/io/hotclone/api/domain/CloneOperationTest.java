@@ -28,6 +28,14 @@ class CloneOperationTest {
   }
 
   @Test
+  void a_pause_the_hypervisor_could_not_measure_stays_unknown() {
+    assertThat(requested().withSourcePauseMicros(null).sourcePauseMicros()).isNull();
+    assertThat(requested().withSourcePauseMicros(-1L).sourcePauseMicros()).as("negative is not a pause").isNull();
+    assertThat(requested().withSourcePauseMicros(0L).sourcePauseMicros()).isZero();
+    assertThat(requested().withSourcePauseMicros(850L).sourcePauseMicros()).isEqualTo(850L);
+  }
+
+  @Test
   void the_first_instant_recorded_for_a_phase_wins() {
     CloneOperation op =
         requested().withReached(Phase.STORAGE_FROZEN, T0.plusMillis(5)).withReached(Phase.STORAGE_FROZEN, T0.plusMillis(99));

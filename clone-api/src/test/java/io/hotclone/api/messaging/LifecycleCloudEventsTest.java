@@ -65,7 +65,7 @@ class LifecycleCloudEventsTest {
             .withReached(Phase.STORAGE_FROZEN, T0.plusMillis(10))
             .withReached(Phase.MEMORY_FROZEN, T0.plusMillis(20))
             .withReached(Phase.CONFIGURED, T0.plusMillis(70))
-            .withSourcePauseMicros(850)
+            .withSourcePauseMicros(850L)
             .withFreezeMillis(42)
             .withClones(List.of(clone));
     op = op.withTransition(machine.on(Phase.MEMORY_FROZEN, "CloneConfigured"), T0.plusMillis(75));
@@ -82,6 +82,23 @@ class LifecycleCloudEventsTest {
     assertThat(data.get("timings").get("configure").asLong()).isEqualTo(50);
     assertThat(data.get("totalMillis").asLong()).isEqualTo(75);
     assertThat(data.get("sourcePauseMicros").asLong()).isEqualTo(850);
+    assertThat(data.get("freezeMillis").asLong()).isEqualTo(42);
+  }
+
+  @Test
+  void completed_without_a_measured_pause_has_no_sourcePauseMicros() {
+    // given a completed operation whose hypervisor could not measure the pause (-1 ns -> null)
+    CloneOperation op =
+        requested()
+            .withReached(Phase.MEMORY_FROZEN, T0.plusMillis(20))
+            .withSourcePauseMicros(io.hotclone.events.MemoryFrozen.pauseMicrosOf(-1))
+            .withFreezeMillis(42);
+    op = op.withTransition(machine.on(Phase.MEMORY_FROZEN, "CloneConfigured"), T0.plusMillis(75));
+    // when
+    JsonNode data = parse(events.completed(op, T0.plusMillis(75))).get("data");
+    // then: absent, not 0
+    assertThat(op.sourcePauseMicros()).isNull();
+    assertThat(data.has("sourcePauseMicros")).as("data %s", data).isFalse();
     assertThat(data.get("freezeMillis").asLong()).isEqualTo(42);
   }
 

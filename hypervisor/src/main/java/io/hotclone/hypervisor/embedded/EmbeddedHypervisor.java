@@ -307,6 +307,20 @@ public final class EmbeddedHypervisor implements Hypervisor {
     return state.storage.stats();
   }
 
+  /**
+   * The part of {@link #storageStats} that only this VM holds (its private layers, their blocks and
+   * references): what destroying it must free. Stable only while every guest is paused.
+   */
+  public StorageStats exclusiveStorage(VmId vm) {
+    EmbeddedVm v = state.existingVm(vm);
+    v.lock.lock();
+    try {
+      return state.storage.exclusive(v.disk);
+    } finally {
+      v.lock.unlock();
+    }
+  }
+
   /** SHA-256 of the disk as the frozen layer {@code baseRef} (a state.storage or cut base) holds it. */
   public String baseDigest(String baseRef) {
     Layer l = state.storage.layer(baseRef)
@@ -359,6 +373,34 @@ public final class EmbeddedHypervisor implements Hypervisor {
     } finally {
       v.lock.unlock();
     }
+  }
+
+  /** Whether some clone id holds a storage freeze of the VM now (its writes go to a new layer). */
+  public boolean isStorageFrozen(VmId vm) {
+    synchronized (state) {
+      return state.sessions.values().stream().anyMatch(s -> s.source.equals(vm) && s.storageHeld);
+    }
+  }
+
+  /**
+   * Per step of {@code cloneId} (e.g. {@code freeze-memory}, {@code copy-0}): how many times the
+   * hypervisor was asked to perform it.
+   */
+  public Map<String, Integer> operationCalls(UUID cloneId) {
+    return operations.calls(cloneId);
+  }
+
+  /** Per step of {@code cloneId}: how many times the hypervisor performed it (effect, not repeat). */
+  public Map<String, Integer> operationEffects(UUID cloneId) {
+    return operations.effects(cloneId);
+  }
+
+  /**
+   * Failure injection: the next call of {@code step} (e.g. {@code copy-0}), for whichever clone id
+   * comes first, fails with a {@code DriverFailure} of {@code reason} before doing anything.
+   */
+  public void failNextOperation(String step, String reason) {
+    operations.failNext(step, reason);
   }
 
   /** Guest write latencies recorded since the last call (needs {@code recordWriteLatency}). */

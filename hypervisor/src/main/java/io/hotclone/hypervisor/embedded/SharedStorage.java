@@ -160,6 +160,27 @@ final class SharedStorage implements AutoCloseable {
     return visible;
   }
 
+  /**
+   * What releasing {@code top} would free: the layers of its chain referenced by nothing else
+   * ({@code refs == 1}, from the top down), their blocks, and the references they hold (their own
+   * and one on the first shared layer below, if any).
+   */
+  synchronized StorageStats exclusive(Layer top) {
+    int blocks = 0;
+    int layerCount = 0;
+    long refs = 0;
+    Layer l = top;
+    for (; l != null && l.refs == 1; l = l.parent) {
+      blocks += l.slots.size();
+      layerCount++;
+      refs++;
+    }
+    if (l != null && layerCount > 0) {
+      refs++;
+    }
+    return new StorageStats(blocks, layerCount, refs);
+  }
+
   synchronized StorageStats stats() {
     long refs = 0;
     for (Layer l : layers.values()) {

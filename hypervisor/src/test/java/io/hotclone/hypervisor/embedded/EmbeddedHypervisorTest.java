@@ -60,6 +60,25 @@ class EmbeddedHypervisorTest {
   }
 
   @Test
+  void callsAndEffectsAreCountedPerOperationAndAnInjectedFailureRunsNothing() {
+    VmId vm = f.newVm("vm");
+    UUID id = UUID.randomUUID();
+    hv.failNextOperation("fs", "injected");
+    assertThatThrownBy(() -> hv.freezeStorage(OperationId.of(id, "fs"), vm, LEASE))
+        .isInstanceOf(HypervisorException.DriverFailure.class).hasMessageContaining("injected");
+    assertThat(hv.isStorageFrozen(vm)).isFalse();
+
+    hv.freezeStorage(OperationId.of(id, "fs"), vm, LEASE);
+    hv.freezeStorage(OperationId.of(id, "fs"), vm, LEASE);
+
+    assertThat(hv.isStorageFrozen(vm)).isTrue();
+    assertThat(hv.operationCalls(id)).containsExactly(java.util.Map.entry("fs", 3));
+    assertThat(hv.operationEffects(id)).containsExactly(java.util.Map.entry("fs", 1));
+    hv.unfreezeStorage(OperationId.of(id, "us"), vm);
+    assertThat(hv.isStorageFrozen(vm)).isFalse();
+  }
+
+  @Test
   void writesToFrozenMemoryGoToBuffersThatTheThawMerges() {
     VmId vm = f.newVm("vm");
     f.advance(vm, 20);

@@ -82,7 +82,7 @@ public class MemorySteps implements SagaEventHandler {
               plan,
               frozen.baseRef(),
               frozen.cutAt(),
-              frozen.pauseNanos() / 1_000,
+              MemoryFrozen.pauseMicrosOf(frozen.pauseNanos()),
               frozen.tierOrder(),
               frozen.memoryBytes(),
               frozen.leaseUntil());
@@ -142,7 +142,7 @@ public class MemorySteps implements SagaEventHandler {
         frozen.vm().value(),
         String.join(",", frozen.tierOrder()),
         Timestamp.from(frozen.cutAt()),
-        frozen.pauseNanos() / 1_000,
+        MemoryFrozen.pauseMicrosOf(frozen.pauseNanos()),
         frozen.memoryBytes());
   }
 
