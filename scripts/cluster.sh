@@ -8,8 +8,8 @@
 #   scripts/cluster.sh status                   components, PIDs, ports, health
 #   scripts/cluster.sh stop SERVICE             graceful stop (SIGTERM, then SIGKILL after a timeout)
 #   scripts/cluster.sh kill SERVICE             SIGKILL (PostgreSQL: its server processes too)
-#   scripts/cluster.sh start SERVICE [args...]  starts one component again, args appended to its
-#                                               command line, and waits until it answers
+#   scripts/cluster.sh start SERVICE [args...]  starts one component again (a service with the args
+#                                               given to up, then these) and waits until it answers
 #
 # SERVICE: kafka postgres clone-api storage-service memory-service transfer-service config-service
 # Data, logs and PID files live in HOTCLONE_CLUSTER_DIR (default .cluster/ in the repository).
@@ -336,6 +336,8 @@ cmd_up() {
   launch postgres
   launch kafka
   await_ready postgres kafka || die "infrastructure did not start"
+  # the arguments given to up go to every service, and again whenever `start SERVICE` restarts one
+  printf '%s\n' "$@" > "$DIR/service-args"
   local s
   for s in "${SERVICES[@]}"; do launch "$s" "$@"; done
   await_ready "${SERVICES[@]}" || die "services did not start"
@@ -409,6 +411,10 @@ case $sub in
     c=$1; shift; port_of "$c" >/dev/null
     is_infra "$c" || load_libvirt_env
     ensure_jars
+    if ! is_infra "$c" && [ -s "$DIR/service-args" ]; then
+      mapfile -t up_args < "$DIR/service-args"
+      set -- "${up_args[@]}" "$@"
+    fi
     launch "$c" "$@"
     await_ready "$c"
     ;;

@@ -70,6 +70,19 @@ final class FileReaper {
    * nothing else references any more; stops at the first base still in use.
    */
   void deleteChain(HostName host, String top, Set<String> activeTops) {
+    deleteChain(host, top, activeTops, false);
+  }
+
+  /**
+   * Deletes the files a block pull dropped from a chain: {@code top} (the old backing file of the
+   * active overlay) and each file below it, stopping at the first one some domain or volume still
+   * reads (a clone's base).
+   */
+  void deleteDropped(HostName host, String top) {
+    deleteChain(host, top, activeTops(), true);
+  }
+
+  private void deleteChain(HostName host, String top, Set<String> activeTops, boolean checkTop) {
     if (top == null || !inShared(top)) {
       return;
     }
@@ -77,7 +90,7 @@ final class FileReaper {
     try {
       Pools.refresh(pool);
       String current = top;
-      boolean first = true;
+      boolean first = !checkTop;
       while (current != null && inShared(current)) {
         String name = Path.of(current).getFileName().toString();
         Optional<String> below = backing(pool, name);

@@ -61,7 +61,7 @@ public final class LibvirtHypervisor implements Hypervisor {
     Thawer thawer = new Thawer(hosts);
     FileReaper reaper = new FileReaper(hosts, pools, options);
     this.leases = new Leases(hosts, clock, watchdogPeriod, thawer::thaw);
-    this.storageFreezer = new StorageFreezer(hosts, options, leases);
+    this.storageFreezer = new StorageFreezer(hosts, options, leases, reaper);
     this.liveSnapshotter = new LiveSnapshotter(hosts, options, leases, pools);
     this.stateCopier = new StateCopier(hosts, leases, pools, options);
     this.clonePointerMaker = new ClonePointerMaker(pools, options);

@@ -54,8 +54,8 @@ public record LibvirtOptions(
     Objects.requireNonNull(sharedStorageDir, "sharedStorageDir");
     Objects.requireNonNull(copyMode, "copyMode");
     hostStorageDirs = Map.copyOf(hostStorageDirs);
-    if (chainDepthBudget < 2) {
-      throw new IllegalArgumentException("chainDepthBudget must be >= 2 (base + active overlay)");
+    if (chainDepthBudget < 3) {
+      throw new IllegalArgumentException("chainDepthBudget must be >= 3 (a flattened file + a clone's frozen base and cut overlay)");
     }
     if (maxDowntimeMillis < 0) {
       throw new IllegalArgumentException("maxDowntimeMillis < 0");

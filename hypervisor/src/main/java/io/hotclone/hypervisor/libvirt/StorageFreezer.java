@@ -11,17 +11,21 @@ import java.util.List;
 /**
  * Step 1: a disk-only external snapshot (NO_METADATA|DISK_ONLY|ATOMIC). The running source's
  * writes go to the new overlay {@link Names#storageOverlay}; the file it wrote to before is the
- * frozen base. Repeating finds the overlay in the source's chain and does nothing.
+ * frozen base. Repeating finds the overlay in the source's chain and does nothing. Before a
+ * first freeze, a chain that would pass the depth budget with the clone's two files is flattened
+ * by a block pull into the source's active file.
  */
 final class StorageFreezer {
   private final Hosts hosts;
   private final LibvirtOptions options;
   private final Leases leases;
+  private final FileReaper reaper;
 
-  StorageFreezer(Hosts hosts, LibvirtOptions options, Leases leases) {
+  StorageFreezer(Hosts hosts, LibvirtOptions options, Leases leases, FileReaper reaper) {
     this.hosts = hosts;
     this.options = options;
     this.leases = leases;
+    this.reaper = reaper;
   }
 
   StorageFreeze freeze(OperationId op, VmId vm, Duration lease) {
@@ -34,6 +38,16 @@ final class StorageFreezer {
         throw new HypervisorException.Unsupported("the libvirt driver clones VMs with exactly one disk");
       }
       String target = xml.firstDiskTarget().orElseThrow();
+      // a clone adds two files (the frozen base and the cut overlay): make room first, before the
+      // lease, so the chain stays within budget and a failed clone's release finds its overlays on top
+      if (!xml.firstDiskChain().contains(options.sharedStorageDir().resolve(Names.storageOverlay(vm, op.cloneId())).toString())) {
+        List<String> before = xml.firstDiskChain();
+        ChainFlattener.enforce(d, Math.max(1, options.chainDepthBudget() - 2), java.time.Duration.ofMinutes(5));
+        xml = DomainXml.parse(d.xml());
+        if (xml.firstDiskChain().size() < before.size() && before.size() > 1) {
+          reaper.deleteDropped(d.host(), before.get(1)); // what the pull left behind, unless a clone reads it
+        }
+      }
       Leases.Lease l = leases.holdStorage(op, d, lease);
       String overlay = options.sharedStorageDir().resolve(Names.storageOverlay(vm, op.cloneId())).toString();
       List<String> chain = xml.firstDiskChain();

@@ -4,7 +4,6 @@ import io.hotclone.hypervisor.MemoryThaw;
 import io.hotclone.hypervisor.OperationId;
 import io.hotclone.hypervisor.StorageThaw;
 import io.hotclone.hypervisor.VmId;
-import java.time.Duration;
 import java.time.Instant;
 
 /**
@@ -12,7 +11,9 @@ import java.time.Instant;
  * dirty bitmap was its buffer), so the thaw ends the lease and deletes the frozen memory image
  * (the source host's or the one in shared storage, by copy mode; the release sweeps both places);
  * {@code mergedPages} is 0. Storage: the source already writes its own overlay, so the thaw
- * ends the lease and, when the source's chain passed the depth budget, flattens it.
+ * ends the lease. The chain is kept within its budget before the next freeze ({@link
+ * StorageFreezer}), never here: a thaw after a lease expired must leave the failed clone's
+ * overlays on top of the chain, where the release merges them back out.
  */
 final class Thaws {
   private final Hosts hosts;
@@ -39,11 +40,6 @@ final class Thaws {
 
   StorageThaw storage(OperationId op, VmId vm) {
     boolean held = leases.releaseStorage(op.cloneId(), vm);
-    hosts.locate(vm).ifPresent(d -> {
-      try (d) {
-        ChainFlattener.enforce(d, options.chainDepthBudget(), Duration.ofMinutes(5));
-      }
-    });
     return new StorageThaw(vm, Instant.now(), !held);
   }
 }

@@ -51,8 +51,8 @@ class LibvirtHotCloneIT {
   @BeforeEach
   void setUp() {
     env = LibvirtTestEnv.load();
-    // budget 2: the clone leaves the source 3 files deep, so the storage thaw must flatten it
-    hv = new LibvirtHypervisor(env.uris(), env.options().withChainDepthBudget(2));
+    // budget 3: a clone leaves the source 3 files deep, so the next freeze must flatten it first
+    hv = new LibvirtHypervisor(env.uris(), env.options().withChainDepthBudget(3));
   }
 
   @AfterEach
@@ -139,7 +139,7 @@ class LibvirtHotCloneIT {
     assertThat(ptr.baseRef()).isEqualTo(mf.baseRef());
     assertThat(hv.unfreezeStorage(OperationId.of(cloneId, "unfreeze-storage"), source).alreadyThawed()).isFalse();
     step("unfreezeStorage+pull");
-    assertThat(hv.backingChain(source)).as("chain flattened to the budget").hasSize(1);
+    assertThat(hv.backingChain(source)).as("root, frozen base, cut overlay: the thaw does not flatten").hasSize(3);
 
     VmIdentity id =
         new VmIdentity("hc-it-clone-" + suffix, UUID.randomUUID(), GuestVmCreator.randomMac(), null, null, "HC-" + suffix, null);
@@ -189,12 +189,15 @@ class LibvirtHotCloneIT {
     // compensation: a second clone configured but never started, then released
     UUID second = UUID.randomUUID();
     hv.freezeStorage(OperationId.of(second, "freeze-storage"), source, Duration.ofMinutes(5));
+    List<String> afterSecondFreeze = hv.backingChain(source);
+    assertThat(afterSecondFreeze).as("flattened before the freeze, then the new overlay on top").hasSize(2);
     hv.freezeMemory(OperationId.of(second, "freeze-memory"), source, Duration.ofMinutes(5));
     CopiedState cs2 = hv.copyState(OperationId.of(second, "copy", 1), source, LibvirtTestEnv.HOST_B);
     StoragePointer ptr2 = hv.createClonePointer(OperationId.of(second, "pointer", 1), source, LibvirtTestEnv.HOST_B);
     VmIdentity id2 = new VmIdentity("hc-it-half-" + suffix, UUID.randomUUID(), GuestVmCreator.randomMac(), null, null, null, null);
     VmId half = hv.configureClone(OperationId.of(second, "configure", 1), new CloneSpec(source, cs2, ptr2, id2)).id();
     hv.release(second);
+    assertThat(hv.backingChain(source)).as("the released clone's overlays merged back out").isEqualTo(afterSecondFreeze.subList(1, 2));
     assertThat(hv.findVm(half)).as("half-made clone undefined").isEmpty();
     assertThat(Path.of(cs2.imageRef())).doesNotExist();
     assertThat(Path.of(ptr2.location())).doesNotExist();

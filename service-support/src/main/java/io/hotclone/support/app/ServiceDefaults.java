@@ -34,6 +34,9 @@ public final class ServiceDefaults {
     p.put(k + ".enable-dlq", true);
     p.put(k + ".dlq-name", Topics.DLQ_PREFIX + name);
     p.put(k + ".configuration.fetch.max.wait.ms", 50);
+    // a killed instance's partitions move to a live one after this long (Kafka's default is 45 s)
+    p.put(k + ".configuration.session.timeout.ms", "${hotclone.kafka.session-timeout-ms:10000}");
+    p.put(k + ".configuration.heartbeat.interval.ms", "${hotclone.kafka.heartbeat-interval-ms:3000}");
     p.put("spring.cloud.stream.kafka.binder.brokers", "${hotclone.kafka.bootstrap-servers:localhost:9092}");
     p.put("spring.cloud.stream.kafka.binder.auto-create-topics", true);
     p.put("spring.cloud.stream.kafka.binder.min-partition-count", 4);
