@@ -45,8 +45,14 @@ if [ ${#need[@]} -gt 0 ]; then
 fi
 
 mkdir -p "$GUEST" "$LV/shared" "$LV/host-a" "$LV/host-b"
-# QEMU runs as libvirt-qemu: every directory on the way must be traversable.
+# QEMU runs as libvirt-qemu: every directory on the way must be traversable (a checkout in a
+# private temporary directory is not: give its ancestors the search bit for others).
 chmod 755 "$WORK" "$GUEST" "$LV" "$LV/shared" "$LV/host-a" "$LV/host-b"
+d=$ROOT
+while [ "$d" != / ]; do
+  [ "$(( $(stat -c '%a' "$d" | sed 's/.*\(.\)$/\1/') & 1 ))" = 1 ] || chmod o+x "$d"
+  d=$(dirname "$d")
+done
 
 # --- guest: kernel + initramfs -----------------------------------------------------------------
 if [ ! -s "$GUEST/vmlinuz" ] || [ ! -d "$GUEST/modules" ]; then

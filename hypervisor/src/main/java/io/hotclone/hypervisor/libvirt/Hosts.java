@@ -116,25 +116,24 @@ final class Hosts implements AutoCloseable {
 
   /** Every domain, running or defined, on a host. */
   List<DomainRef> all(HostName host) {
+    return list(host, true);
+  }
+
+  /** Every running domain on a host. */
+  List<DomainRef> running(HostName host) {
+    return list(host, false);
+  }
+
+  private List<DomainRef> list(HostName host, boolean defined) {
     Connect c = connect(host);
     List<DomainRef> result = new ArrayList<>();
     try {
       for (int id : c.listDomains()) {
-        try {
-          result.add(new DomainRef(host, c.domainLookupByID(id)));
-        } catch (LibvirtException e) {
-          if (!Failures.notFound(e)) {
-            throw e;
-          }
-        }
+        add(result, host, () -> c.domainLookupByID(id));
       }
-      for (String name : c.listDefinedDomains()) {
-        try {
-          result.add(new DomainRef(host, c.domainLookupByName(name)));
-        } catch (LibvirtException e) {
-          if (!Failures.notFound(e)) {
-            throw e;
-          }
+      if (defined) {
+        for (String name : c.listDefinedDomains()) {
+          add(result, host, () -> c.domainLookupByName(name));
         }
       }
     } catch (LibvirtException e) {
@@ -144,25 +143,19 @@ final class Hosts implements AutoCloseable {
     return result;
   }
 
-  /** Every running domain on a host. */
-  List<DomainRef> running(HostName host) {
-    Connect c = connect(host);
-    List<DomainRef> result = new ArrayList<>();
+  private interface Lookup {
+    org.libvirt.Domain get() throws LibvirtException;
+  }
+
+  /** Adds the looked-up domain; one that vanished between listing and lookup is skipped. */
+  private static void add(List<DomainRef> result, HostName host, Lookup lookup) throws LibvirtException {
     try {
-      for (int id : c.listDomains()) {
-        try {
-          result.add(new DomainRef(host, c.domainLookupByID(id)));
-        } catch (LibvirtException e) {
-          if (!Failures.notFound(e)) {
-            throw e;
-          }
-        }
-      }
+      result.add(new DomainRef(host, lookup.get()));
     } catch (LibvirtException e) {
-      result.forEach(DomainRef::close);
-      throw Failures.driver("list running domains on " + host, e);
+      if (!Failures.notFound(e)) {
+        throw e;
+      }
     }
-    return result;
   }
 
   PauseMeter pauses() {
