@@ -11,7 +11,9 @@
 #   scripts/cluster.sh start SERVICE [args...]  starts one component again (a service with the args
 #                                               given to up, then these) and waits until it answers
 #
-# SERVICE: kafka postgres clone-api storage-service memory-service transfer-service config-service
+# SERVICE: kafka postgres clone-api storage-service memory-service transfer-service config-service,
+#          or SERVICE@N (N >= 2) for a further instance of a service in the same consumer group
+#          (start SERVICE@2 runs a second one; its HTTP port is SERVICE's + 100 * (N - 1))
 # Data, logs and PID files live in HOTCLONE_CLUSTER_DIR (default .cluster/ in the repository).
 # See README.md, "Production-shaped local run", for ports and environment variables.
 set -euo pipefail
@@ -68,8 +70,23 @@ save_settings() {
   mv "$SETTINGS.tmp" "$SETTINGS"
 }
 
+# SERVICE@N (N >= 2) is a further instance of SERVICE in the same consumer group: its own process,
+# log and PID file, HTTP port = SERVICE's port + 100 * (N - 1)
+base_of() { echo "${1%@*}"; }
+instances() { # the further instances with a PID file
+  local f
+  for f in "$DIR"/pids/*@*.pid; do [ -e "$f" ] && basename "$f" .pid; done
+  return 0
+}
+
 port_of() {
   case $1 in
+    *@*)
+      local base=${1%@*} n=${1##*@}
+      case $n in ''|*[!0-9]*) die "instance number of '$1' is not a number" ;; esac
+      [ "$n" -ge 2 ] || die "instance numbers start at 2 ('$base' is the first)"
+      is_infra "$base" && die "$base has one instance"
+      echo $(( $(port_of "$base") + 100 * (n - 1) )) ;;
     kafka) echo "$KAFKA_PORT" ;;
     postgres) echo "$PG_PORT" ;;
     clone-api) echo "$API_PORT" ;;
@@ -120,7 +137,8 @@ load_libvirt_env() {
 
 # --- build ---------------------------------------------------------------------------------------
 jar_of() {
-  if is_infra "$1"; then echo "$DEVSTACK_JAR"; else echo "$1/target/$1-$VERSION-exec.jar"; fi
+  local b; b=$(base_of "$1")
+  if is_infra "$b"; then echo "$DEVSTACK_JAR"; else echo "$b/target/$b-$VERSION-exec.jar"; fi
 }
 ensure_jars() {
   local c missing=0
@@ -369,7 +387,8 @@ cmd_down() {
   elif [ $# -gt 0 ]; then
     usage
   fi
-  stop_many clone-api storage-service memory-service transfer-service config-service
+  # shellcheck disable=SC2046
+  stop_many clone-api storage-service memory-service transfer-service config-service $(instances)
   stop_many kafka
   stop_many postgres
   log "down (data kept in $DIR; libvirt daemons and VMs left as they are)"
@@ -378,7 +397,7 @@ cmd_down() {
 cmd_status() {
   local c pid state extra
   printf '%-17s %-8s %-8s %-6s %s\n' COMPONENT STATE PID PORT DETAIL
-  for c in "${ALL[@]}"; do
+  for c in "${ALL[@]}" $(instances); do
     pid=$(pid_of "$c"); extra=""
     if [ -n "$pid" ]; then
       state=running
@@ -396,7 +415,7 @@ cmd_status() {
 }
 
 usage() {
-  sed -n '2,16p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
+  sed -n '2,18p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
   exit 2
 }
 

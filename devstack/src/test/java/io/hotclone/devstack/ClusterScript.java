@@ -86,6 +86,11 @@ public final class ClusterScript implements AutoCloseable {
     run(COMMAND_TIMEOUT, "down");
   }
 
+  /** {@code cluster.sh down --delete-demo}: deletes demo-1 through clone-api first. */
+  public void downDeletingDemo() {
+    run(COMMAND_TIMEOUT, "down", "--delete-demo");
+  }
+
   /** {@code cluster.sh kill COMPONENT}: SIGKILL (PostgreSQL: its server processes too). */
   public void kill(String component) {
     run(COMMAND_TIMEOUT, "kill", component);

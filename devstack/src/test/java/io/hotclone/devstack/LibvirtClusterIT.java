@@ -69,7 +69,11 @@ class LibvirtClusterIT {
     report.forEach(System.out::println);
     try {
       if (cluster != null) {
-        cluster.close();
+        try {
+          cluster.downDeletingDemo(); // no guest left running for the tests after this one
+        } catch (RuntimeException e) {
+          cluster.close();
+        }
       }
     } finally {
       if (hosts != null) {
@@ -191,6 +195,75 @@ class LibvirtClusterIT {
   @Order(51)
   void cloneDefinedNotConfigured_configServiceKilled_neverBack() {
     crash("config-service", HaltPoints.CLONE_DEFINED, false);
+  }
+
+  /**
+   * Two memory-service instances in one consumer group; the one that froze memory is killed before
+   * it published MemoryFrozen: the other instance takes over the partition and finishes the clone
+   * from the freeze recorded on the source (no second snapshot, one clone).
+   */
+  @Test
+  @Order(55)
+  void twoMemoryServiceInstances_theOneThatFroze_killed_theOtherFinishesTheClone() {
+    Set<String> domainsBefore = hosts.domains();
+    try {
+      cluster.start("memory-service@2");
+      cluster.awaitLogLine("memory-service@2", "partitions assigned: \\[hotclone", Duration.ofSeconds(120));
+      cluster.stop("memory-service");
+      cluster.start("memory-service", "--hotclone.fault.halt-at=" + HaltPoints.MEMORY_FROZEN_UNPUBLISHED);
+      cluster.awaitLogLine("memory-service", "partitions assigned: \\[hotclone", Duration.ofSeconds(120));
+      for (int attempt = 1; attempt <= 8; attempt++) {
+        String id = requestClone(LONG_LEASE);
+        String where = awaitHaltOrEnd(id);
+        if (where.equals("COMPLETED")) {
+          // the other instance owned this clone's partition: clean up and try another key
+          deleteVm(api("GET", "/api/v1/clones/" + id, null).body().path("clones").get(0).path("vmId").asString());
+          continue;
+        }
+        List<String> chainAtCut = hosts.chain(source);
+        cluster.kill("memory-service");
+        JsonNode op = awaitEnd(id, Duration.ofSeconds(120));
+        assertThat(op.path("phase").asString()).as("the other instance finished it: %s", op).isEqualTo("COMPLETED");
+        assertThat(hosts.chain(source).get(0))
+            .as("no second memory snapshot: the source still writes the cut overlay of the killed instance's freeze")
+            .isEqualTo(chainAtCut.get(0));
+        Set<String> newDomains = new java.util.TreeSet<>(hosts.domains());
+        newDomains.removeAll(domainsBefore);
+        assertThat(newDomains).containsExactly(op.path("clones").get(0).path("name").asString());
+        assertThat(hosts.orphansOf(UUID.fromString(id))).isEmpty();
+        assertThat(hosts.domstate(hosts.uriA, "demo-1")).startsWith("running");
+        report.add(String.format("two memory-service instances, the freezing one killed (attempt %d): COMPLETED by the other, freeze %s ms",
+            attempt, op.path("freezeMillis").asString("-")));
+        deleteVm(op.path("clones").get(0).path("vmId").asString());
+        return;
+      }
+      throw new AssertionError("no clone reached the halted instance in 8 attempts");
+    } finally {
+      cluster.stop("memory-service@2");
+      if (cluster.pid("memory-service").isPresent()) {
+        cluster.stop("memory-service");
+      }
+      cluster.start("memory-service");
+      awaitPartitions("memory-service");
+    }
+  }
+
+  /** "HALTED" when memory-service halted on this clone, else the clone's end phase. */
+  private static String awaitHaltOrEnd(String id) {
+    long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+    while (System.nanoTime() < deadline) {
+      String phase = api("GET", "/api/v1/clones/" + id, null).body().path("phase").asString();
+      if (phase.equals("COMPLETED") || phase.equals("FAILED")) {
+        return phase;
+      }
+      try {
+        cluster.awaitLogLine("memory-service", HaltPoints.MARKER, Duration.ofMillis(300));
+        return "HALTED";
+      } catch (IllegalStateException notYet) {
+        // keep waiting
+      }
+    }
+    throw new AssertionError("clone " + id + " neither halted nor ended");
   }
 
   // --- infrastructure restarted mid-saga --------------------------------------------------------
