@@ -32,8 +32,11 @@ record FreezeBook(List<Entry> entries) {
     ENDED
   }
 
-  /** One clone's freeze of this VM. */
-  record Entry(UUID cloneId, boolean storage, boolean memory, State state, Instant until, Instant endedAt) {
+  /** When the memory freeze took its cut, and the source's pause then (-1: not measured). */
+  record Cut(Instant at, long pauseNanos) {}
+
+  /** One clone's freeze of this VM; {@code cut} is null until the memory freeze has its cut. */
+  record Entry(UUID cloneId, boolean storage, boolean memory, State state, Instant until, Instant endedAt, Cut cut) {
     boolean held() {
       return state == State.HELD && (storage || memory);
     }
@@ -58,6 +61,8 @@ record FreezeBook(List<Entry> entries) {
     for (int i = 0; i < nodes.getLength(); i++) {
       Element e = (Element) nodes.item(i);
       String ended = e.getAttribute("ended");
+      String cutAt = e.getAttribute("cut");
+      Cut cut = cutAt.isEmpty() ? null : new Cut(Instant.parse(cutAt), Long.parseLong(e.getAttribute("pause")));
       result.add(
           new Entry(
               UUID.fromString(e.getAttribute("clone")),
@@ -65,7 +70,8 @@ record FreezeBook(List<Entry> entries) {
               Boolean.parseBoolean(e.getAttribute("memory")),
               State.valueOf(e.getAttribute("state")),
               Instant.parse(e.getAttribute("until")),
-              ended.isEmpty() ? null : Instant.parse(ended)));
+              ended.isEmpty() ? null : Instant.parse(ended),
+              cut));
     }
     return new FreezeBook(result);
   }
@@ -90,7 +96,7 @@ record FreezeBook(List<Entry> entries) {
     }
     Instant until = later(current == null ? null : current.until(), now.plus(lease));
     boolean memory = current != null && current.memory();
-    return with(new Entry(op.cloneId(), true, memory, State.HELD, until, null));
+    return with(new Entry(op.cloneId(), true, memory, State.HELD, until, null, current == null ? null : current.cut()));
   }
 
   /** Takes the memory lease; needs the held storage lease of the same clone. */
@@ -99,7 +105,16 @@ record FreezeBook(List<Entry> entries) {
     if (!current.storage()) {
       throw new HypervisorException.NotFrozen(op, "storage of " + vm);
     }
-    return with(new Entry(op.cloneId(), true, true, State.HELD, later(current.until(), now.plus(lease)), null));
+    return with(new Entry(op.cloneId(), true, true, State.HELD, later(current.until(), now.plus(lease)), null, current.cut()));
+  }
+
+  /**
+   * Records the memory freeze's cut on the held lease, so a step resumed by another process
+   * reports the real cut instant and pause instead of unknown ones.
+   */
+  FreezeBook cut(OperationId op, Cut cut) {
+    Entry e = requireLive(op, "memory");
+    return with(new Entry(e.cloneId(), e.storage(), e.memory(), e.state(), e.until(), e.endedAt(), cut));
   }
 
   /** The held lease of {@code op}'s clone: {@code NotFrozen} when never taken, {@code LeaseExpired} when over. */
@@ -115,7 +130,7 @@ record FreezeBook(List<Entry> entries) {
   FreezeBook releaseMemory(UUID cloneId, Instant now) {
     return find(cloneId)
         .filter(e -> e.state() == State.HELD && e.memory())
-        .map(e -> with(end(new Entry(cloneId, e.storage(), false, State.HELD, e.until(), null), now)))
+        .map(e -> with(end(new Entry(cloneId, e.storage(), false, State.HELD, e.until(), null, e.cut()), now)))
         .orElse(this);
   }
 
@@ -123,7 +138,7 @@ record FreezeBook(List<Entry> entries) {
   FreezeBook releaseStorage(UUID cloneId, Instant now) {
     return find(cloneId)
         .filter(e -> e.state() == State.HELD)
-        .map(e -> with(new Entry(cloneId, false, false, State.ENDED, e.until(), now)))
+        .map(e -> with(new Entry(cloneId, false, false, State.ENDED, e.until(), now, e.cut())))
         .orElse(this);
   }
 
@@ -131,14 +146,14 @@ record FreezeBook(List<Entry> entries) {
   FreezeBook expire(UUID cloneId, Instant now) {
     return find(cloneId)
         .filter(e -> e.state() == State.HELD)
-        .map(e -> with(new Entry(cloneId, e.storage(), e.memory(), State.EXPIRED, e.until(), now)))
+        .map(e -> with(new Entry(cloneId, e.storage(), e.memory(), State.EXPIRED, e.until(), now, e.cut())))
         .orElse(this);
   }
 
   /** Ends a clone's lease for good (compensation): a tombstone, so a late step cannot freeze again. */
   FreezeBook released(UUID cloneId, Instant now) {
     return find(cloneId)
-        .map(e -> with(new Entry(cloneId, false, false, e.state() == State.EXPIRED ? State.EXPIRED : State.ENDED, e.until(), e.endedAt() == null ? now : e.endedAt())))
+        .map(e -> with(new Entry(cloneId, false, false, e.state() == State.EXPIRED ? State.EXPIRED : State.ENDED, e.until(), e.endedAt() == null ? now : e.endedAt(), e.cut())))
         .orElse(this);
   }
 
@@ -168,12 +183,16 @@ record FreezeBook(List<Entry> entries) {
       if (e.endedAt() != null) {
         f.setAttribute("ended", e.endedAt().toString());
       }
+      if (e.cut() != null) {
+        f.setAttribute("cut", e.cut().at().toString());
+        f.setAttribute("pause", Long.toString(e.cut().pauseNanos()));
+      }
     }
     return x.toXml();
   }
 
   private static Entry end(Entry e, Instant now) {
-    return e.storage() || e.memory() ? e : new Entry(e.cloneId(), false, false, State.ENDED, e.until(), now);
+    return e.storage() || e.memory() ? e : new Entry(e.cloneId(), false, false, State.ENDED, e.until(), now, e.cut());
   }
 
   private FreezeBook with(Entry entry) {

@@ -72,6 +72,16 @@ final class Leases implements AutoCloseable {
     return lease(d, book.requireLive(op, "memory of " + d.id()));
   }
 
+  /** Records the memory freeze's cut on the source's lease (see {@link FreezeBook#cut}). */
+  void recordCut(OperationId op, DomainRef d, Instant at, long pauseNanos) {
+    update(d, b -> b.cut(op, new FreezeBook.Cut(at, pauseNanos)));
+  }
+
+  /** The cut recorded for this clone id on the domain, if any. */
+  static Optional<FreezeBook.Cut> cutOf(DomainRef d, UUID cloneId) {
+    return book(d).find(cloneId).map(FreezeBook.Entry::cut);
+  }
+
   /** The live lease of this clone id on {@code vm}, failing when expired or never taken. */
   Lease requireLive(OperationId op, VmId vm, String what) {
     try (DomainRef d = hosts.require(vm)) {

@@ -44,7 +44,11 @@ final class LiveSnapshotter {
       long pause = -1;
       Instant cutAt;
       if (chain.contains(cut)) {
-        cutAt = Instant.now(); // done by an earlier attempt; its pause is not known any more
+        // done by an earlier attempt, maybe of another process: its cut as it recorded it, or, if
+        // it died before recording, now with the pause unknown
+        java.util.Optional<FreezeBook.Cut> recorded = Leases.cutOf(d, op.cloneId());
+        cutAt = recorded.map(FreezeBook.Cut::at).orElseGet(Instant::now);
+        pause = recorded.map(FreezeBook.Cut::pauseNanos).orElse(-1L);
       } else {
         if (chain.isEmpty() || !chain.get(0).equals(base)) {
           throw new HypervisorException.NotFrozen(op, "storage of " + vm + " (active file is not " + base + ")");
@@ -62,6 +66,7 @@ final class LiveSnapshotter {
             "live memory snapshot");
         cutAt = Instant.now();
         pause = hosts.pauses().pauseSince(vm.value(), since, Duration.ofSeconds(2)).orElse(-1);
+        leases.recordCut(op, d, cutAt, pause);
       }
       return new MemoryFreeze(op, vm, TIERS, cutAt, pause, imageBytes(d, image), base, l.until());
     }

@@ -63,6 +63,7 @@ class FreezeBookTest {
         FreezeBook.empty()
             .holdStorage(OperationId.of(clone, "s"), Duration.ofSeconds(5), t0)
             .holdMemory(OperationId.of(clone, "m"), "vm", Duration.ofSeconds(9), t0)
+            .cut(OperationId.of(clone, "m"), new FreezeBook.Cut(t0.plusMillis(700), 52_000_000L))
             .holdStorage(OperationId.of(other, "s"), Duration.ofSeconds(5), t0)
             .expire(other, t0.plusSeconds(6));
     // libvirt stores the element under the namespace and prefix it was given
@@ -71,6 +72,10 @@ class FreezeBookTest {
     String domain = "<domain><name>x</name><metadata>" + metadata + "</metadata></domain>";
 
     assertThat(FreezeBook.of(DomainXml.parse(domain))).isEqualTo(book);
+    assertThat(FreezeBook.of(DomainXml.parse(domain)).find(clone).orElseThrow().cut())
+        .as("a resumed memory freeze reports the cut its first attempt took")
+        .isEqualTo(new FreezeBook.Cut(t0.plusMillis(700), 52_000_000L));
+    assertThat(book.releaseMemory(clone, t0.plusSeconds(1)).find(clone).orElseThrow().cut()).as("kept by later transitions").isNotNull();
     assertThat(FreezeBook.empty().toMetadata()).as("an empty book removes the element").isNull();
   }
 }

@@ -106,6 +106,8 @@ class LibvirtHotCloneIT {
       MemoryFreeze memAgain = restarted.freezeMemory(OperationId.of(cloneId, "freeze-memory"), source, Duration.ofMinutes(5));
       assertThat(again.baseRef()).isEqualTo(sf.baseRef());
       assertThat(memAgain.baseRef()).isEqualTo(mf.baseRef());
+      assertThat(memAgain.cutAt()).as("the first attempt's cut, read from the source's lease").isEqualTo(mf.cutAt());
+      assertThat(memAgain.pauseNanos()).as("and its measured pause").isEqualTo(mf.pauseNanos());
       assertThat(restarted.backingChain(source)).as("no second snapshot").isEqualTo(chainAtCut);
       restarted.release(UUID.randomUUID()); // an unrelated release touches nothing of this clone
     }
