@@ -383,7 +383,7 @@ class LibvirtClusterIT {
       assertThat(chain).as("the source's chain as before the clone").isEqualTo(chainBefore);
       assertThat(hosts.files()).as("the same files on both hosts as before the clone").isEqualTo(filesBefore);
     } else {
-      // the storage thaw flattened the chain before the failure: it stays within budget
+      // the freeze first flattened the chain (it would have passed the budget): within budget
       assertThat(chain.size()).isLessThanOrEqualTo(CHAIN_BUDGET);
     }
     assertThat(hosts.orphansOf(cloneId)).isEmpty();
