@@ -43,18 +43,18 @@ print(client, op.get("totalMillis") or "-", op.get("sourcePauseMicros") or "-", 
 }
 
 # --- the cluster: every component its own process -----------------------------------------------
-export HOTCLONE_CLUSTER_DIR="$OUT/cluster-data" HOTCLONE_CLUSTER_API_PORT=48090 \
-  HOTCLONE_CLUSTER_STORAGE_PORT=48091 HOTCLONE_CLUSTER_MEMORY_PORT=48092 \
-  HOTCLONE_CLUSTER_TRANSFER_PORT=48093 HOTCLONE_CLUSTER_CONFIG_PORT=48094 \
-  HOTCLONE_CLUSTER_KAFKA_PORT=49092 HOTCLONE_CLUSTER_PG_PORT=45432
+export HOTCLONE_CLUSTER_DIR="$OUT/cluster-data" HOTCLONE_CLUSTER_API_PORT=26100 \
+  HOTCLONE_CLUSTER_STORAGE_PORT=26101 HOTCLONE_CLUSTER_MEMORY_PORT=26102 \
+  HOTCLONE_CLUSTER_TRANSFER_PORT=26103 HOTCLONE_CLUSTER_CONFIG_PORT=26104 \
+  HOTCLONE_CLUSTER_KAFKA_PORT=26392 HOTCLONE_CLUSTER_PG_PORT=26432
 bash scripts/cluster.sh up > "$OUT/cluster-up.log" 2>&1
 sleep 5 # demo-1 boots to its first ticks
-clone_rounds 48090 cluster
+clone_rounds 26100 cluster
 bash scripts/cluster.sh down --delete-demo > "$OUT/cluster-down.log" 2>&1
 
 # --- devstack on libvirt: one JVM ---------------------------------------------------------------
 HOTCLONE_DATA_DIR="$OUT/devstack-data" java -jar devstack/target/devstack-0.1.0-SNAPSHOT.jar \
-  --server.port=48080 \
+  --server.port=26080 \
   --hotclone.hypervisor.driver=libvirt \
   --hotclone.hypervisor.hosts.host-a="$HOTCLONE_LIBVIRT_SOURCE_URI" \
   --hotclone.hypervisor.hosts.host-b="$HOTCLONE_LIBVIRT_TARGET_URI" \
@@ -67,8 +67,8 @@ trap 'kill $DEVSTACK 2>/dev/null || true' EXIT
 for _ in $(seq 300); do grep -q "HotClone devstack is ready" "$OUT/devstack.log" && break; sleep 1; done
 grep -q "HotClone devstack is ready" "$OUT/devstack.log" || { tail -30 "$OUT/devstack.log"; exit 1; }
 sleep 5
-clone_rounds 48080 devstack
-curl -fsS -o /dev/null -X DELETE "http://127.0.0.1:48080/api/v1/vms/demo-1" || true
+clone_rounds 26080 devstack
+curl -fsS -o /dev/null -X DELETE "http://127.0.0.1:26080/api/v1/vms/demo-1" || true
 kill $DEVSTACK; wait $DEVSTACK 2>/dev/null || true
 trap - EXIT
 

@@ -43,9 +43,13 @@ public final class ClusterScript implements AutoCloseable {
   private final int apiPort;
   private final Map<String, String> env = new LinkedHashMap<>();
 
-  /** A cluster in {@code devstack/target/cluster-it} on ports 38090-38094 (services), 39092 (Kafka), 35432. */
+  /**
+   * A cluster in {@code devstack/target/cluster-it} on ports 27100-27104 (services; further
+   * instances +100), 27392 (Kafka), 27432 (PostgreSQL): below the kernel's ephemeral port range
+   * (32768-60999), where an outgoing connection of any process could hold the port.
+   */
   public ClusterScript() {
-    this(null, 38090, 39092, 35432);
+    this(null, 27100, 27392, 27432);
   }
 
   /**
@@ -122,6 +126,11 @@ public final class ClusterScript implements AutoCloseable {
     } catch (IOException | NumberFormatException e) {
       return OptionalLong.empty();
     }
+  }
+
+  /** The Kafka broker's port. */
+  public int kafkaPort() {
+    return Integer.parseInt(env.get("HOTCLONE_CLUSTER_KAFKA_PORT"));
   }
 
   /** {@code http://localhost:<clone-api port>}. */

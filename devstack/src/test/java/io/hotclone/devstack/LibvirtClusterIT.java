@@ -514,7 +514,7 @@ class LibvirtClusterIT {
   }
 
   private static int kafkaPort() {
-    return 39092;
+    return cluster.kafkaPort();
   }
 
   private static String abbreviate(String s) {
