@@ -416,7 +416,13 @@ class LibvirtClusterIT {
     cluster.kill(component);
     cluster.start(component);
     cluster.start("memory-service");
-    JsonNode op = awaitEnd(id, OPERATION_TIMEOUT.plusSeconds(30));
+    JsonNode op;
+    try {
+      op = awaitEnd(id, OPERATION_TIMEOUT.plusSeconds(30));
+    } catch (AssertionError e) {
+      dumpThreads("clone-api", "memory-service", "storage-service");
+      throw e;
+    }
     long millis = (System.nanoTime() - t0) / 1_000_000;
     assertThat(op.path("phase").asString()).as("operation %s", op).isEqualTo("COMPLETED");
     assertThat(op.path("clones").size()).isEqualTo(1);
@@ -442,6 +448,22 @@ class LibvirtClusterIT {
   }
 
   // --- helpers ----------------------------------------------------------------------------------
+
+  /** Thread dumps of cluster services into the test output (diagnosing a hang). */
+  private static void dumpThreads(String... services) {
+    for (String s : services) {
+      cluster.pid(s).ifPresent(pid -> {
+        try {
+          Process p = new ProcessBuilder("jcmd", Long.toString(pid), "Thread.print").redirectErrorStream(true).start();
+          String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+          p.waitFor();
+          System.out.println("=== threads of " + s + " (pid " + pid + ") ===\n" + out);
+        } catch (java.io.IOException | InterruptedException e) {
+          System.out.println("no thread dump of " + s + ": " + e);
+        }
+      });
+    }
+  }
 
   private static String requestClone(long leaseMillis) {
     TestStack.Response r = api("POST", "/api/v1/clones",

@@ -46,6 +46,12 @@ public final class ServiceDefaults {
     p.put("spring.datasource.password", "${hotclone.db.password:postgres}");
     p.put("spring.datasource.hikari.schema", schema);
     p.put("spring.datasource.hikari.maximum-pool-size", 6);
+    // a database that goes away without closing its connections must not hang a service thread
+    // forever (the driver's default read timeout is none): fail the call, the caller retries
+    p.put("spring.datasource.hikari.data-source-properties.socketTimeout", "${hotclone.db.socket-timeout-seconds:30}");
+    p.put("spring.datasource.hikari.data-source-properties.connectTimeout", "10");
+    p.put("spring.datasource.hikari.data-source-properties.tcpKeepAlive", "true");
+    p.put("spring.datasource.hikari.connection-timeout", "10000");
     p.put("spring.datasource.hikari.pool-name", name);
     p.put("spring.flyway.schemas", schema);
     p.put("spring.flyway.default-schema", schema);
