@@ -54,7 +54,7 @@ public final class InfraMain {
       log.info("READY kafka {} (data {}) in {} ms", kafka.bootstrapServers(), dataDir.toAbsolutePath(),
           (System.nanoTime() - t0) / 1_000_000);
     } else {
-      LocalPostgres postgres = LocalPostgres.start(port, dataDir);
+      LocalPostgres postgres = LocalPostgres.start(port, dataDir, true);
       server = postgres;
       log.info("READY postgres {} (data {}) in {} ms", postgres.jdbcUrl(), dataDir.toAbsolutePath(),
           (System.nanoTime() - t0) / 1_000_000);

@@ -15,8 +15,22 @@ public final class LocalPostgres implements AutoCloseable {
     this.postgres = postgres;
   }
 
-  /** Starts the server on {@code port} (0 = any free port) with its data in {@code dataDir}. */
+  /**
+   * Starts the server on {@code port} (0 = any free port) with its data in {@code dataDir}, not
+   * durable: a commit returns before its WAL is flushed (devstack and tests, where the server dies
+   * with the JVM that uses it).
+   */
   public static LocalPostgres start(int port, Path dataDir) {
+    return start(port, dataDir, false);
+  }
+
+  /**
+   * With {@code durable}, PostgreSQL's own defaults ({@code fsync} and {@code synchronous_commit}
+   * on): a committed transaction survives the server being killed, as the services' inbox, outbox
+   * and leases require when the server is a process of its own (scripts/cluster.sh). Without, a
+   * SIGKILL loses the last few hundred milliseconds of commits.
+   */
+  public static LocalPostgres start(int port, Path dataDir, boolean durable) {
     try {
       Files.createDirectories(dataDir);
       EmbeddedPostgres.Builder builder =
@@ -26,8 +40,8 @@ public final class LocalPostgres implements AutoCloseable {
               // devstack stops the server itself, after the services that use it
               .setRegisterShutdownHook(false)
               .setServerConfig("max_connections", "200")
-              .setServerConfig("fsync", "off")
-              .setServerConfig("synchronous_commit", "off");
+              .setServerConfig("fsync", durable ? "on" : "off")
+              .setServerConfig("synchronous_commit", durable ? "on" : "off");
       if (port > 0) {
         builder.setPort(port);
       }
