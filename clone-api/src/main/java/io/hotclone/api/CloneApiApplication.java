@@ -6,7 +6,7 @@ import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.context.annotation.Import;
 
 /** The clone-api service. Component scan stays inside {@code io.hotclone.api}. */
-@SpringBootApplication
+@SpringBootApplication(excludeName = "org.springframework.boot.security.autoconfigure.UserDetailsServiceAutoConfiguration")
 @Import(ServiceConfiguration.class)
 public class CloneApiApplication {
 

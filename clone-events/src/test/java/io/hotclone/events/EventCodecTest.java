@@ -75,6 +75,22 @@ class EventCodecTest {
   }
 
   @Test
+  void theRequesterTravelsWithCloneRequestedAndMayBeAbsent() {
+    Requester who = new Requester("alice", "tenant-a", "0a1b2c3d");
+    String json = new String(codec.encode(EventEnvelope.of(UUID.randomUUID(), new CloneRequested(PLAN, "alice", who), T)),
+        StandardCharsets.UTF_8);
+    assertThat(json).contains("\"requester\":{\"subject\":\"alice\",\"tenant\":\"tenant-a\",\"keyId\":\"0a1b2c3d\"}");
+    CloneRequested decoded = (CloneRequested) codec.decode(json.getBytes(StandardCharsets.UTF_8)).orElseThrow().payload();
+    assertThat(decoded.requester()).isEqualTo(who);
+    // an older producer's event, without the field
+    String older = json.replaceAll(",\"requester\":\\{[^}]*\\}", "");
+    assertThat(older).doesNotContain("requester");
+    CloneRequested old = (CloneRequested) codec.decode(older.getBytes(StandardCharsets.UTF_8)).orElseThrow().payload();
+    assertThat(old.requester()).isNull();
+    assertThat(old.requestedBy()).isEqualTo("alice");
+  }
+
+  @Test
   void aTypeThisVersionDoesNotKnowIsSkippedNotFailed() {
     String json = "{\"eventId\":\"" + UUID.randomUUID() + "\",\"type\":\"CloneResized\",\"cloneId\":\""
         + UUID.randomUUID() + "\",\"occurredAt\":\"" + T + "\",\"schemaVersion\":2,\"payload\":{}}";

@@ -22,6 +22,14 @@ public class ApiProblem extends RuntimeException {
     return code;
   }
 
+  /** A client's value quoted for a message: at most 64 characters, so a huge input is not echoed whole. */
+  static String quote(String value) {
+    if (value == null) {
+      return "null";
+    }
+    return "'" + (value.length() > 64 ? value.substring(0, 64) + "…" : value) + "'";
+  }
+
   static ApiProblem notFound(String code, String detail) {
     return new ApiProblem(HttpStatus.NOT_FOUND, code, detail);
   }

@@ -3,6 +3,8 @@ package io.hotclone.api.api;
 import io.hotclone.api.domain.CloneOperation;
 import io.hotclone.api.domain.Phase;
 import io.hotclone.api.persistence.CloneOperations;
+import io.hotclone.api.security.Caller;
+import io.hotclone.api.security.Callers;
 import java.net.URI;
 import java.util.List;
 import java.util.Locale;
@@ -21,7 +23,8 @@ import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
 /**
- * Clone operations: {@code POST /api/v1/clones} (202 + {@code Location}; a repeated {@code
+ * Clone operations, each caller seeing its own tenant's only (another tenant's is 404; an admin sees
+ * all): {@code POST /api/v1/clones} (202 + {@code Location}; a repeated {@code
  * Idempotency-Key} answers 200 with the same operation), {@code GET /api/v1/clones/{id}}, {@code GET
  * /api/v1/clones?sourceVm=&phase=} (newest first, at most 100) and {@code GET
  * /api/v1/clones/{id}/events} (Server-Sent Events, one per phase reached, until terminal).
@@ -46,7 +49,7 @@ public class CloneController {
   public ResponseEntity<CloneOperationView> request(
       @RequestBody CloneRequestBody body,
       @RequestHeader(name = "Idempotency-Key", required = false) String idempotencyKey) {
-    CloneRequests.Accepted accepted = requests.submit(body, idempotencyKey);
+    CloneRequests.Accepted accepted = requests.submit(Callers.current(), body, idempotencyKey);
     CloneOperation op = accepted.operation();
     return ResponseEntity.status(accepted.created() ? HttpStatus.ACCEPTED : HttpStatus.OK)
         .location(URI.create("/api/v1/clones/" + op.id()))
@@ -61,7 +64,9 @@ public class CloneController {
   @GetMapping(produces = MediaType.APPLICATION_JSON_VALUE)
   public List<CloneOperationView> list(
       @RequestParam(required = false) String sourceVm, @RequestParam(required = false) String phase) {
-    return operations.list(sourceVm, phase(phase), LIST_LIMIT).stream().map(CloneOperationView::of).toList();
+    return operations.list(Callers.current().tenantFilter(), sourceVm, phase(phase), LIST_LIMIT).stream()
+        .map(CloneOperationView::of)
+        .toList();
   }
 
   @GetMapping(path = "/{id}/events", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
@@ -74,11 +79,13 @@ public class CloneController {
     try {
       uuid = UUID.fromString(id);
     } catch (IllegalArgumentException e) {
-      throw ApiProblem.notFound("clone-not-found", "no clone operation '" + id + "'");
+      throw ApiProblem.notFound("clone-not-found", "no clone operation " + ApiProblem.quote(id));
     }
+    Caller caller = Callers.current();
     return operations
         .find(uuid)
-        .orElseThrow(() -> ApiProblem.notFound("clone-not-found", "no clone operation '" + id + "'"));
+        .filter(op -> caller.sees(op.tenant()))
+        .orElseThrow(() -> ApiProblem.notFound("clone-not-found", "no clone operation " + ApiProblem.quote(id)));
   }
 
   private static Phase phase(String phase) {
@@ -88,7 +95,7 @@ public class CloneController {
     try {
       return Phase.valueOf(phase.trim().toUpperCase(Locale.ROOT));
     } catch (IllegalArgumentException e) {
-      throw new ApiProblem(HttpStatus.BAD_REQUEST, "unknown-phase", "unknown phase '" + phase + "'");
+      throw new ApiProblem(HttpStatus.BAD_REQUEST, "unknown-phase", "unknown phase " + ApiProblem.quote(phase));
     }
   }
 }

@@ -14,7 +14,8 @@ import java.util.UUID;
  * reached; {@code stepMillis} the duration of each step ({@code freeze-storage}, {@code
  * freeze-memory}, {@code copy-state}, {@code unfreeze-memory}, {@code unfreeze-storage}, {@code
  * configure}); {@code cloneVmIds} and {@code clones} are filled once {@code COMPLETED}; {@code
- * failedStep} and {@code failureReason} once {@code FAILED}.
+ * failedStep} and {@code failureReason} once {@code FAILED}; {@code tenant}, {@code requestedBy} and
+ * {@code keyId} say who asked.
  */
 public record CloneOperationView(
     UUID id,
@@ -28,6 +29,9 @@ public record CloneOperationView(
     List<String> names,
     long leaseMillis,
     String idempotencyKey,
+    String tenant,
+    String requestedBy,
+    String keyId,
     Instant requestedAt,
     Instant updatedAt,
     Instant completedAt,
@@ -58,6 +62,9 @@ public record CloneOperationView(
         op.names(),
         op.leaseMillis(),
         op.idempotencyKey(),
+        op.tenant(),
+        op.requester().subject(),
+        op.requester().keyId(),
         op.requestedAt(),
         op.updatedAt(),
         op.completedAt(),

@@ -6,6 +6,8 @@ import io.hotclone.api.domain.RequestRejected;
 import io.hotclone.api.messaging.OperationOutcomes;
 import io.hotclone.api.persistence.CloneOperations;
 import io.hotclone.api.persistence.Vms;
+import io.hotclone.api.security.Caller;
+import io.hotclone.api.security.SecurityProperties;
 import io.hotclone.events.ClonePlan;
 import io.hotclone.events.CloneRequested;
 import io.hotclone.events.EventEnvelope;
@@ -23,38 +25,52 @@ import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Accepts clone requests. An {@code Idempotency-Key} seen before returns the operation it made,
- * without a second {@code CloneRequested}, even if the source has changed since. Otherwise the
- * request is checked (rules → 422, unknown VM or host → 404, source not running → 409) and, in one
- * transaction, the operation is inserted in {@code REQUESTED}, the source recorded in the read model,
- * and {@code CloneRequested} plus the public requested CloudEvent appended to the outbox.
+ * Accepts clone requests of a {@link Caller}. The request is checked (rules → 422; a source VM the
+ * caller's tenant does not own, unknown or a host it may not use → 404; source not running → 409),
+ * then admitted ({@link Admission}: 429 beyond the in-flight limits) and, in one transaction, the
+ * operation is inserted in {@code REQUESTED} with the caller as requester and the source's tenant,
+ * the source recorded in the read model, and {@code CloneRequested} plus the public requested
+ * CloudEvent appended to the outbox.
+ *
+ * <p>{@code Idempotency-Key} (IETF draft, scoped to the tenant): a key seen before with the same
+ * body returns the operation it made (200), without a second {@code CloneRequested}, even if the
+ * source has changed since; with another body it is 422 {@code idempotency-key-reused}; while the
+ * first request with the key is still being processed it is 409 {@code idempotency-key-in-flight}.
  */
 @Component
 public class CloneRequests {
 
-  static final int MAX_KEY_LENGTH = 255;
-
+  private final TenantVms tenantVms;
   private final VmDirectory directory;
   private final CloneOperations operations;
   private final Vms vms;
   private final Outbox outbox;
   private final OperationOutcomes outcomes;
+  private final Admission admission;
+  private final SecurityProperties security;
+  private final IdempotencyKeys keys = new IdempotencyKeys();
   private final TransactionTemplate tx;
   private final Clock clock;
 
   public CloneRequests(
+      TenantVms tenantVms,
       VmDirectory directory,
       CloneOperations operations,
       Vms vms,
       Outbox outbox,
       OperationOutcomes outcomes,
+      Admission admission,
+      SecurityProperties security,
       TransactionTemplate tx,
       Clock clock) {
+    this.tenantVms = tenantVms;
     this.directory = directory;
     this.operations = operations;
     this.vms = vms;
     this.outbox = outbox;
     this.outcomes = outcomes;
+    this.admission = admission;
+    this.security = security;
     this.tx = tx;
     this.clock = clock;
   }
@@ -62,22 +78,45 @@ public class CloneRequests {
   /** The operation and whether this call created it ({@code false}: an idempotent replay). */
   public record Accepted(CloneOperation operation, boolean created) {}
 
-  public Accepted submit(CloneRequestBody body, String idempotencyKey) {
-    String key = idempotencyKey == null || idempotencyKey.isBlank() ? null : idempotencyKey.trim();
-    if (key != null && key.length() > MAX_KEY_LENGTH) {
-      throw new RequestRejected(
-          "Idempotency-Key", "too-long", "Idempotency-Key must be at most " + MAX_KEY_LENGTH + " characters");
-    }
-    if (key != null) {
-      Optional<CloneOperation> existing = operations.findByIdempotencyKey(key);
-      if (existing.isPresent()) {
-        return new Accepted(existing.get(), false);
-      }
-    }
+  public Accepted submit(Caller caller, CloneRequestBody body, String idempotencyKey) {
+    String key = IdempotencyKeys.validate(idempotencyKey);
     CloneRequestRules.Checked checked =
         CloneRequestRules.check(
             body.sourceVm(), body.targetHost(), body.count(), body.name(), body.names(), body.leaseMillis());
-    VmInfo source = directory.require(checked.sourceVm());
+    String fingerprint = IdempotencyKeys.fingerprint(body);
+    if (key == null) {
+      return create(caller, checked, null, fingerprint);
+    }
+    try (IdempotencyKeys.Claim claim = keys.claim(caller.tenant(), key)) {
+      Optional<Accepted> replay = replay(caller, key, fingerprint);
+      if (replay.isPresent()) {
+        return replay.get();
+      }
+      try {
+        return create(caller, checked, key, fingerprint);
+      } catch (DuplicateKeyException e) {
+        // another clone-api instance committed the key meanwhile
+        return replay(caller, key, fingerprint).orElseThrow(() -> e);
+      }
+    }
+  }
+
+  private Optional<Accepted> replay(Caller caller, String key, String fingerprint) {
+    return operations.findByIdempotencyKey(caller.tenant(), key).map(existing -> {
+      if (!fingerprint.equals(existing.fingerprint())) {
+        throw new RequestRejected("Idempotency-Key", "idempotency-key-reused",
+            "Idempotency-Key " + ApiProblem.quote(key) + " was used with another request body");
+      }
+      return new Accepted(existing.operation(), false);
+    });
+  }
+
+  private Accepted create(Caller caller, CloneRequestRules.Checked checked, String key, String fingerprint) {
+    VmInfo source = tenantVms.requireLive(caller, checked.sourceVm());
+    String tenant = tenantVms.tenantOf(source);
+    if (!security.allowsHost(tenant, checked.targetHost())) {
+      throw ApiProblem.notFound("host-not-found", "no host named " + ApiProblem.quote(checked.targetHost()));
+    }
     HostInfo target = directory.requireHost(checked.targetHost());
     if (source.state() != VmState.RUNNING) {
       throw new ApiProblem(
@@ -95,25 +134,17 @@ public class CloneRequests {
             checked.leaseMillis());
     String sourceName = source.identity() == null ? null : source.identity().name();
     Instant now = clock.instant();
-    CloneOperation op = CloneOperation.requested(UUID.randomUUID(), key, plan, sourceName, now);
-    try {
-      tx.executeWithoutResult(
-          s -> {
-            operations.insert(op);
-            vms.observed(source, now);
-            outbox.append(EventEnvelope.of(op.id(), new CloneRequested(plan, "api"), now));
-            outcomes.requested(op);
-          });
-      return new Accepted(op, true);
-    } catch (DuplicateKeyException e) {
-      if (key == null) {
-        throw e;
-      }
-      // a concurrent request with the same key won the race: answer with its operation
-      return operations
-          .findByIdempotencyKey(key)
-          .map(winner -> new Accepted(winner, false))
-          .orElseThrow(() -> e);
-    }
+    // the operation belongs to its source's tenant (the caller's, or any for an admin)
+    Caller owner = new Caller(caller.subject(), tenant, caller.keyId(), caller.scopes());
+    CloneOperation op = CloneOperation.requested(UUID.randomUUID(), key, owner.requester(), plan, sourceName, now);
+    tx.executeWithoutResult(
+        s -> {
+          admission.admit(tenant);
+          operations.insert(op, fingerprint);
+          vms.observed(source, now);
+          outbox.append(EventEnvelope.of(op.id(), new CloneRequested(plan, caller.subject(), owner.requester()), now));
+          outcomes.requested(op);
+        });
+    return new Accepted(op, true);
   }
 }

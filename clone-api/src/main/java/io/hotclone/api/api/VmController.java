@@ -1,6 +1,10 @@
 package io.hotclone.api.api;
 
+import io.hotclone.api.domain.DnsLabels;
 import io.hotclone.api.domain.RequestRejected;
+import io.hotclone.api.security.Caller;
+import io.hotclone.api.security.Callers;
+import io.hotclone.api.security.SecurityProperties;
 import io.hotclone.api.persistence.CloneOperations;
 import io.hotclone.api.persistence.VmRecord;
 import io.hotclone.api.persistence.Vms;
@@ -29,7 +33,8 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * VMs and hosts: {@code GET /api/v1/vms[?host=]} (live, joined with lineage), {@code GET
+ * VMs and hosts, each caller seeing its own tenant's VMs only (another tenant's is 404, as if it did
+ * not exist; an admin sees all): {@code GET /api/v1/vms[?host=]} (live, joined with lineage), {@code GET
  * /api/v1/vms/{id}} (id or name; a VM only the read model knows shows as {@code GONE}), {@code GET
  * /api/v1/vms/{id}/lineage}, {@code POST /api/v1/vms} (201 + {@code Location}; 501 when the driver
  * cannot create VMs) and {@code GET /api/v1/hosts}.
@@ -41,6 +46,8 @@ public class VmController {
   static final long MAX_MIB = 1L << 20;
 
   private final VmDirectory directory;
+  private final TenantVms tenantVms;
+  private final SecurityProperties security;
   private final Hypervisor hypervisor;
   private final Vms vms;
   private final CloneOperations operations;
@@ -49,6 +56,8 @@ public class VmController {
 
   public VmController(
       VmDirectory directory,
+      TenantVms tenantVms,
+      SecurityProperties security,
       Hypervisor hypervisor,
       Vms vms,
       CloneOperations operations,
@@ -56,6 +65,8 @@ public class VmController {
       Clock clock) {
     this.operations = operations;
     this.directory = directory;
+    this.tenantVms = tenantVms;
+    this.security = security;
     this.hypervisor = hypervisor;
     this.vms = vms;
     this.tx = tx;
@@ -64,7 +75,8 @@ public class VmController {
 
   @GetMapping(path = "/vms", produces = MediaType.APPLICATION_JSON_VALUE)
   public List<VmView> list(@RequestParam(required = false) String host) {
-    List<VmInfo> live = directory.live(host);
+    Caller caller = Callers.current();
+    List<VmInfo> live = directory.live(host).stream().filter(vm -> caller.sees(tenantVms.tenantOf(vm))).toList();
     Map<String, VmRecord> known =
         live.stream()
             .map(vm -> vms.find(vm.id().value()))
@@ -75,20 +87,22 @@ public class VmController {
 
   @GetMapping(path = "/vms/{id}", produces = MediaType.APPLICATION_JSON_VALUE)
   public VmView get(@PathVariable String id) {
-    Optional<VmInfo> live = directory.find(id);
+    Caller caller = Callers.current();
+    Optional<VmInfo> live = tenantVms.findLive(caller, id);
     if (live.isPresent()) {
       return VmView.of(live.get(), vms.find(live.get().id().value()).orElse(null));
     }
-    return vms.find(id)
-        .map(VmView::of)
-        .orElseThrow(() -> ApiProblem.notFound("vm-not-found", "no VM with id or name '" + id + "'"));
+    return tenantVms.findRecord(caller, id).map(VmView::of).orElseThrow(() -> TenantVms.notFound(id));
   }
 
   @GetMapping(path = "/vms/{id}/lineage", produces = MediaType.APPLICATION_JSON_VALUE)
   public LineageView lineage(@PathVariable String id) {
-    VmRecord vm = vms.find(id).or(() -> discover(id)).orElseThrow(
-        () -> ApiProblem.notFound("vm-not-found", "no VM with id or name '" + id + "'"));
-    return LineageView.of(vm, vms.ancestors(vm.id()), vms.descendants(vm.id()));
+    Caller caller = Callers.current();
+    VmRecord vm = tenantVms.findRecord(caller, id).orElseThrow(() -> TenantVms.notFound(id));
+    return LineageView.of(
+        vm,
+        vms.ancestors(vm.id()).stream().filter(r -> caller.sees(r.tenant())).toList(),
+        vms.descendants(vm.id()).stream().filter(r -> caller.sees(r.tenant())).toList());
   }
 
   @PostMapping(
@@ -96,10 +110,14 @@ public class VmController {
       consumes = MediaType.APPLICATION_JSON_VALUE,
       produces = MediaType.APPLICATION_JSON_VALUE)
   public ResponseEntity<VmView> create(@RequestBody CreateVmBody body) {
+    Caller caller = Callers.current();
     VmSpec spec = spec(body);
+    if (!security.allowsHost(caller.tenant(), spec.host().value())) {
+      throw ApiProblem.notFound("host-not-found", "no host named " + ApiProblem.quote(spec.host().value()));
+    }
     directory.requireHost(spec.host().value());
     VmInfo created = hypervisor.createVm(spec);
-    tx.executeWithoutResult(s -> vms.observed(created, clock.instant()));
+    tx.executeWithoutResult(s -> vms.observed(created, clock.instant(), caller.tenant()));
     return ResponseEntity.status(HttpStatus.CREATED)
         .location(URI.create("/api/v1/vms/" + created.id().value()))
         .body(VmView.of(created, vms.find(created.id().value()).orElse(null)));
@@ -112,12 +130,13 @@ public class VmController {
    */
   @DeleteMapping(path = "/vms/{id}")
   public ResponseEntity<Void> delete(@PathVariable String id) {
-    Optional<VmInfo> live = directory.find(id);
+    Caller caller = Callers.current();
+    Optional<VmInfo> live = tenantVms.findLive(caller, id);
     if (live.isEmpty()) {
-      if (vms.find(id).isPresent()) {
+      if (directory.find(id).isEmpty() && tenantVms.findRecord(caller, id).isPresent()) {
         return ResponseEntity.noContent().build();
       }
-      throw ApiProblem.notFound("vm-not-found", "no VM with id or name '" + id + "'");
+      throw TenantVms.notFound(id);
     }
     String vmId = live.get().id().value();
     if (operations.inProgressFrom(vmId)) {
@@ -130,35 +149,23 @@ public class VmController {
 
   @GetMapping(path = "/hosts", produces = MediaType.APPLICATION_JSON_VALUE)
   public List<HostView> hosts() {
-    return directory.hosts().stream().map(HostView::of).toList();
+    Caller caller = Callers.current();
+    return directory.hosts().stream()
+        .filter(h -> caller.admin() || security.allowsHost(caller.tenant(), h.name().value()))
+        .map(HostView::of)
+        .toList();
   }
 
-  /** A VM the read model has not seen yet but the hypervisor knows (by id or name) is recorded now. */
-  private Optional<VmRecord> discover(String idOrName) {
-    Optional<VmInfo> live = directory.find(idOrName);
-    if (live.isEmpty()) {
-      return Optional.empty();
-    }
-    String vmId = live.get().id().value();
-    Optional<VmRecord> known = vms.find(vmId);
-    if (known.isPresent()) {
-      return known;
-    }
-    tx.executeWithoutResult(s -> vms.observed(live.get(), clock.instant()));
-    return vms.find(vmId);
-  }
-
-  /** The rules of a VM creation request: a name, a host, sizes from 1 MiB to 1 TiB (422 otherwise). */
+  /**
+   * The rules of a VM creation request: a name and a host that are DNS labels, sizes from 1 MiB to
+   * 1 TiB (422 otherwise).
+   */
   static VmSpec spec(CreateVmBody body) {
-    if (body.name() == null || body.name().isBlank()) {
-      throw new RequestRejected("name", "required", "name is required");
-    }
-    if (body.host() == null || body.host().isBlank()) {
-      throw new RequestRejected("host", "required", "host is required");
-    }
+    DnsLabels.require("name", body.name());
+    DnsLabels.require("host", body.host());
     long memory = mib("memoryMiB", body.memoryMiB());
     long disk = mib("diskMiB", body.diskMiB());
-    return new VmSpec(new HostName(body.host().trim()), body.name().trim(), memory << 20, disk << 20);
+    return new VmSpec(new HostName(body.host()), body.name(), memory << 20, disk << 20);
   }
 
   private static long mib(String field, Long value) {

@@ -9,7 +9,7 @@ import java.util.UUID;
  * A VM: live fields from the hypervisor ({@code state}, sizes, {@code guestCounter}, …) joined with
  * the read model's lineage ({@code parentVm}, {@code rootVm}, {@code generation}, {@code cloneId}).
  * A VM the hypervisor no longer knows is shown from the read model with {@code state} {@code GONE}
- * and no live fields.
+ * and no live fields. {@code tenant} is the tenant the VM belongs to.
  */
 public record VmView(
     String id,
@@ -29,7 +29,8 @@ public record VmView(
     String parentVm,
     String rootVm,
     Integer generation,
-    UUID cloneId) {
+    UUID cloneId,
+    String tenant) {
 
   public static VmView of(VmInfo vm, VmRecord known) {
     VmIdentity id = vm.identity();
@@ -52,7 +53,8 @@ public record VmView(
         parent,
         known != null ? known.rootVm() : parent == null ? vm.id().value() : null,
         known != null ? Integer.valueOf(known.generation()) : parent == null ? Integer.valueOf(0) : null,
-        known == null ? null : known.cloneId());
+        known == null ? null : known.cloneId(),
+        known == null ? null : known.tenant());
   }
 
   public static VmView of(VmRecord known) {
@@ -74,6 +76,7 @@ public record VmView(
         known.parentVm(),
         known.rootVm(),
         known.generation(),
-        known.cloneId());
+        known.cloneId(),
+        known.tenant());
   }
 }

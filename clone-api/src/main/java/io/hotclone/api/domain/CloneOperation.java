@@ -2,6 +2,7 @@ package io.hotclone.api.domain;
 
 import io.hotclone.events.ClonePlan;
 import io.hotclone.events.ConfiguredClone;
+import io.hotclone.events.Requester;
 import java.time.Instant;
 import java.util.Collections;
 import java.util.EnumMap;
@@ -15,6 +16,7 @@ import java.util.UUID;
  *
  * @param id the clone id (Kafka key of every event of this operation)
  * @param idempotencyKey the client's {@code Idempotency-Key}, or {@code null}
+ * @param requester who asked (subject, tenant, API key id); the operation belongs to its tenant
  * @param sourceVm the source VM's id
  * @param sourceVmName the source VM's name at request time (for lookups by name), may be {@code null}
  * @param reachedAt when each phase was reached (event time for saga steps)
@@ -27,6 +29,7 @@ import java.util.UUID;
 public record CloneOperation(
     UUID id,
     String idempotencyKey,
+    Requester requester,
     String sourceVm,
     String sourceVmName,
     String sourceHost,
@@ -45,6 +48,7 @@ public record CloneOperation(
     Long freezeMillis) {
 
   public CloneOperation {
+    java.util.Objects.requireNonNull(requester, "requester");
     names = names == null ? List.of() : List.copyOf(names);
     clones = clones == null ? List.of() : List.copyOf(clones);
     EnumMap<Phase, Instant> copy = new EnumMap<>(Phase.class);
@@ -56,10 +60,11 @@ public record CloneOperation(
 
   /** A new operation in {@link Phase#REQUESTED}. */
   public static CloneOperation requested(
-      UUID id, String idempotencyKey, ClonePlan plan, String sourceVmName, Instant now) {
+      UUID id, String idempotencyKey, Requester requester, ClonePlan plan, String sourceVmName, Instant now) {
     return new CloneOperation(
         id,
         idempotencyKey,
+        requester,
         plan.sourceVm(),
         sourceVmName,
         plan.sourceHost(),
@@ -76,6 +81,11 @@ public record CloneOperation(
         List.of(),
         null,
         null);
+  }
+
+  /** The tenant the operation belongs to (its source's). */
+  public String tenant() {
+    return requester.tenant();
   }
 
   public ClonePlan plan() {
@@ -104,7 +114,7 @@ public record CloneOperation(
     next.putAll(reachedAt);
     next.put(reached, at);
     return new CloneOperation(
-        id, idempotencyKey, sourceVm, sourceVmName, sourceHost, targetHost, count, names, leaseMillis, phase,
+        id, idempotencyKey, requester, sourceVm, sourceVmName, sourceHost, targetHost, count, names, leaseMillis, phase,
         requestedAt, updatedAt, next, completedAt, failure, clones, sourcePauseMicros, freezeMillis);
   }
 
@@ -115,14 +125,14 @@ public record CloneOperation(
     }
     CloneOperation next = withReached(t.to(), now);
     return new CloneOperation(
-        id, idempotencyKey, sourceVm, sourceVmName, sourceHost, targetHost, count, names, leaseMillis, t.to(),
+        id, idempotencyKey, requester, sourceVm, sourceVmName, sourceHost, targetHost, count, names, leaseMillis, t.to(),
         requestedAt, now, next.reachedAt, t.to() == Phase.COMPLETED ? now : completedAt,
         t.failure() != null ? t.failure() : failure, clones, sourcePauseMicros, freezeMillis);
   }
 
   public CloneOperation withClones(List<ConfiguredClone> configured) {
     return new CloneOperation(
-        id, idempotencyKey, sourceVm, sourceVmName, sourceHost, targetHost, count, names, leaseMillis, phase,
+        id, idempotencyKey, requester, sourceVm, sourceVmName, sourceHost, targetHost, count, names, leaseMillis, phase,
         requestedAt, updatedAt, reachedAt, completedAt, failure, configured, sourcePauseMicros, freezeMillis);
   }
 
@@ -130,13 +140,13 @@ public record CloneOperation(
   public CloneOperation withSourcePauseMicros(Long micros) {
     Long known = micros == null || micros < 0 ? null : micros;
     return new CloneOperation(
-        id, idempotencyKey, sourceVm, sourceVmName, sourceHost, targetHost, count, names, leaseMillis, phase,
+        id, idempotencyKey, requester, sourceVm, sourceVmName, sourceHost, targetHost, count, names, leaseMillis, phase,
         requestedAt, updatedAt, reachedAt, completedAt, failure, clones, known, freezeMillis);
   }
 
   public CloneOperation withFreezeMillis(long millis) {
     return new CloneOperation(
-        id, idempotencyKey, sourceVm, sourceVmName, sourceHost, targetHost, count, names, leaseMillis, phase,
+        id, idempotencyKey, requester, sourceVm, sourceVmName, sourceHost, targetHost, count, names, leaseMillis, phase,
         requestedAt, updatedAt, reachedAt, completedAt, failure, clones, sourcePauseMicros, millis);
   }
 }

@@ -6,9 +6,10 @@ import java.util.List;
 
 /**
  * The rules a clone request must satisfy before anything asks the hypervisor: a source and a target
- * are given, {@code 1 ≤ count ≤ 64}, names are either one {@code name} (used as is for one clone, as
- * a prefix {@code name-1 … name-n} for several) or a list of exactly {@code count} distinct names,
- * not both, and the lease is positive and at most an hour. Violations are {@link RequestRejected}.
+ * are given as DNS labels ({@link DnsLabels}; a VM id is one too), {@code 1 ≤ count ≤ 64}, names are
+ * either one {@code name} (used as is for one clone, as a prefix {@code name-1 … name-n} for
+ * several) or a list of exactly {@code count} distinct names, not both, every resulting name a DNS
+ * label, and the lease is positive and at most an hour. Violations are {@link RequestRejected}.
  */
 public final class CloneRequestRules {
 
@@ -23,12 +24,8 @@ public final class CloneRequestRules {
 
   public static Checked check(
       String sourceVm, String targetHost, Integer count, String name, List<String> names, Long leaseMillis) {
-    if (isBlank(sourceVm)) {
-      throw new RequestRejected("sourceVm", "required", "sourceVm is required");
-    }
-    if (isBlank(targetHost)) {
-      throw new RequestRejected("targetHost", "required", "targetHost is required");
-    }
+    DnsLabels.require("sourceVm", sourceVm);
+    DnsLabels.require("targetHost", targetHost);
     int n = count == null ? 1 : count;
     if (n < 1 || n > MAX_COUNT) {
       throw new RequestRejected("count", "out-of-range", "count must be between 1 and " + MAX_COUNT + ", was " + n);
@@ -38,7 +35,7 @@ public final class CloneRequestRules {
       throw new RequestRejected(
           "leaseMillis", "out-of-range", "leaseMillis must be between 1 and " + MAX_LEASE_MILLIS + ", was " + lease);
     }
-    return new Checked(sourceVm.trim(), targetHost.trim(), n, names(n, name, names), lease);
+    return new Checked(sourceVm, targetHost, n, names(n, name, names), lease);
   }
 
   private static List<String> names(int count, String name, List<String> names) {
@@ -48,15 +45,13 @@ public final class CloneRequestRules {
       throw new RequestRejected("names", "ambiguous", "give either name or names, not both");
     }
     if (hasName) {
-      if (name.isBlank()) {
-        throw new RequestRejected("name", "blank", "name must not be blank");
-      }
+      DnsLabels.require("name", name);
       if (count == 1) {
-        return List.of(name.trim());
+        return List.of(name);
       }
       List<String> out = new ArrayList<>(count);
       for (int i = 1; i <= count; i++) {
-        out.add(name.trim() + "-" + i);
+        out.add(DnsLabels.require("name", name + "-" + i));
       }
       return List.copyOf(out);
     }
@@ -69,18 +64,11 @@ public final class CloneRequestRules {
     }
     List<String> out = new ArrayList<>(count);
     for (String each : names) {
-      if (isBlank(each)) {
-        throw new RequestRejected("names", "blank", "names must not contain blank entries");
-      }
-      out.add(each.trim());
+      out.add(DnsLabels.require("names", each));
     }
     if (new HashSet<>(out).size() != out.size()) {
       throw new RequestRejected("names", "duplicate", "names must be distinct");
     }
     return List.copyOf(out);
-  }
-
-  private static boolean isBlank(String s) {
-    return s == null || s.isBlank();
   }
 }

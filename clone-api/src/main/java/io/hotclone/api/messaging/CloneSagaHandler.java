@@ -95,7 +95,7 @@ public class CloneSagaHandler implements SagaEventHandler {
     if (t.has(Action.RECORD_CLONES) && payload instanceof CloneConfigured configured) {
       op = op.withClones(configured.clones());
       for (ConfiguredClone clone : configured.clones()) {
-        vms.cloned(clone, op.sourceVm(), op.id(), now);
+        vms.cloned(clone, op.sourceVm(), op.id(), op.tenant(), now);
       }
     }
     op = op.withTransition(t, now);

@@ -15,6 +15,9 @@ import tools.jackson.databind.node.ObjectNode;
  * ({@code specversion}, {@code id}, {@code source}, {@code type}, {@code subject} = clone id, {@code
  * time}, {@code datacontenttype}, {@code data}). The id of each event is derived from the clone id
  * and the type, so a repeat of the same lifecycle event is the same event (the outbox keeps one).
+ * Every event carries, for audit, {@code data.principal} {@code {subject, tenant, keyId}} (who asked
+ * for the clone; {@code keyId} null for a JWT) and the CloudEvents extension attribute {@code
+ * tenant}.
  */
 public final class LifecycleCloudEvents {
 
@@ -72,6 +75,10 @@ public final class LifecycleCloudEvents {
     op.names().forEach(names::add);
     data.put("leaseMillis", op.leaseMillis());
     data.put("requestedAt", op.requestedAt().toString());
+    ObjectNode principal = data.putObject("principal");
+    principal.put("subject", op.requester().subject());
+    principal.put("tenant", op.requester().tenant());
+    principal.put("keyId", op.requester().keyId());
     return data;
   }
 
@@ -105,6 +112,7 @@ public final class LifecycleCloudEvents {
     event.put("subject", op.id().toString());
     event.put("time", time.toString());
     event.put("datacontenttype", "application/json");
+    event.put("tenant", op.tenant());
     event.set("data", data);
     return new CloudEvent(id, type, json.writeValueAsBytes(event));
   }

@@ -4,6 +4,7 @@ import io.hotclone.api.domain.CloneOperation;
 import io.hotclone.api.domain.Failure;
 import io.hotclone.api.domain.Phase;
 import io.hotclone.events.EventCodec;
+import io.hotclone.events.Requester;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
@@ -23,7 +24,9 @@ public class CloneOperations {
   private static final String COLUMNS =
       "id, idempotency_key, source_vm, source_vm_name, source_host, target_host, count, names::text,"
           + " lease_millis, phase, requested_at, updated_at, step_times::text, completed_at, failed_step,"
-          + " failure_reason, clones::text, source_pause_micros, freeze_millis";
+          + " failure_reason, clones::text, source_pause_micros, freeze_millis, tenant, requested_by, key_id";
+  /** Any constant: the advisory lock that serializes admission of new operations. */
+  private static final long ADMISSION_LOCK = 0x486f74436c6f6e65L;
 
   private final JdbcTemplate jdbc;
   private final JsonColumns json;
@@ -35,15 +38,16 @@ public class CloneOperations {
   }
 
   /**
-   * Inserts a new operation.
+   * Inserts a new operation; {@code fingerprint} identifies its request body (for the idempotency key).
    *
-   * @throws org.springframework.dao.DuplicateKeyException when the idempotency key is taken
+   * @throws org.springframework.dao.DuplicateKeyException when the tenant's idempotency key is taken
    */
-  public void insert(CloneOperation op) {
+  public void insert(CloneOperation op, String fingerprint) {
     jdbc.update(
         "INSERT INTO clone_operations (id, idempotency_key, source_vm, source_vm_name, source_host,"
-            + " target_host, count, names, lease_millis, phase, requested_at, updated_at, step_times)"
-            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?, ?, ?::jsonb)",
+            + " target_host, count, names, lease_millis, phase, requested_at, updated_at, step_times,"
+            + " tenant, requested_by, key_id, request_fingerprint)"
+            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?, ?, ?::jsonb, ?, ?, ?, ?)",
         op.id(),
         op.idempotencyKey(),
         op.sourceVm(),
@@ -56,7 +60,11 @@ public class CloneOperations {
         op.phase().name(),
         ts(op.requestedAt()),
         ts(op.updatedAt()),
-        json.times(op.reachedAt()));
+        json.times(op.reachedAt()),
+        op.tenant(),
+        op.requester().subject(),
+        op.requester().keyId(),
+        fingerprint);
   }
 
   /** Writes everything that changes after the request. Call on a row locked by {@link #lock}. */
@@ -88,16 +96,50 @@ public class CloneOperations {
         .findFirst();
   }
 
-  public Optional<CloneOperation> findByIdempotencyKey(String key) {
-    return jdbc.query("SELECT " + COLUMNS + " FROM clone_operations WHERE idempotency_key = ?", rows, key)
+  /** An operation made with an idempotency key, and the fingerprint of the body that made it. */
+  public record Keyed(CloneOperation operation, String fingerprint) {}
+
+  /** The operation {@code tenant} made with idempotency key {@code key}. */
+  public Optional<Keyed> findByIdempotencyKey(String tenant, String key) {
+    return jdbc.query(
+            "SELECT " + COLUMNS + ", request_fingerprint FROM clone_operations WHERE tenant = ? AND idempotency_key = ?",
+            (rs, i) -> new Keyed(map(rs, i), rs.getString("request_fingerprint")),
+            tenant,
+            key)
         .stream()
         .findFirst();
   }
 
-  /** Newest first; {@code sourceVm} matches the source's id or its name at request time. */
-  public List<CloneOperation> list(String sourceVm, Phase phase, int limit) {
+  /**
+   * Takes the admission lock for the rest of the caller's transaction: counting operations in
+   * flight and inserting a new one are then one step for every clone-api instance.
+   */
+  public void lockAdmission() {
+    jdbc.queryForObject("SELECT 1 FROM (SELECT pg_advisory_xact_lock(?)) l", Integer.class, ADMISSION_LOCK);
+  }
+
+  /** Operations not COMPLETED or FAILED, of {@code tenant} ({@code null}: of every tenant). */
+  public int countInFlight(String tenant) {
+    Integer n = tenant == null
+        ? jdbc.queryForObject(
+            "SELECT count(*) FROM clone_operations WHERE phase NOT IN ('COMPLETED', 'FAILED')", Integer.class)
+        : jdbc.queryForObject(
+            "SELECT count(*) FROM clone_operations WHERE phase NOT IN ('COMPLETED', 'FAILED') AND tenant = ?",
+            Integer.class, tenant);
+    return n == null ? 0 : n;
+  }
+
+  /**
+   * Newest first; {@code sourceVm} matches the source's id or its name at request time; {@code
+   * tenant} restricts to one tenant's operations ({@code null}: every tenant's).
+   */
+  public List<CloneOperation> list(String tenant, String sourceVm, Phase phase, int limit) {
     StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM clone_operations WHERE true");
     List<Object> args = new ArrayList<>();
+    if (tenant != null) {
+      sql.append(" AND tenant = ?");
+      args.add(tenant);
+    }
     if (sourceVm != null && !sourceVm.isBlank()) {
       sql.append(" AND (source_vm = ? OR source_vm_name = ?)");
       args.add(sourceVm);
@@ -137,6 +179,7 @@ public class CloneOperations {
     return new CloneOperation(
         rs.getObject("id", UUID.class),
         rs.getString("idempotency_key"),
+        new Requester(rs.getString("requested_by"), rs.getString("tenant"), rs.getString("key_id")),
         rs.getString("source_vm"),
         rs.getString("source_vm_name"),
         rs.getString("source_host"),

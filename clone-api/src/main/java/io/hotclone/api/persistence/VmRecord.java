@@ -7,7 +7,7 @@ import java.util.UUID;
  * A row of the VM read model. {@code rootVm} is the first ancestor (the VM itself for a root),
  * {@code generation} its distance from the root, {@code cloneId} the operation that made it (null
  * for VMs not made by a clone), {@code state} the last state seen ({@code GONE} once the hypervisor
- * no longer knows it).
+ * no longer knows it), {@code tenant} the tenant it belongs to (its source's, for a clone).
  */
 public record VmRecord(
     String id,
@@ -24,4 +24,5 @@ public record VmRecord(
     String storagePointer,
     String state,
     Instant createdAt,
-    Instant updatedAt) {}
+    Instant updatedAt,
+    String tenant) {}

@@ -13,6 +13,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.RowMapper;
 import org.springframework.stereotype.Repository;
@@ -28,32 +29,51 @@ public class Vms {
 
   private static final String COLUMNS =
       "id, host, name, uuid, mac, ip, hostname, parent_vm, root_vm, generation, clone_id, storage_pointer,"
-          + " state, created_at, updated_at";
+          + " state, created_at, updated_at, tenant";
   private static final int MAX_DEPTH = 1000;
 
   private final JdbcTemplate jdbc;
+  private final String discoveredTenant;
   private final RowMapper<VmRecord> rows = Vms::map;
 
-  public Vms(JdbcTemplate jdbc) {
+  public Vms(JdbcTemplate jdbc, @Value("${hotclone.security.discovered-vm-tenant:default}") String discoveredTenant) {
     this.jdbc = jdbc;
+    this.discoveredTenant = discoveredTenant;
+  }
+
+  /** The tenant of VMs found on the hypervisor that no request made, and of their clones. */
+  public String discoveredTenant() {
+    return discoveredTenant;
+  }
+
+  /** {@link #observed(VmInfo, Instant, String)} of a VM no request made: its tenant is its parent's, else the discovered tenant. */
+  public void observed(VmInfo vm, Instant now) {
+    observed(vm, now, null);
   }
 
   /**
    * Records a VM as the hypervisor reports it. A VM seen for the first time takes its lineage from
-   * its reported parent (root and generation follow the parent's row when there is one).
+   * its reported parent (root and generation follow the parent's row when there is one) and its
+   * tenant from {@code tenant}, else its parent's row, else the discovered tenant; a VM's tenant is
+   * never changed by a later observation.
    */
-  public void observed(VmInfo vm, Instant now) {
+  public void observed(VmInfo vm, Instant now, String tenant) {
     String parent = vm.parent() == null ? null : vm.parent().value();
     String root = vm.id().value();
     int generation = 0;
+    String owner = tenant;
     if (parent != null) {
       Optional<VmRecord> p = find(parent);
       root = p.map(VmRecord::rootVm).orElse(parent);
       generation = p.map(r -> r.generation() + 1).orElse(1);
+      if (owner == null) {
+        owner = p.map(VmRecord::tenant).orElse(null);
+      }
     }
+    owner = owner == null ? discoveredTenant : owner;
     VmIdentity id = vm.identity();
     jdbc.update(
-        "INSERT INTO vms (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, ?, ?)"
+        "INSERT INTO vms (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, ?, ?, ?)"
             + " ON CONFLICT (id) DO UPDATE SET host = EXCLUDED.host, name = EXCLUDED.name,"
             + " uuid = EXCLUDED.uuid, mac = EXCLUDED.mac, ip = EXCLUDED.ip, hostname = EXCLUDED.hostname,"
             + " parent_vm = COALESCE(vms.parent_vm, EXCLUDED.parent_vm),"
@@ -74,19 +94,23 @@ public class Vms {
         vm.storagePointer(),
         vm.state() == null ? VmState.RUNNING.name() : vm.state().name(),
         ts(now),
-        ts(now));
+        ts(now),
+        owner);
   }
 
-  /** Records a clone made by operation {@code cloneId} from {@code sourceVm}; lineage from the clone. */
-  public void cloned(ConfiguredClone clone, String sourceVm, UUID cloneId, Instant now) {
+  /**
+   * Records a clone made by operation {@code cloneId} of {@code tenant} from {@code sourceVm};
+   * lineage and tenant from the operation (a clone belongs to its source's tenant).
+   */
+  public void cloned(ConfiguredClone clone, String sourceVm, UUID cloneId, String tenant, Instant now) {
     String root = find(sourceVm).map(VmRecord::rootVm).orElse(sourceVm);
     jdbc.update(
-        "INSERT INTO vms (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+        "INSERT INTO vms (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
             + " ON CONFLICT (id) DO UPDATE SET host = EXCLUDED.host, name = EXCLUDED.name,"
             + " uuid = EXCLUDED.uuid, mac = EXCLUDED.mac, ip = EXCLUDED.ip, hostname = EXCLUDED.hostname,"
             + " parent_vm = EXCLUDED.parent_vm, root_vm = EXCLUDED.root_vm, generation = EXCLUDED.generation,"
             + " clone_id = EXCLUDED.clone_id, storage_pointer = EXCLUDED.storage_pointer,"
-            + " updated_at = EXCLUDED.updated_at",
+            + " updated_at = EXCLUDED.updated_at, tenant = EXCLUDED.tenant",
         clone.vmId(),
         clone.host(),
         clone.name(),
@@ -101,7 +125,8 @@ public class Vms {
         clone.pointerId(),
         VmState.RUNNING.name(),
         ts(now),
-        ts(now));
+        ts(now),
+        tenant);
   }
 
   public Optional<VmRecord> find(String id) {
@@ -179,6 +204,7 @@ public class Vms {
         rs.getString("storage_pointer"),
         rs.getString("state"),
         instant(rs, "created_at"),
-        instant(rs, "updated_at"));
+        instant(rs, "updated_at"),
+        rs.getString("tenant"));
   }
 }

@@ -21,6 +21,13 @@ import io.hotclone.api.persistence.Vms;
 import io.hotclone.events.ClonePlan;
 import io.hotclone.events.CloneRequested;
 import io.hotclone.events.EventEnvelope;
+import io.hotclone.events.Requester;
+import io.hotclone.api.security.Caller;
+import io.hotclone.api.security.CallerAuthentication;
+import io.hotclone.api.security.Scopes;
+import io.hotclone.api.security.SecurityProperties;
+import java.util.Map;
+import org.springframework.security.core.context.SecurityContextHolder;
 import io.hotclone.hypervisor.GuestStatus;
 import io.hotclone.hypervisor.HostInfo;
 import io.hotclone.hypervisor.HostName;
@@ -39,6 +46,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Consumer;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.mockito.ArgumentCaptor;
@@ -61,7 +69,15 @@ class RestContractTest {
   private final Outbox outbox = mock(Outbox.class);
   private final OperationOutcomes outcomes = mock(OperationOutcomes.class);
   private final TransactionTemplate tx = mock(TransactionTemplate.class);
+  private final Admission admission = mock(Admission.class);
+  private static final String TENANT = "t1";
+  private static final Caller CALLER = new Caller("alice", TENANT, "k1", Scopes.ALL);
   private MockMvc mvc;
+
+  @AfterEach
+  void clearCaller() {
+    SecurityContextHolder.clearContext();
+  }
 
   @BeforeEach
   @SuppressWarnings("unchecked")
@@ -74,9 +90,15 @@ class RestContractTest {
         .executeWithoutResult(any());
     Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
     VmDirectory directory = new VmDirectory(hypervisor, vms);
-    CloneRequests requests = new CloneRequests(directory, operations, vms, outbox, outcomes, tx, clock);
+    TenantVms tenantVms = new TenantVms(directory, vms, tx, clock);
+    when(vms.discoveredTenant()).thenReturn(TENANT);
+    SecurityProperties security =
+        new SecurityProperties(new SecurityProperties.Jwt(null, null, null), null, List.of(), TENANT, Map.of());
+    CloneRequests requests = new CloneRequests(
+        tenantVms, directory, operations, vms, outbox, outcomes, admission, security, tx, clock);
     CloneController clones = new CloneController(requests, operations, mock(CloneEventStreams.class));
-    VmController vmController = new VmController(directory, hypervisor, vms, operations, tx, clock);
+    VmController vmController = new VmController(directory, tenantVms, security, hypervisor, vms, operations, tx, clock);
+    SecurityContextHolder.getContext().setAuthentication(new CallerAuthentication(CALLER));
     mvc = MockMvcBuilders.standaloneSetup(clones, vmController).setControllerAdvice(new ProblemHandler()).build();
     when(hypervisor.hosts()).thenReturn(List.of(HOST_A, HOST_B));
     when(hypervisor.findVm(any())).thenReturn(Optional.empty());
@@ -110,12 +132,14 @@ class RestContractTest {
         .andExpect(jsonPath("$.count").value(2))
         .andExpect(jsonPath("$.leaseMillis").value(30000));
     ArgumentCaptor<CloneOperation> op = ArgumentCaptor.forClass(CloneOperation.class);
-    verify(operations).insert(op.capture());
+    verify(operations).insert(op.capture(), any());
+    assertThat(op.getValue().requester()).isEqualTo(new Requester("alice", TENANT, "k1"));
     ArgumentCaptor<EventEnvelope> event = ArgumentCaptor.forClass(EventEnvelope.class);
     verify(outbox).append(event.capture());
     assertThat(event.getValue().cloneId()).isEqualTo(op.getValue().id());
     assertThat(event.getValue().payload())
-        .isEqualTo(new CloneRequested(new ClonePlan("vm-1", "host-a", "host-b", 2, List.of(), 30_000), "api"));
+        .isEqualTo(new CloneRequested(new ClonePlan("vm-1", "host-a", "host-b", 2, List.of(), 30_000), "alice",
+            new Requester("alice", TENANT, "k1")));
     verify(outcomes).requested(op.getValue());
   }
 
@@ -132,8 +156,11 @@ class RestContractTest {
   void a_repeated_idempotency_key_returns_the_same_operation_without_a_second_request() throws Exception {
     CloneOperation existing =
         CloneOperation.requested(
-            UUID.randomUUID(), "k-1", new ClonePlan("vm-1", "host-a", "host-b", 1, List.of(), 30_000), "golden", NOW);
-    when(operations.findByIdempotencyKey("k-1")).thenReturn(Optional.of(existing));
+            UUID.randomUUID(), "k-1", CALLER.requester(), new ClonePlan("vm-1", "host-a", "host-b", 1, List.of(), 30_000),
+            "golden", NOW);
+    String fingerprint = IdempotencyKeys.fingerprint(new CloneRequestBody("vm-1", "host-b", null, null, null, null));
+    when(operations.findByIdempotencyKey(TENANT, "k-1"))
+        .thenReturn(Optional.of(new CloneOperations.Keyed(existing, fingerprint)));
     mvc.perform(
             post("/api/v1/clones")
                 .header("Idempotency-Key", "k-1")
@@ -142,7 +169,7 @@ class RestContractTest {
         .andExpect(status().isOk())
         .andExpect(header().string("Location", "/api/v1/clones/" + existing.id()))
         .andExpect(jsonPath("$.id").value(existing.id().toString()));
-    verify(operations, never()).insert(any());
+    verify(operations, never()).insert(any(), any());
     verify(outbox, never()).append(any());
   }
 
@@ -162,7 +189,7 @@ class RestContractTest {
         .andExpect(content().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON))
         .andExpect(jsonPath("$.code").value("out-of-range"))
         .andExpect(jsonPath("$.field").value("count"));
-    verify(operations, never()).insert(any());
+    verify(operations, never()).insert(any(), any());
   }
 
   @Test
@@ -194,7 +221,7 @@ class RestContractTest {
     postClone("{\"sourceVm\":\"vm-1\",\"targetHost\":\"host-b\"}")
         .andExpect(status().isConflict())
         .andExpect(jsonPath("$.code").value("vm-not-running"));
-    verify(operations, never()).insert(any());
+    verify(operations, never()).insert(any(), any());
   }
 
   @Test
@@ -224,7 +251,7 @@ class RestContractTest {
         .andExpect(header().string("Location", "/api/v1/vms/vm-7"))
         .andExpect(jsonPath("$.id").value("vm-7"))
         .andExpect(jsonPath("$.guestCounter").value(7));
-    verify(vms).observed(any(), any());
+    verify(vms).observed(any(), any(), org.mockito.ArgumentMatchers.eq(TENANT));
   }
 
   @Test

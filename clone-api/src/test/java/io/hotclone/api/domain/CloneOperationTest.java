@@ -15,7 +15,7 @@ class CloneOperationTest {
 
   private static CloneOperation requested() {
     ClonePlan plan = new ClonePlan("vm-1", "host-a", "host-b", 2, List.of("a", "b"), 30_000);
-    return CloneOperation.requested(UUID.randomUUID(), "key-1", plan, "golden", T0);
+    return CloneOperation.requested(UUID.randomUUID(), "key-1", new io.hotclone.events.Requester("alice", "t1", "k1"), plan, "golden", T0);
   }
 
   @Test

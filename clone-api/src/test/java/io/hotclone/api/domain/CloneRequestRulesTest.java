@@ -43,7 +43,7 @@ class CloneRequestRulesTest {
     assertThatThrownBy(() -> CloneRequestRules.check("vm-1", "host-b", 2, null, List.of("a", "a"), null))
         .isInstanceOfSatisfying(RequestRejected.class, e -> assertThat(e.code()).isEqualTo("duplicate"));
     assertThatThrownBy(() -> CloneRequestRules.check("vm-1", "host-b", 2, null, List.of("a", " "), null))
-        .isInstanceOfSatisfying(RequestRejected.class, e -> assertThat(e.code()).isEqualTo("blank"));
+        .isInstanceOfSatisfying(RequestRejected.class, e -> assertThat(e.code()).isEqualTo("not-a-dns-label"));
   }
 
   @Test
@@ -72,5 +72,29 @@ class CloneRequestRulesTest {
   void lease_must_be_positive_and_at_most_an_hour(long lease) {
     assertThatThrownBy(() -> CloneRequestRules.check("vm-1", "host-b", 1, null, null, lease))
         .isInstanceOfSatisfying(RequestRejected.class, e -> assertThat(e.field()).isEqualTo("leaseMillis"));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"x'; drop table vm;--", "Web", "-web", "web-", "we b", "wéb", " web", "web.example", ""})
+  void names_that_are_not_dns_labels_are_rejected(String name) {
+    assertThatThrownBy(() -> CloneRequestRules.check("vm-1", "host-b", 1, name, null, null))
+        .isInstanceOfSatisfying(RequestRejected.class, e -> {
+          assertThat(e.field()).isEqualTo("name");
+          assertThat(e.code()).isIn("not-a-dns-label", "required");
+        });
+    assertThatThrownBy(() -> CloneRequestRules.check(name, "host-b", 1, null, null, null))
+        .isInstanceOfSatisfying(RequestRejected.class, e -> assertThat(e.field()).isEqualTo("sourceVm"));
+  }
+
+  @Test
+  void names_longer_than_63_are_rejected_also_once_numbered() {
+    String max = "a".repeat(63);
+    assertThat(CloneRequestRules.check("vm-1", "host-b", 1, max, null, null).names()).containsExactly(max);
+    assertThatThrownBy(() -> CloneRequestRules.check("vm-1", "host-b", 1, max + "a", null, null))
+        .isInstanceOfSatisfying(RequestRejected.class, e -> assertThat(e.code()).isEqualTo("too-long"));
+    assertThatThrownBy(() -> CloneRequestRules.check("vm-1", "host-b", 2, "a".repeat(62), null, null))
+        .isInstanceOfSatisfying(RequestRejected.class, e -> assertThat(e.code()).isEqualTo("too-long"));
+    assertThatThrownBy(() -> CloneRequestRules.check("vm-1", "host-b", 1, "x".repeat(10_000), null, null))
+        .isInstanceOfSatisfying(RequestRejected.class, e -> assertThat(e.code()).isEqualTo("too-long"));
   }
 }

@@ -25,7 +25,7 @@ class LifecycleCloudEventsTest {
 
   private CloneOperation requested() {
     ClonePlan plan = new ClonePlan("vm-1", "host-a", "host-b", 1, List.of("web"), 30_000);
-    return CloneOperation.requested(cloneId, null, plan, "golden", T0);
+    return CloneOperation.requested(cloneId, null, new io.hotclone.events.Requester("alice", "t1", "k1"), plan, "golden", T0);
   }
 
   private JsonNode parse(LifecycleCloudEvents.CloudEvent e) {
@@ -53,6 +53,20 @@ class LifecycleCloudEventsTest {
     assertThat(data.get("targetHost").asString()).isEqualTo("host-b");
     assertThat(data.get("count").asInt()).isEqualTo(1);
     assertThat(data.get("names").get(0).asString()).isEqualTo("web");
+  }
+
+  @Test
+  void every_lifecycle_event_carries_the_principal_and_the_tenant() {
+    CloneOperation op = requested();
+    for (LifecycleCloudEvents.CloudEvent e :
+        List.of(events.requested(op), events.completed(op, T0), events.failed(op, T0))) {
+      JsonNode root = parse(e);
+      assertThat(root.get("tenant").asString()).as(e.type()).isEqualTo("t1");
+      JsonNode principal = root.get("data").get("principal");
+      assertThat(principal.get("subject").asString()).as(e.type()).isEqualTo("alice");
+      assertThat(principal.get("tenant").asString()).as(e.type()).isEqualTo("t1");
+      assertThat(principal.get("keyId").asString()).as(e.type()).isEqualTo("k1");
+    }
   }
 
   @Test
