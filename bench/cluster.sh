@@ -16,16 +16,19 @@ bash scripts/libvirt/setup.sh >/dev/null
 set -a; . .work/libvirt.env; set +a
 mvn -B -ntp -q -DskipTests package
 
-# clone_rounds API_PORT LABEL: ROUNDS clones of demo-1, one line per round: client_ms total_ms pause_us
+# api_key CREDENTIALS_FILE: tenant-a's development API key (demo-1 belongs to tenant-a)
+api_key() { sed -n 's/^HOTCLONE_KEY_TENANT_A=//p' "$1" | tail -1; }
+
+# clone_rounds API_PORT LABEL KEY: ROUNDS clones of demo-1, one line per round: client_ms total_ms pause_us
 clone_rounds() {
-  local api="http://127.0.0.1:$1" label=$2 r id t0 t1 body phase
+  local api="http://127.0.0.1:$1" label=$2 auth="X-API-Key: $3" r id t0 t1 body phase
   for r in $(seq "$ROUNDS"); do
     t0=$(date +%s%N)
-    id=$(curl -fsS -X POST "$api/api/v1/clones" -H 'Content-Type: application/json' \
+    id=$(curl -fsS -X POST "$api/api/v1/clones" -H "$auth" -H 'Content-Type: application/json' \
       -d '{"sourceVm":"demo-1","targetHost":"host-b","count":1,"leaseMillis":60000}' \
       | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
     while true; do
-      body=$(curl -fsS "$api/api/v1/clones/$id")
+      body=$(curl -fsS -H "$auth" "$api/api/v1/clones/$id")
       phase=$(printf '%s' "$body" | python3 -c 'import json,sys; print(json.load(sys.stdin)["phase"])')
       [ "$phase" = COMPLETED ] || [ "$phase" = FAILED ] && break
       sleep 0.02
@@ -38,7 +41,7 @@ op = json.load(sys.stdin); client = int(sys.argv[1])
 print(client, op.get("totalMillis") or "-", op.get("sourcePauseMicros") or "-", op["clones"][0]["vmId"])
 ' $(((t1 - t0) / 1000000)) >> "$OUT/$label.txt"
     vm=$(tail -1 "$OUT/$label.txt" | awk '{print $4}')
-    curl -fsS -o /dev/null -X DELETE "$api/api/v1/vms/$vm"
+    curl -fsS -o /dev/null -H "$auth" -X DELETE "$api/api/v1/vms/$vm"
   done
 }
 
@@ -49,7 +52,7 @@ export HOTCLONE_CLUSTER_DIR="$OUT/cluster-data" HOTCLONE_CLUSTER_API_PORT=26100 
   HOTCLONE_CLUSTER_KAFKA_PORT=26392 HOTCLONE_CLUSTER_PG_PORT=26432
 bash scripts/cluster.sh up > "$OUT/cluster-up.log" 2>&1
 sleep 5 # demo-1 boots to its first ticks
-clone_rounds 26100 cluster
+clone_rounds 26100 cluster "$(api_key "$HOTCLONE_CLUSTER_DIR/credentials/credentials.env")"
 bash scripts/cluster.sh down --delete-demo > "$OUT/cluster-down.log" 2>&1
 
 # --- devstack on libvirt: one JVM ---------------------------------------------------------------
@@ -67,8 +70,9 @@ trap 'kill $DEVSTACK 2>/dev/null || true' EXIT
 for _ in $(seq 300); do grep -q "HotClone devstack is ready" "$OUT/devstack.log" && break; sleep 1; done
 grep -q "HotClone devstack is ready" "$OUT/devstack.log" || { tail -30 "$OUT/devstack.log"; exit 1; }
 sleep 5
-clone_rounds 26080 devstack
-curl -fsS -o /dev/null -X DELETE "http://127.0.0.1:26080/api/v1/vms/demo-1" || true
+DEVSTACK_KEY=$(api_key "$OUT/devstack-data/credentials/credentials.env")
+clone_rounds 26080 devstack "$DEVSTACK_KEY"
+curl -fsS -o /dev/null -H "X-API-Key: $DEVSTACK_KEY" -X DELETE "http://127.0.0.1:26080/api/v1/vms/demo-1" || true
 kill $DEVSTACK; wait $DEVSTACK 2>/dev/null || true
 trap - EXIT
 

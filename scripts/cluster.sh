@@ -172,6 +172,12 @@ command_of() { # COMPONENT [extra args...]: the command line, one word per line
           "--hotclone.hypervisor.host-dirs.host-a=$HOTCLONE_LIBVIRT_HOST_A_DIR"
           "--hotclone.hypervisor.host-dirs.host-b=$HOTCLONE_LIBVIRT_HOST_B_DIR"
           "--hotclone.hypervisor.guest-dir=$HOTCLONE_GUEST_DIR")
+    if [ "$(base_of "$c")" = clone-api ]; then
+      # development credentials (tenant-a, tenant-b, an admin key, a token issuer) in $DIR/credentials;
+      # every clone-api instance shares them. VMs found on the hosts belong to tenant-a.
+      cmd+=("--hotclone.security.dev-dir=$DIR/credentials"
+            --hotclone.security.discovered-vm-tenant=tenant-a)
+    fi
   fi
   cmd+=("$@")
   printf '%s\n' "${cmd[@]}"
@@ -322,17 +328,24 @@ kill_one() {
   rm -f "$(pidfile "$c")"
 }
 
+# --- credentials -------------------------------------------------------------------------------
+CREDENTIALS="$DIR/credentials/credentials.env"
+# KEY_VAR (e.g. HOTCLONE_KEY_TENANT_A): the value clone-api wrote to $CREDENTIALS
+credential() { sed -n "s/^$1=//p" "$CREDENTIALS" 2>/dev/null | tail -1; }
+
 # --- demo VM -------------------------------------------------------------------------------------
 ensure_demo() {
-  local api="http://127.0.0.1:$API_PORT" body code
-  body=$(curl -s -m 30 "$api/api/v1/vms/demo-1" || true)
+  local api="http://127.0.0.1:$API_PORT" body code key
+  key=$(credential HOTCLONE_KEY_TENANT_A)
+  [ -n "$key" ] || { log "no API key of tenant-a in $CREDENTIALS"; return 1; }
+  body=$(curl -s -m 30 -H "X-API-Key: $key" "$api/api/v1/vms/demo-1" || true)
   if printf '%s' "$body" | grep -q '"state":"RUNNING"'; then
     log "demo-1 runs already"
     return 0
   fi
   log "creating demo-1 on host-a (busybox guest)"
   code=$(curl -s -m 180 -o "$DIR/logs/demo-1.create.json" -w '%{http_code}' -X POST "$api/api/v1/vms" \
-    -H 'Content-Type: application/json' \
+    -H "X-API-Key: $key" -H 'Content-Type: application/json' \
     -d '{"name":"demo-1","host":"host-a","memoryMiB":128,"diskMiB":64}' || true)
   if [ "$code" != 201 ]; then
     log "could not create demo-1 (HTTP $code): $(cat "$DIR/logs/demo-1.create.json" 2>/dev/null)"
@@ -366,10 +379,13 @@ cmd_up() {
 clone-api   http://localhost:$API_PORT   (OpenAPI: /v3/api-docs, health: /actuator/health)
 Kafka       localhost:$KAFKA_PORT   PostgreSQL jdbc:postgresql://localhost:$PG_PORT/postgres
 logs        $DIR/logs/<component>.log
+credentials $CREDENTIALS (API keys of tenant-a, tenant-b and admin; 12-hour tokens)
+$(grep -v '^#' "$CREDENTIALS" 2>/dev/null | sed 's/^/  /')
 Try:
-  curl -s localhost:$API_PORT/api/v1/vms/demo-1
-  curl -si -X POST localhost:$API_PORT/api/v1/clones -H 'Content-Type: application/json' \\
-       -d '{"sourceVm":"demo-1","targetHost":"host-b","count":1}'
+  set -a; . $CREDENTIALS; set +a
+  curl -s localhost:$API_PORT/api/v1/vms/demo-1 -H "X-API-Key: \$HOTCLONE_KEY_TENANT_A"
+  curl -si -X POST localhost:$API_PORT/api/v1/clones -H "X-API-Key: \$HOTCLONE_KEY_TENANT_A" \\
+       -H 'Content-Type: application/json' -d '{"sourceVm":"demo-1","targetHost":"host-b","count":1}'
   scripts/cluster.sh status | kill SERVICE | start SERVICE | down
 EOF
   return $rc
@@ -379,7 +395,8 @@ cmd_down() {
   if [ "${1:-}" = --delete-demo ]; then
     if [ -n "$(pid_of clone-api)" ]; then
       local code
-      code=$(curl -s -m 60 -o /dev/null -w '%{http_code}' -X DELETE "http://127.0.0.1:$API_PORT/api/v1/vms/demo-1" || true)
+      code=$(curl -s -m 60 -o /dev/null -w '%{http_code}' -X DELETE -H "X-API-Key: $(credential HOTCLONE_KEY_TENANT_A)" \
+        "http://127.0.0.1:$API_PORT/api/v1/vms/demo-1" || true)
       log "DELETE demo-1: HTTP $code"
     else
       log "clone-api is not running: demo-1 left as it is"

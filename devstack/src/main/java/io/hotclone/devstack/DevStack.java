@@ -1,6 +1,7 @@
 package io.hotclone.devstack;
 
 import io.hotclone.api.CloneApiApplication;
+import io.hotclone.api.security.DevCredentials;
 import io.hotclone.config.ConfigServiceApplication;
 import io.hotclone.hypervisor.HostName;
 import io.hotclone.hypervisor.Hypervisor;
@@ -35,18 +36,25 @@ public final class DevStack implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(DevStack.class);
 
+  /** The development tenants devstack starts with. */
+  public static final List<String> DEV_TENANTS = List.of("tenant-a", "tenant-b");
+
   private final LocalPostgres postgres;
   private final LocalKafka kafka;
   private final Hypervisor hypervisor;
   private final GenericApplicationContext parent;
   private final List<ConfigurableApplicationContext> services;
 
+  private final Path credentialsFile;
+
   private DevStack(
+      Path credentialsFile,
       LocalPostgres postgres,
       LocalKafka kafka,
       Hypervisor hypervisor,
       GenericApplicationContext parent,
       List<ConfigurableApplicationContext> services) {
+    this.credentialsFile = credentialsFile;
     this.postgres = postgres;
     this.kafka = kafka;
     this.hypervisor = hypervisor;
@@ -77,6 +85,11 @@ public final class DevStack implements AutoCloseable {
     shared.put("hotclone.db.username", "postgres");
     shared.put("hotclone.db.password", "postgres");
     shared.put("hotclone.hypervisor.driver", hv.getDriver());
+    // clone-api: development credentials (two tenants, an admin key, a token issuer) under the data
+    // directory; VMs found on the hypervisor (demo-1) belong to the first tenant
+    shared.put("hotclone.security.dev-dir", credentialsDir(settings.dataDir()).toAbsolutePath().toString());
+    shared.put("hotclone.security.dev-tenants", String.join(",", DEV_TENANTS));
+    shared.put("hotclone.security.discovered-vm-tenant", DEV_TENANTS.get(0));
     shared.putAll(settings.extraProperties());
 
     List<ConfigurableApplicationContext> services = new ArrayList<>();
@@ -97,12 +110,12 @@ public final class DevStack implements AutoCloseable {
       }
       services.add(run(parent, CloneApiApplication.class, "clone-api", "api", shared, true, apiArgs));
     } catch (RuntimeException e) {
-      DevStack partial = new DevStack(postgres, kafka, hypervisor, parent, services);
+      DevStack partial = new DevStack(credentialsDir(settings.dataDir()).resolve(DevCredentials.FILE), postgres, kafka, hypervisor, parent, services);
       partial.close();
       throw e;
     }
     log.info("devstack up in {} ms", (System.nanoTime() - t0) / 1_000_000);
-    return new DevStack(postgres, kafka, hypervisor, parent, services);
+    return new DevStack(credentialsDir(settings.dataDir()).resolve(DevCredentials.FILE), postgres, kafka, hypervisor, parent, services);
   }
 
   private static ConfigurableApplicationContext run(
@@ -153,6 +166,30 @@ public final class DevStack implements AutoCloseable {
   /** The service contexts in start order: storage, memory, transfer, config, clone-api. */
   public List<ConfigurableApplicationContext> services() {
     return Collections.unmodifiableList(services);
+  }
+
+  /** Where the development credentials live: {@code <data dir>/credentials}. */
+  public static Path credentialsDir(Path dataDir) {
+    return dataDir.resolve("credentials");
+  }
+
+  /** The file of development credentials ({@code HOTCLONE_KEY_TENANT_A=…}, …), owner-only. */
+  public Path credentialsFile() {
+    return credentialsFile;
+  }
+
+  /** The variables of {@link #credentialsFile()}: API keys and tokens of the development tenants. */
+  public Map<String, String> credentials() {
+    try {
+      return DevCredentials.read(credentialsFile);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  /** The development API key of {@code tenant} ({@link DevCredentials#ADMIN} for the admin key). */
+  public String apiKey(String tenant) {
+    return credentials().get(DevCredentials.keyVar(tenant));
   }
 
   /** The port clone-api listens on. */

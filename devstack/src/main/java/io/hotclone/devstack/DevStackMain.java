@@ -44,17 +44,21 @@ public final class DevStackMain {
       stopped.countDown();
     }, "devstack-stop"));
     int port = stack.apiPort();
+    StringBuilder creds = new StringBuilder();
+    stack.credentials().forEach((k, v) -> creds.append("  ").append(k).append('=').append(v).append('\n'));
     System.out.printf(
         "%n=== HotClone devstack is ready ===%n"
             + "clone-api  http://localhost:%1$d  (OpenAPI: /v3/api-docs)%n"
             + "Kafka      %2$s   PostgreSQL %3$s%n"
+            + "Credentials (also in %4$s; tokens valid 12 h, mint more with MintToken, see README):%n%5$s"
             + "Try:%n"
-            + "  curl -s localhost:%1$d/api/v1/vms%n"
-            + "  curl -si -X POST localhost:%1$d/api/v1/clones -H 'Content-Type: application/json' \\%n"
-            + "       -d '{\"sourceVm\":\"demo-1\",\"targetHost\":\"host-b\",\"count\":1}'%n"
-            + "  curl -s localhost:%1$d/api/v1/clones/<id>%n"
+            + "  set -a; . %4$s; set +a%n"
+            + "  curl -s localhost:%1$d/api/v1/vms -H \"X-API-Key: $HOTCLONE_KEY_TENANT_A\"%n"
+            + "  curl -si -X POST localhost:%1$d/api/v1/clones -H \"X-API-Key: $HOTCLONE_KEY_TENANT_A\" \\%n"
+            + "       -H 'Content-Type: application/json' -d '{\"sourceVm\":\"demo-1\",\"targetHost\":\"host-b\",\"count\":1}'%n"
+            + "  curl -s localhost:%1$d/api/v1/clones/<id> -H \"Authorization: Bearer $HOTCLONE_TOKEN_TENANT_A\"%n"
             + "Stop with Ctrl-C.%n",
-        port, stack.kafkaBootstrapServers(), stack.jdbcUrl());
+        port, stack.kafkaBootstrapServers(), stack.jdbcUrl(), stack.credentialsFile().toAbsolutePath(), creds);
     stopped.await();
   }
 }

@@ -20,8 +20,8 @@ class ApiContractIT {
   void malformedJsonIsA400Problem() {
     TestStack.Response r = post("/api/v1/clones", "{\"sourceVm\": ");
     assertThat(r.status()).isEqualTo(400);
-    assertThat(r.contentType()).startsWith("application/problem+json");
-    assertThat(r.body().path("status").asInt()).isEqualTo(400);
+    assertThat(r.isProblem()).as(r.text()).isTrue();
+    assertThat(r.body().path("code").asString()).isEqualTo("malformed-json");
   }
 
   @Test
@@ -76,13 +76,61 @@ class ApiContractIT {
   }
 
   @Test
+  void theRequestAndEveryLifecycleCloudEventCarryThePrincipal() {
+    String key = TestStack.key("tenant-a");
+    String keyId = key.substring("hc_".length(), key.indexOf('_', "hc_".length()));
+    JsonNode op = TestStack.cloneAndWait(
+        "{\"sourceVm\":\"" + demoVmId() + "\",\"targetHost\":\"host-b\",\"count\":1}");
+    String id = op.path("id").asString();
+    assertThat(op.path("tenant").asString()).isEqualTo("tenant-a");
+    assertThat(op.path("requestedBy").asString()).isEqualTo("dev@tenant-a");
+    assertThat(op.path("keyId").asString()).isEqualTo(keyId);
+    var lifecycle = KafkaProbe.readAll(Topics.LIFECYCLE, v -> v.contains(id), 2, Duration.ofSeconds(20));
+    assertThat(lifecycle).hasSize(2); // requested, completed
+    for (var record : lifecycle) {
+      JsonNode ce = TestStack.JSON.readTree(record.value());
+      assertThat(ce.path("tenant").asString()).as(new String(record.value(), java.nio.charset.StandardCharsets.UTF_8)).isEqualTo("tenant-a");
+      JsonNode principal = ce.path("data").path("principal");
+      assertThat(principal.path("subject").asString()).as(new String(record.value(), java.nio.charset.StandardCharsets.UTF_8)).isEqualTo("dev@tenant-a");
+      assertThat(principal.path("tenant").asString()).as(new String(record.value(), java.nio.charset.StandardCharsets.UTF_8)).isEqualTo("tenant-a");
+      assertThat(principal.path("keyId").asString()).as(new String(record.value(), java.nio.charset.StandardCharsets.UTF_8)).isEqualTo(keyId);
+    }
+    var requested = KafkaProbe.readAll(Topics.CLONE_EVENTS, v -> v.contains(id) && v.contains("\"CloneRequested\""), 1,
+        Duration.ofSeconds(10));
+    assertThat(requested).hasSize(1);
+    JsonNode requester = TestStack.JSON.readTree(requested.get(0).value()).path("payload").path("requester");
+    assertThat(requester.path("subject").asString()).isEqualTo("dev@tenant-a");
+    assertThat(requester.path("tenant").asString()).isEqualTo("tenant-a");
+    assertThat(requester.path("keyId").asString()).isEqualTo(keyId);
+  }
+
+  @Test
+  void theSameIdempotencyKeyWithAnotherBodyIs422() {
+    String key = UUID.randomUUID().toString();
+    String body = "{\"sourceVm\":\"" + demoVmId() + "\",\"targetHost\":\"host-b\",\"count\":1}";
+    TestStack.Response first = send("POST", "/api/v1/clones", body, Map.of("Idempotency-Key", key));
+    assertThat(first.status()).isEqualTo(202);
+    TestStack.Response other = send("POST", "/api/v1/clones", body.replace("\"count\":1", "\"count\":2"),
+        Map.of("Idempotency-Key", key));
+    assertThat(other.status()).isEqualTo(422);
+    assertThat(other.isProblem()).as(other.text()).isTrue();
+    assertThat(other.body().path("code").asString()).isEqualTo("idempotency-key-reused");
+    // the same body, reformatted, is the same request
+    TestStack.Response again = send("POST", "/api/v1/clones", body.replace(",", " , "), Map.of("Idempotency-Key", key));
+    assertThat(again.status()).isEqualTo(200);
+    assertThat(again.body().path("id").asString()).isEqualTo(first.body().path("id").asString());
+    TestStack.awaitEnd(get().apiPort(), first.body().path("id").asString(), Duration.ofSeconds(60));
+  }
+
+  @Test
   void progressStreamsAsServerSentEventsUntilCompleted() throws Exception {
     TestStack.Response accepted =
         post("/api/v1/clones", "{\"sourceVm\":\"" + demoVmId() + "\",\"targetHost\":\"host-b\",\"count\":1}");
     String id = accepted.body().path("id").asString();
     var request = java.net.http.HttpRequest.newBuilder(
             java.net.URI.create("http://localhost:" + TestStack.get().apiPort() + "/api/v1/clones/" + id + "/events"))
-        .header("Accept", "text/event-stream").timeout(Duration.ofSeconds(60)).build();
+        .header("Accept", "text/event-stream").header("X-API-Key", TestStack.key("tenant-a"))
+        .timeout(Duration.ofSeconds(60)).build();
     var response = java.net.http.HttpClient.newHttpClient()
         .send(request, java.net.http.HttpResponse.BodyHandlers.ofLines());
     assertThat(response.statusCode()).isEqualTo(200);

@@ -133,6 +133,30 @@ public final class ClusterScript implements AutoCloseable {
     return Integer.parseInt(env.get("HOTCLONE_CLUSTER_KAFKA_PORT"));
   }
 
+  /** clone-api's port. */
+  public int apiPort() {
+    return apiPort;
+  }
+
+  /**
+   * The development API key of {@code tenant} ({@code admin}: the admin key) that clone-api wrote to
+   * {@code <dir>/credentials/credentials.env} when the cluster came up.
+   */
+  public String apiKey(String tenant) {
+    Path file = dir.resolve("credentials").resolve("credentials.env");
+    String var = "HOTCLONE_KEY_" + tenant.toUpperCase(java.util.Locale.ROOT).replaceAll("[^A-Z0-9]", "_");
+    try {
+      for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+        if (line.startsWith(var + "=")) {
+          return line.substring(var.length() + 1).trim();
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    throw new IllegalStateException(var + " not in " + file);
+  }
+
   /** {@code http://localhost:<clone-api port>}. */
   public String apiBaseUrl() {
     return "http://localhost:" + apiPort;

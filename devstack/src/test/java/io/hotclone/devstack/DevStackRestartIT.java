@@ -22,12 +22,14 @@ class DevStackRestartIT {
     String firstDemo;
     String firstClone;
     try (DevStack first = DevStack.start(DevStackSettings.forTests(data, Map.of()))) {
+      TestStack.register(first);
       firstDemo = DevStack.ensureDemoVm(first.hypervisor()).id().value();
       JsonNode op = cloneAndWait(first, firstDemo);
       assertThat(op.path("phase").asString()).isEqualTo("COMPLETED");
       firstClone = op.path("clones").get(0).path("vmId").asString();
     }
     try (DevStack second = DevStack.start(DevStackSettings.forTests(data, Map.of()))) {
+      TestStack.register(second);
       assertThat(get(second, "/api/v1/vms/" + firstDemo).path("state").asString()).isEqualTo("GONE");
       assertThat(get(second, "/api/v1/vms/" + firstClone).path("state").asString()).isEqualTo("GONE");
       String demo = DevStack.ensureDemoVm(second.hypervisor()).id().value();

@@ -55,6 +55,8 @@ class LibvirtClusterIT {
     hosts = new ClusterHosts();
     cluster = new ClusterScript();
     cluster.up("--hotclone.api.operation-timeout=" + OPERATION_TIMEOUT.toSeconds() + "s");
+    // every request of this test acts as tenant-a, which demo-1 belongs to (cluster.sh creates it with that key)
+    TestStack.register(cluster.apiPort(), cluster.apiKey("tenant-a"));
     JsonNode demo = api("GET", "/api/v1/vms/demo-1", null).body();
     source = demo.path("id").asString();
     TestStack.await("demo-1 ticks", Duration.ofSeconds(120), () -> vm(source).path("guestCounter").asLong() >= 3);

@@ -39,6 +39,7 @@ class LibvirtSagaIT {
     Path data = Files.createTempDirectory("hotclone-libvirt-saga");
     try (DevStack stack = DevStack.start(DevStackSettings.withHypervisor(data, hv,
         Map.of("hotclone.api.operation-timeout", "120s")))) {
+      TestStack.register(stack);
       Hypervisor h = stack.hypervisor();
       String suffix = UUID.randomUUID().toString().substring(0, 8);
       VmInfo source = h.createVm(new VmSpec(new HostName("host-a"), "hc-saga-src-" + suffix, 128L << 20, 64L << 20));

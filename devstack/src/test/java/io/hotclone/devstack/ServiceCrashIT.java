@@ -25,6 +25,7 @@ class ServiceCrashIT {
   void transferServiceDownWhileMemoryIsFrozenEndsFailedWithTheSourceThawed() throws Exception {
     Path data = Files.createTempDirectory("hotclone-crash");
     try (DevStack stack = DevStack.start(DevStackSettings.forTests(data, Map.of("hotclone.lease.check-interval", "200")))) {
+      TestStack.register(stack);
       EmbeddedHypervisor h = (EmbeddedHypervisor) stack.hypervisor();
       String source = DevStack.ensureDemoVm(h).id().value();
       VmId vm = new VmId(source);
@@ -50,6 +51,7 @@ class ServiceCrashIT {
   void memoryServiceDownWhileStorageIsFrozenEndsFailedWithTheSourceThawed() throws Exception {
     Path data = Files.createTempDirectory("hotclone-crash");
     try (DevStack stack = DevStack.start(DevStackSettings.forTests(data, Map.of("hotclone.lease.check-interval", "200")))) {
+      TestStack.register(stack);
       EmbeddedHypervisor h = (EmbeddedHypervisor) stack.hypervisor();
       String source = DevStack.ensureDemoVm(h).id().value();
       VmId vm = new VmId(source);

@@ -30,7 +30,12 @@ final class TestStack {
   private static java.util.function.Function<Path, DevStackSettings> settings =
       dir -> DevStackSettings.forTests(dir, Map.of(
           "hotclone.api.operation-timeout", "30s",
-          "hotclone.lease.check-interval", "200"));
+          "hotclone.lease.check-interval", "200",
+          // low enough that BurstIT's 1,000 requests meet both limits
+          "hotclone.api.max-in-flight", "24",
+          "hotclone.api.max-in-flight-per-tenant", "12",
+          // a tenant restricted to one host (TenantIsolationIT)
+          "hotclone.security.tenants.tenant-c.hosts", "host-a"));
   static final JsonMapper JSON = JsonMapper.builder().build();
   private static final HttpClient HTTP = HttpClient.newHttpClient();
 
@@ -53,8 +58,32 @@ final class TestStack {
         throw new UncheckedIOException(e);
       }
       Runtime.getRuntime().addShutdownHook(new Thread(stack::close));
+      register(stack);
     }
     return stack;
+  }
+
+  /** The API key every request to a port sends unless it names its own credentials. */
+  private static final Map<Integer, String> DEFAULT_KEYS = new java.util.concurrent.ConcurrentHashMap<>();
+
+  /** Requests to {@code stack}'s clone-api act as tenant-a unless they carry their own credentials. */
+  static void register(DevStack stack) {
+    DEFAULT_KEYS.put(stack.apiPort(), stack.apiKey("tenant-a"));
+  }
+
+  /** Requests to the clone-api on {@code port} send {@code apiKey} unless they carry their own credentials. */
+  static void register(int port, String apiKey) {
+    DEFAULT_KEYS.put(port, apiKey);
+  }
+
+  /** The shared stack's development API key of {@code tenant} ({@code "admin"}: the admin key). */
+  static String key(String tenant) {
+    return get().apiKey(tenant);
+  }
+
+  /** Headers that authenticate with an API key. */
+  static Map<String, String> as(String apiKey) {
+    return Map.of("X-API-Key", apiKey);
   }
 
   static EmbeddedHypervisor hypervisor() {
@@ -71,32 +100,60 @@ final class TestStack {
   /** One connection per schema, kept for the JVM (tests poll in loops; a connection per call leaks). */
   private static final Map<String, JdbcTemplate> SCHEMAS = new java.util.concurrent.ConcurrentHashMap<>();
 
-  record Response(int status, String contentType, JsonNode body, String location) {}
+  record Response(int status, String contentType, JsonNode body, String location, String retryAfter, String text) {
+
+    /** Whether this is an RFC 9457 problem detail with {@code urn:hotclone:problem:<code>} and that {@code code}. */
+    boolean isProblem() {
+      return contentType.startsWith("application/problem+json") && body != null
+          && body.path("status").asInt() == status
+          && body.path("type").asString().equals("urn:hotclone:problem:" + body.path("code").asString())
+          && !body.path("code").asString().isEmpty();
+    }
+  }
 
   static Response send(String method, String path, String json, Map<String, String> headers) {
     return send(get().apiPort(), method, path, json, headers);
   }
 
   /** A request to the clone-api listening on {@code port} (any devstack, not only the shared one). */
+  /**
+   * A request to the clone-api listening on {@code port} (any devstack, not only the shared one),
+   * a JSON body if {@code json} is given; with the port's default API key unless {@code headers}
+   * carry {@code X-API-Key} or {@code Authorization}.
+   */
   static Response send(int port, String method, String path, String json, Map<String, String> headers) {
+    Map<String, String> all = new java.util.LinkedHashMap<>(headers);
+    if (!all.containsKey("X-API-Key") && !all.containsKey("Authorization") && DEFAULT_KEYS.containsKey(port)) {
+      all.put("X-API-Key", DEFAULT_KEYS.get(port));
+    }
+    if (json != null) {
+      all.putIfAbsent("Content-Type", "application/json");
+    }
+    return raw(port, method, path, json == null ? null : json.getBytes(java.nio.charset.StandardCharsets.UTF_8), all);
+  }
+
+  /** Exactly this request: no credentials, content type or body unless given. */
+  static Response raw(int port, String method, String path, byte[] body, Map<String, String> headers) {
     HttpRequest.Builder b =
         HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
             .timeout(Duration.ofSeconds(30));
     headers.forEach(b::header);
-    if (json != null) {
-      b.header("Content-Type", "application/json");
-      b.method(method, HttpRequest.BodyPublishers.ofString(json));
-    } else {
-      b.method(method, HttpRequest.BodyPublishers.noBody());
-    }
+    b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
     try {
       HttpResponse<String> r = HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
-      JsonNode body = r.body() == null || r.body().isBlank() ? null : JSON.readTree(r.body());
+      JsonNode parsed;
+      try {
+        parsed = r.body() == null || r.body().isBlank() ? null : JSON.readTree(r.body());
+      } catch (RuntimeException notJson) {
+        parsed = null;
+      }
       return new Response(
           r.statusCode(),
           r.headers().firstValue("Content-Type").orElse(""),
-          body,
-          r.headers().firstValue("Location").orElse(null));
+          parsed,
+          r.headers().firstValue("Location").orElse(null),
+          r.headers().firstValue("Retry-After").orElse(null),
+          r.body());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } catch (InterruptedException e) {

@@ -1,6 +1,7 @@
 package io.hotclone.api.api;
 
 import io.hotclone.api.domain.CloneOperation;
+import io.hotclone.api.domain.DnsLabels;
 import io.hotclone.api.domain.Phase;
 import io.hotclone.api.persistence.CloneOperations;
 import io.hotclone.api.security.Caller;
@@ -64,6 +65,9 @@ public class CloneController {
   @GetMapping(produces = MediaType.APPLICATION_JSON_VALUE)
   public List<CloneOperationView> list(
       @RequestParam(required = false) String sourceVm, @RequestParam(required = false) String phase) {
+    if (sourceVm != null) {
+      DnsLabels.require("sourceVm", sourceVm);
+    }
     return operations.list(Callers.current().tenantFilter(), sourceVm, phase(phase), LIST_LIMIT).stream()
         .map(CloneOperationView::of)
         .toList();

@@ -32,6 +32,10 @@ record JsonProblems(String code, String field, String detail) {
     if (cause instanceof InputCoercionException) {
       return new JsonProblems("number-out-of-range", null, "a number is out of range of its field's type");
     }
+    if (cause instanceof MismatchedInputException && cause.getMessage() != null
+        && cause.getMessage().contains("Trailing token")) {
+      return new JsonProblems("malformed-json", null, "the body has content after its JSON value");
+    }
     if (cause instanceof InvalidFormatException || cause instanceof MismatchedInputException) {
       JacksonException j = (JacksonException) cause;
       String field = path(j);

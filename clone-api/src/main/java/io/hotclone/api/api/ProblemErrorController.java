@@ -1,6 +1,7 @@
 package io.hotclone.api.api;
 
 import io.hotclone.api.security.ProblemResponses;
+import io.swagger.v3.oas.annotations.Hidden;
 import jakarta.servlet.RequestDispatcher;
 import jakarta.servlet.http.HttpServletRequest;
 import java.util.Map;
@@ -15,6 +16,7 @@ import org.springframework.web.bind.annotation.RestController;
  * The servlet container's error page ({@code /error}, reached when something outside Spring MVC
  * ends a request with an error status) as a problem detail instead of Spring Boot's default JSON.
  */
+@Hidden
 @RestController
 public class ProblemErrorController implements ErrorController {
 

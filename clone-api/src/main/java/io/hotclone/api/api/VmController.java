@@ -76,6 +76,10 @@ public class VmController {
   @GetMapping(path = "/vms", produces = MediaType.APPLICATION_JSON_VALUE)
   public List<VmView> list(@RequestParam(required = false) String host) {
     Caller caller = Callers.current();
+    if (host != null && (!DnsLabels.isLabel(host) || directory.hosts().stream().noneMatch(h -> h.name().value().equals(host))
+        || !(caller.admin() || security.allowsHost(caller.tenant(), host)))) {
+      throw ApiProblem.notFound("host-not-found", "no host named " + ApiProblem.quote(host));
+    }
     List<VmInfo> live = directory.live(host).stream().filter(vm -> caller.sees(tenantVms.tenantOf(vm))).toList();
     Map<String, VmRecord> known =
         live.stream()
