@@ -40,7 +40,7 @@ import org.springframework.web.servlet.resource.NoResourceFoundException;
  * {@code Retry-After}. Hypervisor failures map by subtype: not found → 404, not running / conflicts
  * → 409, unsupported → 501, host unreachable → 503, anything else the driver refused → 502.
  */
-@RestControllerAdvice(basePackages = "io.hotclone.api")
+@RestControllerAdvice // global: errors raised before a controller is chosen (405, 406, 415, 404) come here too
 public class ProblemHandler extends ResponseEntityExceptionHandler {
 
   private static final Logger log = LoggerFactory.getLogger(ProblemHandler.class);

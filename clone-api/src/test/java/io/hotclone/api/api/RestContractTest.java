@@ -289,4 +289,20 @@ class RestContractTest {
         .isEqualTo(503);
     assertThat(ProblemHandler.statusOf(new HypervisorException.DriverFailure("no", null)).value()).isEqualTo(502);
   }
+
+  @Test
+  void spring_mvc_s_own_errors_are_problems_with_our_type_and_code() throws Exception {
+    mvc.perform(post("/api/v1/clones").contentType(MediaType.TEXT_PLAIN).content("x"))
+        .andExpect(status().isUnsupportedMediaType())
+        .andExpect(content().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON))
+        .andExpect(jsonPath("$.type").value("urn:hotclone:problem:unsupported-media-type"))
+        .andExpect(jsonPath("$.code").value("unsupported-media-type"));
+    mvc.perform(org.springframework.test.web.servlet.request.MockMvcRequestBuilders.put("/api/v1/clones"))
+        .andExpect(status().isMethodNotAllowed())
+        .andExpect(jsonPath("$.type").value("urn:hotclone:problem:method-not-allowed"))
+        .andExpect(jsonPath("$.code").value("method-not-allowed"));
+    postClone("")
+        .andExpect(status().isBadRequest())
+        .andExpect(jsonPath("$.code").value("missing-body"));
+  }
 }
