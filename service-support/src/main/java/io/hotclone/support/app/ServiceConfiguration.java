@@ -15,10 +15,15 @@ import io.hotclone.support.outbox.OutboxRelay;
 import io.hotclone.support.outbox.Retention;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.springframework.beans.factory.annotation.Value;
+import org.springframework.cloud.stream.binder.kafka.provisioning.AdminClientConfigCustomizer;
+import org.springframework.cloud.stream.binder.kafka.support.ConsumerConfigCustomizer;
+import org.springframework.cloud.stream.binder.kafka.support.ProducerConfigCustomizer;
+import org.springframework.core.env.Environment;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
@@ -54,20 +59,41 @@ public class ServiceConfiguration {
   }
 
   @Bean
+  KafkaSecurity kafkaSecurity(Environment env) {
+    return KafkaSecurity.from(env);
+  }
+
+  /** The binder's consumers, producers and admin client authenticate as {@link KafkaSecurity} says. */
+  @Bean
+  ConsumerConfigCustomizer kafkaSecurityForConsumers(KafkaSecurity security) {
+    return (config, binding, destination) -> config.putAll(security.clientProperties());
+  }
+
+  @Bean
+  ProducerConfigCustomizer kafkaSecurityForProducers(KafkaSecurity security) {
+    return (config, binding, destination) -> config.putAll(security.clientProperties());
+  }
+
+  @Bean
+  AdminClientConfigCustomizer kafkaSecurityForAdmin(KafkaSecurity security) {
+    return config -> config.putAll(security.clientProperties());
+  }
+
+  @Bean
   KafkaTemplate<byte[], byte[]> outboxKafkaTemplate(
       @Value("${hotclone.kafka.bootstrap-servers:localhost:9092}") String bootstrap,
-      @Value("${spring.application.name}") String name) {
-    var factory =
-        new DefaultKafkaProducerFactory<byte[], byte[]>(
-            Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class,
-                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class,
-                ProducerConfig.LINGER_MS_CONFIG, 0,
-                ProducerConfig.ACKS_CONFIG, "all",
-                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
-                ProducerConfig.CLIENT_ID_CONFIG, "outbox-" + name));
-    return new KafkaTemplate<>(factory);
+      @Value("${spring.application.name}") String name,
+      KafkaSecurity security) {
+    Map<String, Object> config = new HashMap<>(Map.of(
+        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+        ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class,
+        ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class,
+        ProducerConfig.LINGER_MS_CONFIG, 0,
+        ProducerConfig.ACKS_CONFIG, "all",
+        ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
+        ProducerConfig.CLIENT_ID_CONFIG, "outbox-" + name));
+    config.putAll(security.clientProperties());
+    return new KafkaTemplate<>(new DefaultKafkaProducerFactory<byte[], byte[]>(config));
   }
 
   @Bean
