@@ -1,8 +1,10 @@
 -- Issue 10: tenants, audit principal, API keys, idempotency fingerprints.
 
--- Rows from before tenants belong to the tenant VMs found on the hypervisor get ('default' unless
--- configured otherwise: hotclone.security.discovered-vm-tenant); the application always sets it.
-ALTER TABLE clone_operations ADD COLUMN tenant TEXT NOT NULL DEFAULT 'default';
+-- Rows from before tenants belong to the tenant of VMs found on the hypervisor
+-- (hotclone.security.discovered-vm-tenant, passed as the Flyway placeholder "tenant"), so a kept
+-- data directory's VMs and operations stay visible to that tenant; the application always sets it.
+ALTER TABLE clone_operations ADD COLUMN tenant TEXT NOT NULL DEFAULT '${tenant}';
+ALTER TABLE clone_operations ALTER COLUMN tenant DROP DEFAULT;
 ALTER TABLE clone_operations ADD COLUMN requested_by TEXT;
 ALTER TABLE clone_operations ADD COLUMN key_id TEXT;
 -- SHA-256 of the canonical request body: the same Idempotency-Key with another body is refused
@@ -14,7 +16,8 @@ CREATE UNIQUE INDEX clone_operations_tenant_key ON clone_operations (tenant, ide
 CREATE INDEX clone_operations_tenant_open ON clone_operations (tenant)
   WHERE phase NOT IN ('COMPLETED', 'FAILED');
 
-ALTER TABLE vms ADD COLUMN tenant TEXT NOT NULL DEFAULT 'default';
+ALTER TABLE vms ADD COLUMN tenant TEXT NOT NULL DEFAULT '${tenant}';
+ALTER TABLE vms ALTER COLUMN tenant DROP DEFAULT;
 CREATE INDEX vms_tenant ON vms (tenant);
 
 -- API keys: only a SHA-256 of the secret is kept. A key is "hc_<id>_<secret>".
