@@ -72,6 +72,9 @@ class GuestIdentityIT {
     VmInfo src = hv.createVm(new VmSpec(LibvirtTestEnv.HOST_A, "hc-id-src-" + suffix, 128L << 20, 64L << 20, VmSpec.AGENT_IMAGE));
     made.add(src.id());
     await("the source's agent answers", Duration.ofSeconds(120), () -> probe.answers(LibvirtTestEnv.HOST_A, src.identity().name()));
+    // the kernel reseeds on a generation id change only once its RNG is initialised (before that,
+    // the new id is only mixed in, silently): clone a guest that is past that point, as any real one is
+    await("the source's RNG is initialised", Duration.ofSeconds(60), () -> dmesg(LibvirtTestEnv.HOST_A, src.identity().name()).contains("random: crng init done"));
 
     List<VmInfo> clones = new ArrayList<>(cloneMany(src.id(), suffix, "a", 3, IdentityPolicy.REQUIRE_AGENT, 10));
     clones.addAll(cloneMany(src.id(), suffix, "b", 1, IdentityPolicy.REQUIRE_AGENT, 20));
@@ -165,6 +168,15 @@ class GuestIdentityIT {
     // a repeated start (another process, after a crash) returns the recorded report, applies nothing
     try (LibvirtHypervisor other = new LibvirtHypervisor(env.uris(), env.options())) {
       assertThat(other.startClone(OperationId.of(cloneId, "start", 1), defined.get(1)).guestIdentity()).isEqualTo(isolated.guestIdentity());
+    }
+  }
+
+  private String dmesg(HostName host, String name) {
+    try {
+      return probe.exec(host, name, "dmesg");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return "";
     }
   }
 
