@@ -30,7 +30,9 @@ final class TestStack {
   private static java.util.function.Function<Path, DevStackSettings> settings =
       dir -> DevStackSettings.forTests(dir, Map.of(
           "hotclone.api.operation-timeout", "30s",
-          "hotclone.lease.check-interval", "200"));
+          "hotclone.lease.check-interval", "200",
+          "hotclone.config.ip-pools.host-b.cidr", "10.78.0.0/24",
+          "hotclone.config.ip-pools.host-b.gateway", "10.78.0.1"));
   static final JsonMapper JSON = JsonMapper.builder().build();
   private static final HttpClient HTTP = HttpClient.newHttpClient();
 

@@ -62,6 +62,17 @@ public class CloneRequests {
   /** The operation and whether this call created it ({@code false}: an idempotent replay). */
   public record Accepted(CloneOperation operation, boolean created) {}
 
+  /** The policy's wire name, or null for the deployment's default; anything else is refused. */
+  static String identityPolicy(String requested) {
+    if (requested == null) {
+      return null;
+    }
+    return io.hotclone.hypervisor.IdentityPolicy.parse(requested)
+        .map(io.hotclone.hypervisor.IdentityPolicy::wireName)
+        .orElseThrow(() -> new RequestRejected(
+            "identityPolicy", "invalid", "identityPolicy must be require-agent, isolate or allow"));
+  }
+
   public Accepted submit(CloneRequestBody body, String idempotencyKey) {
     String key = idempotencyKey == null || idempotencyKey.isBlank() ? null : idempotencyKey.trim();
     if (key != null && key.length() > MAX_KEY_LENGTH) {
@@ -77,6 +88,7 @@ public class CloneRequests {
     CloneRequestRules.Checked checked =
         CloneRequestRules.check(
             body.sourceVm(), body.targetHost(), body.count(), body.name(), body.names(), body.leaseMillis());
+    String policy = identityPolicy(body.identityPolicy());
     VmInfo source = directory.require(checked.sourceVm());
     HostInfo target = directory.requireHost(checked.targetHost());
     if (source.state() != VmState.RUNNING) {
@@ -92,7 +104,8 @@ public class CloneRequests {
             target.name().value(),
             checked.count(),
             checked.names(),
-            checked.leaseMillis());
+            checked.leaseMillis(),
+            policy);
     String sourceName = source.identity() == null ? null : source.identity().name();
     Instant now = clock.instant();
     CloneOperation op = CloneOperation.requested(UUID.randomUUID(), key, plan, sourceName, now);

@@ -1,6 +1,7 @@
 package io.hotclone.api.api;
 
 import io.hotclone.api.persistence.VmRecord;
+import io.hotclone.hypervisor.GuestIdentity;
 import io.hotclone.hypervisor.VmIdentity;
 import io.hotclone.hypervisor.VmInfo;
 import java.util.UUID;
@@ -9,7 +10,8 @@ import java.util.UUID;
  * A VM: live fields from the hypervisor ({@code state}, sizes, {@code guestCounter}, …) joined with
  * the read model's lineage ({@code parentVm}, {@code rootVm}, {@code generation}, {@code cloneId}).
  * A VM the hypervisor no longer knows is shown from the read model with {@code state} {@code GONE}
- * and no live fields.
+ * and no live fields. {@code guestIdentity} says, for a clone, what was done to give its guest its
+ * own identity (each step applied, skipped with why, or failed) and whether it still needs one.
  */
 public record VmView(
     String id,
@@ -29,7 +31,8 @@ public record VmView(
     String parentVm,
     String rootVm,
     Integer generation,
-    UUID cloneId) {
+    UUID cloneId,
+    GuestIdentity guestIdentity) {
 
   public static VmView of(VmInfo vm, VmRecord known) {
     VmIdentity id = vm.identity();
@@ -52,7 +55,8 @@ public record VmView(
         parent,
         known != null ? known.rootVm() : parent == null ? vm.id().value() : null,
         known != null ? Integer.valueOf(known.generation()) : parent == null ? Integer.valueOf(0) : null,
-        known == null ? null : known.cloneId());
+        known == null ? null : known.cloneId(),
+        vm.guestIdentity());
   }
 
   public static VmView of(VmRecord known) {
@@ -74,6 +78,7 @@ public record VmView(
         known.parentVm(),
         known.rootVm(),
         known.generation(),
-        known.cloneId());
+        known.cloneId(),
+        null);
   }
 }

@@ -14,19 +14,19 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * Reads what a guest says about itself through its QEMU guest agent, with {@code virsh
  * qemu-agent-command} — a path independent of the driver's own agent code, so tests of that code
- * do not check it against itself.
+ * do not check it against itself. Shared with devstack's libvirt tests (test-jar).
  */
-final class GuestProbe {
+public final class GuestProbe {
   private static final JsonMapper JSON = JsonMapper.builder().build();
   private final Map<HostName, String> uris;
 
-  GuestProbe(Map<HostName, String> uris) {
+  public GuestProbe(Map<HostName, String> uris) {
     this.uris = uris;
   }
 
-  record Nic(String mac, List<String> ipv4) {}
+  public record Nic(String mac, List<String> ipv4) {}
 
-  boolean answers(HostName host, String domain) {
+  public boolean answers(HostName host, String domain) {
     try {
       agent(host, domain, "{\"execute\":\"guest-ping\"}");
       return true;
@@ -35,11 +35,11 @@ final class GuestProbe {
     }
   }
 
-  String hostname(HostName host, String domain) {
+  public String hostname(HostName host, String domain) {
     return agent(host, domain, "{\"execute\":\"guest-get-host-name\"}").path("host-name").asString();
   }
 
-  Nic nic(HostName host, String domain, String name) {
+  public Nic nic(HostName host, String domain, String name) {
     for (JsonNode i : agent(host, domain, "{\"execute\":\"guest-network-get-interfaces\"}")) {
       if (name.equals(i.path("name").asString())) {
         List<String> v4 = new ArrayList<>();
@@ -55,7 +55,7 @@ final class GuestProbe {
   }
 
   /** Runs a program in the guest and returns its standard output. */
-  String exec(HostName host, String domain, String path, String... args) throws InterruptedException {
+  public String exec(HostName host, String domain, String path, String... args) throws InterruptedException {
     var cmd = JSON.createObjectNode();
     cmd.put("execute", "guest-exec");
     var a = cmd.putObject("arguments");
@@ -77,7 +77,7 @@ final class GuestProbe {
     throw new AssertionError(path + " did not exit in " + domain);
   }
 
-  String liveXml(HostName host, String domain) {
+  public String liveXml(HostName host, String domain) {
     return virsh(host, "dumpxml", domain);
   }
 
