@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# One clone of the running busybox guest (128 MiB, QEMU TCG) host-a -> host-b, through the five
+# One clone of the running agent guest demo-1 (128 MiB, QEMU TCG) host-a -> host-b, through the five
 # services as separate processes (scripts/cluster.sh: Kafka, PostgreSQL and each service its own
 # JVM) side by side with devstack on libvirt (everything in one JVM), on the same two libvirt hosts,
 # measured in the same run: request -> COMPLETED seen by the client (polling every 20 ms), the
-# operation's own totalMillis, and the source pause from libvirt lifecycle events.
+# operation's own totalMillis, the source pause from libvirt lifecycle events, and the time the
+# clone's guest took to get its identity (restore -> link up, from the event's identity steps).
 #   usage: bench/cluster.sh [rounds]     (default 5 per topology)
 # Prints a markdown section for bench/RESULTS.md and writes it to .work/bench/cluster-section.md.
 set -euo pipefail
@@ -19,7 +20,8 @@ mvn -B -ntp -q -DskipTests package
 # api_key CREDENTIALS_FILE: tenant-a's development API key (demo-1 belongs to tenant-a)
 api_key() { sed -n 's/^HOTCLONE_KEY_TENANT_A=//p' "$1" | tail -1; }
 
-# clone_rounds API_PORT LABEL KEY: ROUNDS clones of demo-1, one line per round: client_ms total_ms pause_us
+# clone_rounds API_PORT LABEL KEY: ROUNDS clones of demo-1, one line per round:
+#   client_ms total_ms pause_us vm_id link_up_ms
 clone_rounds() {
   local api="http://127.0.0.1:$1" label=$2 auth="X-API-Key: $3" r id t0 t1 body phase
   for r in $(seq "$ROUNDS"); do
@@ -37,8 +39,9 @@ clone_rounds() {
     [ "$phase" = COMPLETED ] || { echo "$label round $r: $body" >&2; exit 1; }
     printf '%s' "$body" | python3 -c '
 import json, sys
-op = json.load(sys.stdin); client = int(sys.argv[1])
-print(client, op.get("totalMillis") or "-", op.get("sourcePauseMicros") or "-", op["clones"][0]["vmId"])
+op = json.load(sys.stdin); client = int(sys.argv[1]); c = op["clones"][0]
+up = [s["atMillis"] for s in c.get("identitySteps") or [] if s["name"] == "link-up" and s["status"] == "APPLIED"]
+print(client, op.get("totalMillis") or "-", op.get("sourcePauseMicros") or "-", c["vmId"], up[0] if up else "-")
 ' $(((t1 - t0) / 1000000)) >> "$OUT/$label.txt"
     vm=$(tail -1 "$OUT/$label.txt" | awk '{print $4}')
     curl -fsS -o /dev/null -H "$auth" -X DELETE "$api/api/v1/vms/$vm"
@@ -85,11 +88,11 @@ section="$ROOT/.work/bench/cluster-section.md"
   echo "## Separate processes vs one JVM, libvirt (bench/cluster.sh)"
   echo
   echo "- Date: $(date -u +%F); machine: $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB, no KVM (QEMU TCG)"
-  echo "- Command: \`bench/cluster.sh $ROUNDS\`; one busybox guest demo-1 (128 MiB) cloned host-a -> host-b, $ROUNDS rounds each, the clone deleted after each round"
+  echo "- Command: \`bench/cluster.sh $ROUNDS\`; the agent guest demo-1 (128 MiB) cloned host-a -> host-b, $ROUNDS rounds each, the clone deleted after each round"
   echo
-  echo "| topology | request -> COMPLETED, client (ms, median (min-max)) | operation totalMillis (ms) | source pause (µs) |"
-  echo "|---|---|---|---|"
-  echo "| cluster: 7 processes (scripts/cluster.sh) | $(stats "$OUT/cluster.txt" 1) | $(stats "$OUT/cluster.txt" 2) | $(stats "$OUT/cluster.txt" 3) |"
-  echo "| devstack on libvirt: 1 JVM | $(stats "$OUT/devstack.txt" 1) | $(stats "$OUT/devstack.txt" 2) | $(stats "$OUT/devstack.txt" 3) |"
+  echo "| topology | request -> COMPLETED, client (ms, median (min-max)) | operation totalMillis (ms) | source pause (µs) | clone restore -> identity applied, link up (ms) |"
+  echo "|---|---|---|---|---|"
+  echo "| cluster: 7 processes (scripts/cluster.sh) | $(stats "$OUT/cluster.txt" 1) | $(stats "$OUT/cluster.txt" 2) | $(stats "$OUT/cluster.txt" 3) | $(stats "$OUT/cluster.txt" 5) |"
+  echo "| devstack on libvirt: 1 JVM | $(stats "$OUT/devstack.txt" 1) | $(stats "$OUT/devstack.txt" 2) | $(stats "$OUT/devstack.txt" 3) | $(stats "$OUT/devstack.txt" 5) |"
 } > "$section"
 cat "$section"

@@ -343,10 +343,10 @@ ensure_demo() {
     log "demo-1 runs already"
     return 0
   fi
-  log "creating demo-1 on host-a (busybox guest)"
+  log "creating demo-1 on host-a (the agent guest)"
   code=$(curl -s -m 180 -o "$DIR/logs/demo-1.create.json" -w '%{http_code}' -X POST "$api/api/v1/vms" \
     -H "X-API-Key: $key" -H 'Content-Type: application/json' \
-    -d '{"name":"demo-1","host":"host-a","memoryMiB":128,"diskMiB":64}' || true)
+    -d '{"name":"demo-1","host":"host-a","memoryMiB":128,"diskMiB":64,"image":"agent"}' || true)
   if [ "$code" != 201 ]; then
     log "could not create demo-1 (HTTP $code): $(cat "$DIR/logs/demo-1.create.json" 2>/dev/null)"
     return 1

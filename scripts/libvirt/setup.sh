@@ -6,8 +6,13 @@
 #           its own mount namespace (private /etc/libvirt, /run/libvirt, /var/lib/libvirt,
 #           /var/cache/libvirt, /var/log/libvirt), reached over qemu+tcp://10.231.0.2/system.
 #
-# Also installs the Debian packages if missing and builds the tiny busybox guest (Debian cloud
-# kernel + busybox initramfs whose /init writes "tick N" to the serial log and to its disk).
+# Also installs the Debian packages if missing and builds two tiny guests whose /init writes
+# "tick N" to the serial log and to its disk:
+#   busybox (guest/):       Debian cloud kernel + busybox initramfs; the fast tests' guest.
+#   agent   (guest/agent/): Debian's generic kernel (it has the vmgenid driver, so a clone's kernel
+#                           reseeds its RNG when its generation id changes) + the same busybox
+#                           initramfs with Debian's qemu-guest-agent and the libraries it links,
+#                           started on the virtio-serial port org.qemu.guest_agent.0; virtio-net.
 # Idempotent: safe to run twice; the kernel is cached under .work/guest/.
 # Writes .work/libvirt.env with the variables the tests read.
 set -euo pipefail
@@ -71,21 +76,35 @@ if [ ! -s "$GUEST/vmlinuz" ] || [ ! -d "$GUEST/modules" ]; then
   rm -rf "$tmp"
 fi
 
-if [ ! -s "$GUEST/initrd.gz" ] || [ "$GUEST/initrd.gz" -ot "${BASH_SOURCE[0]}" ]; then
-  log "building the busybox initramfs"
-  ir=$(mktemp -d)
-  mkdir -p "$ir"/{bin,proc,sys,dev,lib/modules}
-  cp /bin/busybox "$ir/bin/"
-  cp "$GUEST"/modules/*.ko "$ir/lib/modules/"
-  cat > "$ir/init" <<'INIT'
+# The guests' /init: modules present in /lib/modules are loaded in order; the host name comes from
+# the kernel command line (hc.hostname=), the machine id is fresh at boot; when the initramfs has
+# the guest agent and the agent port exists, the agent starts before the tick loop.
+write_init() {
+  cat > "$1/init" <<'INIT'
 #!/bin/busybox sh
 /bin/busybox --install -s /bin
 mount -t proc proc /proc; mount -t sysfs sys /sys; mount -t devtmpfs dev /dev
-for m in virtio_ring virtio virtio_pci_modern_dev virtio_pci_legacy_dev virtio_pci virtio_blk; do
-  insmod /lib/modules/$m.ko
+mkdir -p /etc /run /tmp
+for m in virtio_ring virtio virtio_pci_modern_dev virtio_pci_legacy_dev virtio_pci virtio_blk \
+         failover net_failover virtio_net virtio_console; do
+  [ -f /lib/modules/$m.ko ] && insmod /lib/modules/$m.ko
 done
+for a in $(cat /proc/cmdline); do case $a in hc.hostname=*) hostname "${a#hc.hostname=}" ;; esac; done
+tr -d '-' < /proc/sys/kernel/random/uuid > /etc/machine-id
+ip link set lo up 2>/dev/null; ip link set eth0 up 2>/dev/null
 n=0; while [ ! -b /dev/vda ] && [ $n -lt 50 ]; do sleep 0.1; n=$((n+1)); done
-echo "BOOTED vda=$([ -b /dev/vda ] && echo yes || echo no)"
+agent=none
+if [ -x /sbin/qemu-ga ]; then
+  n=0
+  while [ "$agent" = none ] && [ $n -lt 50 ]; do
+    for p in /sys/class/virtio-ports/*; do
+      [ "$(cat "$p/name" 2>/dev/null)" = org.qemu.guest_agent.0 ] && agent=/dev/${p##*/}
+    done
+    [ "$agent" = none ] && sleep 0.1; n=$((n+1))
+  done
+  [ "$agent" != none ] && /sbin/qemu-ga -m virtio-serial -p "$agent" -t /run -f /run/qemu-ga.pid -d
+fi
+echo "BOOTED vda=$([ -b /dev/vda ] && echo yes || echo no) agent=$agent"
 i=0
 while true; do
   i=$((i+1)); line="tick $i rnd=$(head -c 4 /dev/urandom | od -An -tx1 | tr -d ' \n')"
@@ -94,12 +113,65 @@ while true; do
   sleep 0.5
 done
 INIT
-  chmod +x "$ir/init"
-  (cd "$ir" && find . | busybox cpio -o -H newc 2>/dev/null | gzip -1) > "$GUEST/initrd.gz.tmp"
-  mv "$GUEST/initrd.gz.tmp" "$GUEST/initrd.gz"
+  chmod +x "$1/init"
+}
+
+# pack DIR into OUT (newc cpio, gzip)
+pack() { (cd "$1" && find . | busybox cpio -o -H newc 2>/dev/null | gzip -1) > "$2.tmp" && mv "$2.tmp" "$2"; }
+
+if [ ! -s "$GUEST/initrd.gz" ] || [ "$GUEST/initrd.gz" -ot "${BASH_SOURCE[0]}" ]; then
+  log "building the busybox initramfs"
+  ir=$(mktemp -d)
+  mkdir -p "$ir"/{bin,proc,sys,dev,lib/modules}
+  cp /bin/busybox "$ir/bin/"
+  cp "$GUEST"/modules/*.ko "$ir/lib/modules/"
+  write_init "$ir"
+  pack "$ir" "$GUEST/initrd.gz"
   rm -rf "$ir"
 fi
 chmod 644 "$GUEST/vmlinuz" "$GUEST/initrd.gz"
+
+# --- agent guest: generic kernel + guest agent ---------------------------------------------------
+AG="$GUEST/agent"
+mkdir -p "$AG"; chmod 755 "$AG"
+if [ ! -s "$AG/vmlinuz" ] || [ ! -x "$AG/qemu-ga" ] || [ ! -d "$AG/modules" ]; then
+  log "fetching Debian's generic kernel and qemu-guest-agent for the agent guest"
+  tmp=$(mktemp -d); chmod 755 "$tmp"
+  kpkg=$(apt-cache depends linux-image-amd64 | awk '/Depends: linux-image-/{print $2; exit}')
+  [ -n "$kpkg" ] || { apt-get update -qq; kpkg=$(apt-cache depends linux-image-amd64 | awk '/Depends: linux-image-/{print $2; exit}'); }
+  (cd "$tmp" && apt-get download -qq "$kpkg" qemu-guest-agent 2>/dev/null \
+     && dpkg-deb -x "${kpkg}"_*.deb k && dpkg-deb -x qemu-guest-agent_*.deb q)
+  kv=${kpkg#linux-image-}
+  rm -rf "$AG/modules"; mkdir -p "$AG/modules"
+  for m in drivers/virtio/virtio_ring drivers/virtio/virtio drivers/virtio/virtio_pci_modern_dev \
+           drivers/virtio/virtio_pci_legacy_dev drivers/virtio/virtio_pci drivers/block/virtio_blk \
+           net/core/failover drivers/net/net_failover drivers/net/virtio_net drivers/char/virtio_console; do
+    cp "$tmp/k/lib/modules/$kv/kernel/$m.ko" "$AG/modules/"
+  done
+  cp "$tmp/q/usr/sbin/qemu-ga" "$AG/qemu-ga.tmp" && mv "$AG/qemu-ga.tmp" "$AG/qemu-ga"
+  cp "$tmp/k/boot/vmlinuz-$kv" "$AG/vmlinuz.tmp" && mv "$AG/vmlinuz.tmp" "$AG/vmlinuz"
+  rm -rf "$tmp"
+fi
+# the agent's shared libraries come from this machine's Debian packages (the ones qemu-ga depends on)
+if ldd "$AG/qemu-ga" | grep -q 'not found'; then
+  apt-get install -y -qq --no-install-recommends libglib2.0-0 libnuma1 liburing2 libudev1 >/dev/null
+fi
+if [ ! -s "$AG/initrd.gz" ] || [ "$AG/initrd.gz" -ot "${BASH_SOURCE[0]}" ] || [ "$AG/initrd.gz" -ot "$AG/qemu-ga" ]; then
+  log "building the agent guest's initramfs"
+  ir=$(mktemp -d)
+  mkdir -p "$ir"/{bin,sbin,proc,sys,dev,lib/modules}
+  cp /bin/busybox "$ir/bin/"
+  cp "$AG"/modules/*.ko "$ir/lib/modules/"
+  cp "$AG/qemu-ga" "$ir/sbin/"
+  for lib in $(ldd "$AG/qemu-ga" | awk '/=> \//{print $3} /^[[:space:]]*\/.*ld-linux/{print $1}'); do
+    mkdir -p "$ir$(dirname "$lib")"
+    cp "$(readlink -f "$lib")" "$ir$lib"
+  done
+  write_init "$ir"
+  pack "$ir" "$AG/initrd.gz"
+  rm -rf "$ir"
+fi
+chmod 644 "$AG/vmlinuz" "$AG/initrd.gz"
 
 # --- /dev/kvm ------------------------------------------------------------------------------------
 # Without udev, /dev/kvm (when the kernel exposes one) stays root:root 0600. libvirt then probes

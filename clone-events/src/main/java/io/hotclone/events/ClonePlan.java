@@ -11,12 +11,18 @@ import java.util.List;
  * @param count how many clones from this one freeze (autoscaling asks for several)
  * @param names requested clone names, one per clone; empty means generated names
  * @param leaseMillis how long a freeze may be held before it is released and the clone fails
+ * @param identityPolicy what to do when a clone's guest cannot be given its identity ({@code
+ *     require-agent}, {@code isolate}, {@code allow}); null: the deployment's default
  */
 public record ClonePlan(
-    String sourceVm, String sourceHost, String targetHost, int count, List<String> names, long leaseMillis) {
+    String sourceVm, String sourceHost, String targetHost, int count, List<String> names, long leaseMillis, String identityPolicy) {
 
   public ClonePlan {
     names = names == null ? List.of() : List.copyOf(names);
+  }
+
+  public ClonePlan(String sourceVm, String sourceHost, String targetHost, int count, List<String> names, long leaseMillis) {
+    this(sourceVm, sourceHost, targetHost, count, names, leaseMillis, null);
   }
 
   /** The requested name of clone {@code index}, or {@code null} when none was asked for. */

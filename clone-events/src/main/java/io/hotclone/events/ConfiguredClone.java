@@ -1,6 +1,19 @@
 package io.hotclone.events;
 
-/** A clone that runs on its target with its own identity. */
+import java.util.List;
+
+/**
+ * A clone that runs on its target with its own identity.
+ *
+ * @param ip the address the clone's guest reports (read back through its agent; with the embedded
+ *     driver, the allocated one); null when the guest has not confirmed one
+ * @param hostname the host name the guest reports, likewise
+ * @param allocatedIp the address allocated to the clone from its host network's pool
+ * @param identityOutcome {@code APPLIED} (the guest is its own machine, link up), {@code ISOLATED}
+ *     (not applied; link held down, the clone needs identity) or {@code UNAPPLIED} (not applied, link
+ *     up anyway under policy {@code allow}: a warning); null from producers before this field
+ * @param identitySteps what was done inside the guest, in order
+ */
 public record ConfiguredClone(
     int index,
     String vmId,
@@ -11,4 +24,17 @@ public record ConfiguredClone(
     String hostname,
     String host,
     String pointerId,
-    int generation) {}
+    int generation,
+    String allocatedIp,
+    String identityOutcome,
+    List<IdentityStep> identitySteps) {
+
+  public ConfiguredClone {
+    identitySteps = identitySteps == null ? List.of() : List.copyOf(identitySteps);
+  }
+
+  public ConfiguredClone(
+      int index, String vmId, String name, String uuid, String mac, String ip, String hostname, String host, String pointerId, int generation) {
+    this(index, vmId, name, uuid, mac, ip, hostname, host, pointerId, generation, ip, null, List.of());
+  }
+}

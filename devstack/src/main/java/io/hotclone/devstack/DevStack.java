@@ -138,7 +138,7 @@ public final class DevStack implements AutoCloseable {
 
   /**
    * The demo VM {@code demo-1} on {@code host-a}, created unless one runs already: 64 MiB of
-   * memory on the embedded hypervisor, the 128 MiB busybox guest on libvirt.
+   * memory on the embedded hypervisor, the 128 MiB agent guest on libvirt.
    */
   static VmInfo ensureDemoVm(Hypervisor hypervisor) {
     HostName hostA = new HostName("host-a");
@@ -147,7 +147,7 @@ public final class DevStack implements AutoCloseable {
         .filter(vm -> "demo-1".equals(vm.identity().name()) && vm.state() == VmState.RUNNING)
         .findFirst()
         .orElseGet(() -> hypervisor.createVm(libvirt
-            ? new VmSpec(hostA, "demo-1", 128L << 20, 64L << 20)
+            ? new VmSpec(hostA, "demo-1", 128L << 20, 64L << 20, VmSpec.AGENT_IMAGE)
             : new VmSpec(hostA, "demo-1", 64L << 20, 256L << 20)));
   }
 

@@ -100,6 +100,9 @@ class LibvirtClusterIT {
     for (String field : List.of("name", "uuid", "mac")) {
       assertThat(identity(clone, field)).as(field).isNotBlank().isNotEqualTo(identity(src, field));
     }
+    // demo-1 is the agent guest: its clone got its identity inside the guest, link up only after
+    assertThat(clone.path("guestIdentity").path("outcome").asString()).as("guest identity %s", clone.path("guestIdentity")).isEqualTo("APPLIED");
+    assertThat(op.path("clones").get(0).path("ip").asString()).as("the IP the guest reports").isEqualTo(clone.path("ip").asString()).isNotBlank();
 
     Path srcLog = hosts.dirA.resolve("demo-1.serial.log");
     Path cloneLog = hosts.dirB.resolve(identity(clone, "name") + ".serial.log");

@@ -9,12 +9,19 @@ import io.hotclone.hypervisor.VmId;
 import io.hotclone.hypervisor.VmInfo;
 import io.hotclone.hypervisor.VmSpec;
 import io.hotclone.hypervisor.VmState;
+import io.hotclone.hypervisor.libvirt.GuestProbe;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
 import io.hotclone.support.hypervisor.HypervisorProperties;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
@@ -24,9 +31,12 @@ import tools.jackson.databind.JsonNode;
  * (run by {@code scripts/test.sh}); runs in the {@code libvirt} profile.
  */
 class LibvirtSagaIT {
+  private static Path data;
+  private static DevStack stack;
+  private static GuestProbe probe;
 
-  @Test
-  void sagaHotClonesTheRunningGuestAcrossTwoLibvirtHosts() throws Exception {
+  @BeforeAll
+  static void start() throws Exception {
     HypervisorProperties hv = new HypervisorProperties();
     hv.setDriver("libvirt");
     hv.getHosts().put("host-a", env("HOTCLONE_LIBVIRT_SOURCE_URI"));
@@ -35,11 +45,33 @@ class LibvirtSagaIT {
     hv.getHostDirs().put("host-a", Path.of(env("HOTCLONE_LIBVIRT_HOST_A_DIR")));
     hv.getHostDirs().put("host-b", Path.of(env("HOTCLONE_LIBVIRT_HOST_B_DIR")));
     hv.setGuestDir(Path.of(env("HOTCLONE_GUEST_DIR")));
+    data = Files.createTempDirectory("hotclone-libvirt-saga");
+    stack = DevStack.start(DevStackSettings.withHypervisor(data, hv, Map.of(
+        "hotclone.api.operation-timeout", "120s",
+        "hotclone.config.ip-pools.host-b.cidr", POOL,
+        "hotclone.config.ip-pools.host-b.gateway", "10.231.8.1")));
+    // requests act as tenant-a, which the guests this test creates on the hypervisor belong to
+    TestStack.register(stack);
+    probe = new GuestProbe(Map.of(
+        new HostName("host-a"), env("HOTCLONE_LIBVIRT_SOURCE_URI"), new HostName("host-b"), env("HOTCLONE_LIBVIRT_TARGET_URI")));
+  }
 
-    Path data = Files.createTempDirectory("hotclone-libvirt-saga");
-    try (DevStack stack = DevStack.start(DevStackSettings.withHypervisor(data, hv,
-        Map.of("hotclone.api.operation-timeout", "120s")))) {
-      TestStack.register(stack);
+  @AfterAll
+  static void stop() {
+    if (stack != null) {
+      stack.close();
+    }
+  }
+
+  private static final String POOL = "10.231.8.0/24";
+
+  /**
+   * The busybox guest has no agent: under the default policy (isolate) its clone runs with its link
+   * held down, is marked as needing identity, and publishes no IP it was never given.
+   */
+  @Test
+  void sagaHotClonesTheRunningGuestAcrossTwoLibvirtHosts() throws Exception {
+    {
       Hypervisor h = stack.hypervisor();
       String suffix = UUID.randomUUID().toString().substring(0, 8);
       VmInfo source = h.createVm(new VmSpec(new HostName("host-a"), "hc-saga-src-" + suffix, 128L << 20, 64L << 20));
@@ -53,6 +85,13 @@ class LibvirtSagaIT {
         assertThat(op.path("phase").asString()).as("operation %s", op).isEqualTo("COMPLETED");
         assertThat(op.path("sourcePauseMicros").asLong()).isPositive();
         clone = new VmId(op.path("clones").get(0).path("vmId").asString());
+        JsonNode published = op.path("clones").get(0);
+        assertThat(published.path("identityOutcome").asString()).isEqualTo("ISOLATED");
+        assertThat(published.path("ip").isNull()).as("no IP claimed that the guest never got: %s", published).isTrue();
+        assertThat(published.path("allocatedIp").asString()).startsWith("10.231.8.");
+        assertThat(probe.liveXml(new HostName("host-b"), published.path("name").asString()))
+            .as("the isolated clone's link is down").contains("<link state='down'/>");
+        assertThat(get(stack, "/api/v1/vms/" + clone.value()).path("guestIdentity").path("outcome").asString()).isEqualTo("ISOLATED");
 
         VmInfo c = h.requireVm(clone);
         assertThat(c.host()).isEqualTo(new HostName("host-b"));
@@ -73,6 +112,82 @@ class LibvirtSagaIT {
         }
         h.destroyVm(source.id());
       }
+    }
+  }
+
+  /**
+   * Three clones of the agent guest in one request, one more in a later one: read back through
+   * the agents on host-b, the five guests (source included) have five host names, machine ids,
+   * MACs and IPs; the IP each clone's events publish is the one its guest reports, from host-b's
+   * pool; each clone's kernel logged its reseed; the events record the link down first and up last.
+   */
+  @Test
+  void clonesOfTheAgentGuestAreNewMachinesInsideTheGuest() throws Exception {
+    Hypervisor h = stack.hypervisor();
+    HostName a = new HostName("host-a");
+    HostName b = new HostName("host-b");
+    String suffix = UUID.randomUUID().toString().substring(0, 8);
+    VmInfo source = h.createVm(new VmSpec(a, "hc-saga-agent-" + suffix, 128L << 20, 64L << 20, VmSpec.AGENT_IMAGE));
+    List<VmId> clones = new ArrayList<>();
+    try {
+      await("the source's RNG is initialised (agent answers)", Duration.ofSeconds(120),
+          () -> probe.answers(a, source.identity().name()) && dmesg(a, source.identity().name()).contains("random: crng init done"));
+      String body = "{\"sourceVm\":\"" + source.id() + "\",\"targetHost\":\"host-b\",\"identityPolicy\":\"require-agent\",\"leaseMillis\":90000,\"count\":";
+      JsonNode first = TestStack.cloneAndWait(stack.apiPort(), body + "3}", Duration.ofSeconds(240));
+      first.path("clones").forEach(c -> clones.add(new VmId(c.path("vmId").asString())));
+      assertThat(first.path("phase").asString()).as("operation %s", first).isEqualTo("COMPLETED");
+      JsonNode second = TestStack.cloneAndWait(stack.apiPort(), body + "1}", Duration.ofSeconds(150));
+      second.path("clones").forEach(c -> clones.add(new VmId(c.path("vmId").asString())));
+      assertThat(second.path("phase").asString()).as("operation %s", second).isEqualTo("COMPLETED");
+
+      Set<String> hostnames = new HashSet<>();
+      Set<String> machineIds = new HashSet<>();
+      Set<String> macs = new HashSet<>();
+      Set<String> ips = new HashSet<>();
+      hostnames.add(probe.hostname(a, source.identity().name()));
+      machineIds.add(probe.exec(a, source.identity().name(), "cat", "/etc/machine-id").trim());
+      macs.add(probe.nic(a, source.identity().name(), "eth0").mac());
+      ips.add("source:" + probe.nic(a, source.identity().name(), "eth0").ipv4());
+      List<JsonNode> published = new ArrayList<>();
+      first.path("clones").forEach(published::add);
+      second.path("clones").forEach(published::add);
+      for (JsonNode c : published) {
+        String name = c.path("name").asString();
+        GuestProbe.Nic eth0 = probe.nic(b, name, "eth0");
+        hostnames.add(probe.hostname(b, name));
+        machineIds.add(probe.exec(b, name, "cat", "/etc/machine-id").trim());
+        macs.add(eth0.mac());
+        ips.add(eth0.ipv4().toString());
+        assertThat(c.path("identityOutcome").asString()).isEqualTo("APPLIED");
+        assertThat(eth0.ipv4()).as("the published IP is the guest's").containsExactly(c.path("ip").asString() + "/24");
+        assertThat(c.path("ip").asString()).startsWith("10.231.8.");
+        assertThat(eth0.mac()).isEqualToIgnoringCase(c.path("mac").asString());
+        assertThat(probe.hostname(b, name)).isEqualTo(c.path("hostname").asString());
+        assertThat(dmesg(b, name)).as(name + " reseeded").contains("crng reseeded due to virtual machine fork");
+        JsonNode steps = c.path("identitySteps");
+        assertThat(steps.get(0).path("name").asString()).isEqualTo("link-down");
+        assertThat(steps.get(steps.size() - 1).path("name").asString()).isEqualTo("link-up");
+        assertThat(steps.get(steps.size() - 1).path("status").asString()).isEqualTo("APPLIED");
+        assertThat(get(stack, "/api/v1/vms/" + c.path("vmId").asString()).path("guestIdentity").path("outcome").asString())
+            .isEqualTo("APPLIED");
+      }
+      System.out.printf("hostnames %s%nmachine ids %s%nMACs %s%nIPs %s%n", hostnames, machineIds, macs, ips);
+      assertThat(hostnames).hasSize(5);
+      assertThat(machineIds).hasSize(5);
+      assertThat(macs).hasSize(5);
+      assertThat(ips).hasSize(5);
+    } finally {
+      clones.forEach(h::destroyVm);
+      h.destroyVm(source.id());
+    }
+  }
+
+  private static String dmesg(HostName host, String name) {
+    try {
+      return probe.exec(host, name, "dmesg");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return "";
     }
   }
 

@@ -56,6 +56,37 @@ class SagaFailuresIT {
         .isZero();
   }
 
+  /**
+   * Every address of host-b's pool held by live VMs (filler identities, as other live VMs would
+   * hold them): the clone fails at the configure step with a reason that names the pool, nothing is
+   * made on host-b, nothing stays allocated, and the source is thawed.
+   */
+  @Test
+  void anExhaustedIpPoolFailsTheCloneWithTheReasonAndLeavesNothing() {
+    String source = demoVmId();
+    int vmsOnB = hypervisor().vms(new HostName("host-b")).size();
+    JdbcTemplate config = schema("config");
+    int fillers = config.update(
+        "INSERT INTO identities (clone_id, clone_index, name, uuid, mac, ip, hostname, smbios_serial, generation_id, network)"
+            + " SELECT gen_random_uuid(), 0, 'filler-' || n, gen_random_uuid(), 'filler:' || n, '10.78.0.' || n,"
+            + " 'filler-' || n, 'F', gen_random_uuid(), 'host-b' FROM generate_series(2, 254) n"
+            + " WHERE NOT EXISTS (SELECT 1 FROM identities WHERE live AND ip = '10.78.0.' || n)");
+    try {
+      assertThat(fillers).isPositive();
+      JsonNode op = cloneAndWait("{\"sourceVm\":\"" + source + "\",\"targetHost\":\"host-b\",\"count\":1}");
+
+      assertThat(op.path("phase").asString()).isEqualTo("FAILED");
+      assertThat(op.path("failedStep").asString()).isEqualTo("configure-clone");
+      assertThat(op.path("failureReason").asString()).contains("IP pool host-b (10.78.0.0/24) is exhausted");
+      UUID cloneId = UUID.fromString(op.path("id").asString());
+      assertSourceThawed(cloneId, source);
+      assertThat(hypervisor().vms(new HostName("host-b"))).hasSize(vmsOnB);
+      assertThat(config.queryForObject("SELECT count(*) FROM identities WHERE clone_id = ?", Integer.class, cloneId)).isZero();
+    } finally {
+      config.update("DELETE FROM identities WHERE name LIKE 'filler-%'");
+    }
+  }
+
   @Test
   void unreachableTargetIsRefusedUpFrontWithNothingFrozen() {
     String source = demoVmId();

@@ -35,7 +35,9 @@ final class TestStack {
           "hotclone.api.max-in-flight", "24",
           "hotclone.api.max-in-flight-per-tenant", "12",
           // a tenant restricted to one host (TenantIsolationIT)
-          "hotclone.security.tenants.tenant-c.hosts", "host-a"));
+          "hotclone.security.tenants.tenant-c.hosts", "host-a",
+          "hotclone.config.ip-pools.host-b.cidr", "10.78.0.0/24",
+          "hotclone.config.ip-pools.host-b.gateway", "10.78.0.1"));
   static final JsonMapper JSON = JsonMapper.builder().build();
   private static final HttpClient HTTP = HttpClient.newHttpClient();
 

@@ -59,7 +59,13 @@ public interface Hypervisor extends AutoCloseable {
   /** Step 6. Defines the clone (not started) from copied state, disk and its unique identity. */
   VmInfo configureClone(OperationId op, CloneSpec spec);
 
-  /** Starts a configured clone; its guest continues from the copied state. */
+  /**
+   * Starts a configured clone; its guest continues from the copied state and is given the clone's
+   * identity inside the guest where the driver can (its network link held down until then). The
+   * result's {@link VmInfo#guestIdentity()} says what was done; under {@link
+   * IdentityPolicy#REQUIRE_AGENT} a guest that could not be re-identified is {@link
+   * HypervisorException.IdentityNotApplied} (the caller destroys the clone).
+   */
   VmInfo startClone(OperationId op, VmId clone);
 
   /**

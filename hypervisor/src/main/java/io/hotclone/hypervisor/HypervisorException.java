@@ -9,6 +9,7 @@ public abstract sealed class HypervisorException extends RuntimeException
         HypervisorException.NotFrozen,
         HypervisorException.LeaseExpired,
         HypervisorException.IdentityConflict,
+        HypervisorException.IdentityNotApplied,
         HypervisorException.CorruptImage,
         HypervisorException.Unsupported,
         HypervisorException.DriverFailure {
@@ -89,6 +90,20 @@ public abstract sealed class HypervisorException extends RuntimeException
 
     public String code() {
       return "identity-conflict";
+    }
+  }
+
+  /**
+   * The guest could not be given its identity (no guest agent, or a step the agent refused) and the
+   * policy requires it ({@link IdentityPolicy#REQUIRE_AGENT}).
+   */
+  public static final class IdentityNotApplied extends HypervisorException {
+    public IdentityNotApplied(String message) {
+      super(message, null);
+    }
+
+    public String code() {
+      return "identity-not-applied";
     }
   }
 

@@ -5,6 +5,8 @@ package io.hotclone.hypervisor;
  *
  * @param storagePointer the id of the storage pointer (block map / disk file) the VM writes to
  * @param parent the VM this one was cloned from, or {@code null} for a root VM
+ * @param guestIdentity for a started clone, what was done to give its guest its own identity (null
+ *     for root VMs and when the driver does not know)
  */
 public record VmInfo(
     VmId id,
@@ -15,4 +17,19 @@ public record VmInfo(
     long diskBytes,
     String storagePointer,
     VmId parent,
-    GuestStatus guest) {}
+    GuestStatus guest,
+    GuestIdentity guestIdentity) {
+
+  public VmInfo(
+      VmId id,
+      HostName host,
+      VmIdentity identity,
+      VmState state,
+      long memoryBytes,
+      long diskBytes,
+      String storagePointer,
+      VmId parent,
+      GuestStatus guest) {
+    this(id, host, identity, state, memoryBytes, diskBytes, storagePointer, parent, guest, null);
+  }
+}

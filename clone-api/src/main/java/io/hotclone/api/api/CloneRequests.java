@@ -78,14 +78,26 @@ public class CloneRequests {
   /** The operation and whether this call created it ({@code false}: an idempotent replay). */
   public record Accepted(CloneOperation operation, boolean created) {}
 
+  /** The policy's wire name, or null for the deployment's default; anything else is refused. */
+  static String identityPolicy(String requested) {
+    if (requested == null) {
+      return null;
+    }
+    return io.hotclone.hypervisor.IdentityPolicy.parse(requested)
+        .map(io.hotclone.hypervisor.IdentityPolicy::wireName)
+        .orElseThrow(() -> new RequestRejected(
+            "identityPolicy", "invalid", "identityPolicy must be require-agent, isolate or allow"));
+  }
+
   public Accepted submit(Caller caller, CloneRequestBody body, String idempotencyKey) {
     String key = IdempotencyKeys.validate(idempotencyKey);
     CloneRequestRules.Checked checked =
         CloneRequestRules.check(
             body.sourceVm(), body.targetHost(), body.count(), body.name(), body.names(), body.leaseMillis());
+    String policy = identityPolicy(body.identityPolicy());
     String fingerprint = IdempotencyKeys.fingerprint(body);
     if (key == null) {
-      return create(caller, checked, null, fingerprint);
+      return create(caller, checked, policy, null, fingerprint);
     }
     try (IdempotencyKeys.Claim claim = keys.claim(caller.tenant(), key)) {
       Optional<Accepted> replay = replay(caller, key, fingerprint);
@@ -93,7 +105,7 @@ public class CloneRequests {
         return replay.get();
       }
       try {
-        return create(caller, checked, key, fingerprint);
+        return create(caller, checked, policy, key, fingerprint);
       } catch (DuplicateKeyException e) {
         // another clone-api instance committed the key meanwhile
         return replay(caller, key, fingerprint).orElseThrow(() -> e);
@@ -111,7 +123,8 @@ public class CloneRequests {
     });
   }
 
-  private Accepted create(Caller caller, CloneRequestRules.Checked checked, String key, String fingerprint) {
+  private Accepted create(
+      Caller caller, CloneRequestRules.Checked checked, String policy, String key, String fingerprint) {
     VmInfo source = tenantVms.requireLive(caller, checked.sourceVm());
     String tenant = tenantVms.tenantOf(source);
     if (!security.allowsHost(tenant, checked.targetHost())) {
@@ -131,7 +144,8 @@ public class CloneRequests {
             target.name().value(),
             checked.count(),
             checked.names(),
-            checked.leaseMillis());
+            checked.leaseMillis(),
+            policy);
     String sourceName = source.identity() == null ? null : source.identity().name();
     Instant now = clock.instant();
     // the operation belongs to its source's tenant (the caller's, or any for an admin)

@@ -1,4 +1,13 @@
 package io.hotclone.api.api;
 
-/** Body of {@code POST /api/v1/vms}: a new VM {@code name} on {@code host}, sizes in MiB. */
-public record CreateVmBody(String name, String host, Long memoryMiB, Long diskMiB) {}
+/**
+ * Body of {@code POST /api/v1/vms}: a new VM {@code name} on {@code host}, sizes in MiB; {@code
+ * image} the guest image where the driver has several ({@code busybox}, the default, or {@code
+ * agent}: with the QEMU guest agent, on libvirt).
+ */
+public record CreateVmBody(String name, String host, Long memoryMiB, Long diskMiB, String image) {
+
+  public CreateVmBody(String name, String host, Long memoryMiB, Long diskMiB) {
+    this(name, host, memoryMiB, diskMiB, null);
+  }
+}

@@ -169,7 +169,11 @@ public class VmController {
     DnsLabels.require("host", body.host());
     long memory = mib("memoryMiB", body.memoryMiB());
     long disk = mib("diskMiB", body.diskMiB());
-    return new VmSpec(new HostName(body.host()), body.name(), memory << 20, disk << 20);
+    String image = body.image();
+    if (image != null && !image.equals(VmSpec.DEFAULT_IMAGE) && !image.equals(VmSpec.AGENT_IMAGE)) {
+      throw new ApiProblem(HttpStatus.BAD_REQUEST, "invalid-image", "image must be " + VmSpec.DEFAULT_IMAGE + " or " + VmSpec.AGENT_IMAGE);
+    }
+    return new VmSpec(new HostName(body.host()), body.name(), memory << 20, disk << 20, image);
   }
 
   private static long mib(String field, Long value) {

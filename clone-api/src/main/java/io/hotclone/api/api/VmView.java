@@ -1,6 +1,7 @@
 package io.hotclone.api.api;
 
 import io.hotclone.api.persistence.VmRecord;
+import io.hotclone.hypervisor.GuestIdentity;
 import io.hotclone.hypervisor.VmIdentity;
 import io.hotclone.hypervisor.VmInfo;
 import java.util.UUID;
@@ -9,7 +10,9 @@ import java.util.UUID;
  * A VM: live fields from the hypervisor ({@code state}, sizes, {@code guestCounter}, …) joined with
  * the read model's lineage ({@code parentVm}, {@code rootVm}, {@code generation}, {@code cloneId}).
  * A VM the hypervisor no longer knows is shown from the read model with {@code state} {@code GONE}
- * and no live fields. {@code tenant} is the tenant the VM belongs to.
+ * and no live fields. {@code guestIdentity} says, for a clone, what was done to give its guest its
+ * own identity (each step applied, skipped with why, or failed) and whether it still needs one.
+ * {@code tenant} is the tenant the VM belongs to.
  */
 public record VmView(
     String id,
@@ -30,6 +33,7 @@ public record VmView(
     String rootVm,
     Integer generation,
     UUID cloneId,
+    GuestIdentity guestIdentity,
     String tenant) {
 
   public static VmView of(VmInfo vm, VmRecord known) {
@@ -54,6 +58,7 @@ public record VmView(
         known != null ? known.rootVm() : parent == null ? vm.id().value() : null,
         known != null ? Integer.valueOf(known.generation()) : parent == null ? Integer.valueOf(0) : null,
         known == null ? null : known.cloneId(),
+        vm.guestIdentity(),
         known == null ? null : known.tenant());
   }
 
@@ -77,6 +82,7 @@ public record VmView(
         known.rootVm(),
         known.generation(),
         known.cloneId(),
+        null,
         known.tenant());
   }
 }

@@ -8,15 +8,15 @@ import java.util.UUID;
 /**
  * Derives a clone's identity deterministically from (clone id, index, attempt): the same inputs give
  * the same identity, so a redelivered event configures the same clone. {@code attempt} changes
- * every derived field after a uniqueness conflict. The IP comes from a sequence (it must be unique,
- * not derived).
+ * every derived field after a uniqueness conflict. The IP is allocated from the target network's
+ * {@link IpPool} (it must be unique and routable there, not derived) and passed in.
  */
 public final class IdentityDerivation {
 
   private IdentityDerivation() {}
 
   public static VmIdentity derive(
-      String sourceName, String requestedName, UUID cloneId, int index, int attempt, long ipHost) {
+      String sourceName, String requestedName, UUID cloneId, int index, int attempt, String ip, int prefixLength, String gateway) {
     String seed = cloneId + "/" + index + "/" + attempt;
     UUID uuid = UUID.nameUUIDFromBytes(("uuid:" + seed).getBytes(StandardCharsets.UTF_8));
     UUID generation = UUID.nameUUIDFromBytes(("vmgenid:" + seed).getBytes(StandardCharsets.UTF_8));
@@ -35,12 +35,6 @@ public final class IdentityDerivation {
             : sourceName + "-c" + shortId + "-" + index + (attempt == 0 ? "" : "-" + attempt);
     String hostname = name.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9-]", "-");
     String serial = "HC-" + uuid.toString().replace("-", "").substring(0, 16).toUpperCase(Locale.ROOT);
-    return new VmIdentity(name, uuid, mac, hostname, ipOf(ipHost), serial, generation);
-  }
-
-  /** Addresses 10.77.0.0/16 from a sequence number (labels for the embedded driver). */
-  public static String ipOf(long n) {
-    long host = Math.floorMod(n, 65_000L) + 2;
-    return "10.77." + (host / 256) + "." + (host % 256);
+    return new VmIdentity(name, uuid, mac, hostname, ip, serial, generation, prefixLength, gateway);
   }
 }

@@ -1,5 +1,7 @@
 package io.hotclone.config.messaging;
 
+import io.hotclone.config.ConfigProperties;
+import io.hotclone.config.domain.IpPools;
 import io.hotclone.config.persistence.Identities;
 import io.hotclone.config.persistence.Lineage;
 import io.hotclone.events.CloneFailed;
@@ -9,11 +11,15 @@ import io.hotclone.events.CloneConfigured;
 import io.hotclone.events.ConfiguredClone;
 import io.hotclone.events.CopiedImage;
 import io.hotclone.events.EventEnvelope;
+import io.hotclone.events.IdentityStep;
 import io.hotclone.events.StorageUnfrozen;
 import io.hotclone.hypervisor.CloneSpec;
 import io.hotclone.hypervisor.CopiedState;
 import io.hotclone.hypervisor.HostName;
+import io.hotclone.hypervisor.GuestIdentity;
 import io.hotclone.hypervisor.Hypervisor;
+import io.hotclone.hypervisor.HypervisorException;
+import io.hotclone.hypervisor.IdentityPolicy;
 import io.hotclone.hypervisor.OperationId;
 import io.hotclone.hypervisor.StoragePointer;
 import io.hotclone.hypervisor.VmId;
@@ -50,13 +56,18 @@ public class ConfigSteps implements SagaEventHandler {
   private final Identities identities;
   private final Lineage lineage;
   private final HaltPoints halt;
+  private final IpPools pools;
+  private final IdentityPolicy defaultPolicy;
 
-  public ConfigSteps(Hypervisor hypervisor, SagaSteps steps, Identities identities, Lineage lineage, HaltPoints halt) {
+  public ConfigSteps(
+      Hypervisor hypervisor, SagaSteps steps, Identities identities, Lineage lineage, HaltPoints halt, IpPools pools, ConfigProperties properties) {
     this.hypervisor = hypervisor;
     this.steps = steps;
     this.identities = identities;
     this.lineage = lineage;
     this.halt = halt;
+    this.pools = pools;
+    this.defaultPolicy = properties.defaultPolicy();
   }
 
   @Override
@@ -96,9 +107,11 @@ public class ConfigSteps implements SagaEventHandler {
           }
           VmInfo parent = hypervisor.requireVm(source);
           Lineage.Position position = lineage.positionOf(source.value());
+          IdentityPolicy policy = policyOf(plan);
           List<ConfiguredClone> clones = new ArrayList<>();
           for (int i = 0; i < plan.count(); i++) {
-            VmIdentity identity = identities.allocate(cloneId, i, parent.identity().name(), plan.nameFor(i));
+            VmIdentity identity =
+                identities.allocate(cloneId, i, parent.identity().name(), plan.nameFor(i), pools.forHost(target.value()));
             CopiedImage image = imageFor(unfrozen, i);
             ClonePointer pointer = pointerFor(unfrozen, i);
             CopiedState state =
@@ -115,23 +128,12 @@ public class ConfigSteps implements SagaEventHandler {
                 new StoragePointer(pointer.pointerId(), target, pointer.location(), pointer.baseRef());
             VmInfo clone =
                 hypervisor.configureClone(
-                    OperationId.of(cloneId, "configure", i), new CloneSpec(source, state, disk, identity));
+                    OperationId.of(cloneId, "configure", i), new CloneSpec(source, state, disk, identity, policy));
             halt.reach(HaltPoints.CLONE_DEFINED);
             made.add(clone.id());
             identities.bind(cloneId, i, clone.id().value());
-            hypervisor.startClone(OperationId.of(cloneId, "start", i), clone.id());
-            clones.add(
-                new ConfiguredClone(
-                    i,
-                    clone.id().value(),
-                    identity.name(),
-                    identity.uuid().toString(),
-                    identity.mac(),
-                    identity.ip(),
-                    identity.hostname(),
-                    target.value(),
-                    pointer.pointerId(),
-                    position.generation() + 1));
+            VmInfo started = hypervisor.startClone(OperationId.of(cloneId, "start", i), clone.id());
+            clones.add(configured(i, started, identity, target, pointer, position.generation() + 1));
           }
           return new Result(clones, position.root());
         },
@@ -146,6 +148,41 @@ public class ConfigSteps implements SagaEventHandler {
         },
         reason -> identities.retire(cloneId),
         () -> made.forEach(hypervisor::destroyVm));
+  }
+
+  /**
+   * The published clone: IP and host name as the guest confirmed them (null when it did not), the
+   * allocated IP, and what was done inside the guest.
+   */
+  private static ConfiguredClone configured(
+      int index, VmInfo started, VmIdentity identity, HostName target, ClonePointer pointer, int generation) {
+    GuestIdentity guest = started.guestIdentity();
+    List<IdentityStep> steps =
+        guest == null
+            ? List.of()
+            : guest.items().stream().map(i -> new IdentityStep(i.name(), i.status().name(), i.detail(), i.atMillis())).toList();
+    return new ConfiguredClone(
+        index,
+        started.id().value(),
+        identity.name(),
+        identity.uuid().toString(),
+        identity.mac(),
+        guest == null ? null : guest.ip(),
+        guest == null ? null : guest.hostname(),
+        target.value(),
+        pointer.pointerId(),
+        generation,
+        identity.ip(),
+        guest == null ? null : guest.outcome().name(),
+        steps);
+  }
+
+  private IdentityPolicy policyOf(ClonePlan plan) {
+    if (plan.identityPolicy() == null) {
+      return defaultPolicy;
+    }
+    return IdentityPolicy.parse(plan.identityPolicy())
+        .orElseThrow(() -> new HypervisorException.Unsupported("identity policy '" + plan.identityPolicy() + "' is not require-agent, isolate or allow"));
   }
 
   private static CopiedImage imageFor(StorageUnfrozen e, int index) {

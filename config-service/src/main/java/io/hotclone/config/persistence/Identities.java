@@ -1,6 +1,9 @@
 package io.hotclone.config.persistence;
 
 import io.hotclone.config.domain.IdentityDerivation;
+import io.hotclone.config.domain.IpPool;
+import java.util.HashSet;
+import java.util.Set;
 import io.hotclone.hypervisor.HypervisorException;
 import io.hotclone.hypervisor.VmIdentity;
 import java.util.List;
@@ -27,18 +30,27 @@ public class Identities {
     this.tx = tx;
   }
 
-  /** The identity of clone {@code index} of {@code cloneId}, allocated on first call. */
-  public VmIdentity allocate(UUID cloneId, int index, String sourceName, String requestedName) {
+  /**
+   * The identity of clone {@code index} of {@code cloneId}, allocated on first call, its IP the
+   * lowest address of {@code pool} no live VM holds. An exhausted pool is an {@code
+   * IdentityConflict} that says so. Losing a race for an address retries with the next one (same
+   * name); a conflict on a derived field changes every derived field.
+   */
+  public VmIdentity allocate(UUID cloneId, int index, String sourceName, String requestedName, IpPool pool) {
     List<VmIdentity> existing = find(cloneId, index);
     if (!existing.isEmpty()) {
       return existing.get(0);
     }
-    for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
-      Long ipHost = jdbc.queryForObject("SELECT nextval('ip_host_seq')", Long.class);
+    int attempt = 0;
+    for (int tries = 0; tries < ATTEMPTS * 4 && attempt < ATTEMPTS; tries++) {
+      Set<String> taken = new HashSet<>(jdbc.queryForList("SELECT ip FROM identities WHERE live", String.class));
+      String ip = pool.firstFree(taken).orElseThrow(() -> new HypervisorException.IdentityConflict(
+          "IP pool " + pool.network() + " (" + pool.cidr() + ") is exhausted: all " + pool.capacity()
+              + " of its addresses are held by live VMs"));
       VmIdentity id =
-          IdentityDerivation.derive(sourceName, requestedName, cloneId, index, attempt, ipHost);
+          IdentityDerivation.derive(sourceName, requestedName, cloneId, index, attempt, ip, pool.prefixLength(), pool.gateway());
       try {
-        tx.executeWithoutResult(s -> insert(cloneId, index, id));
+        tx.executeWithoutResult(s -> insert(cloneId, index, id, pool.network()));
         return id;
       } catch (DuplicateKeyException e) {
         List<VmIdentity> raced = find(cloneId, index);
@@ -47,6 +59,9 @@ public class Identities {
         }
         if (requestedName != null && !requestedName.isBlank() && nameTaken(requestedName)) {
           throw new HypervisorException.IdentityConflict("name '" + requestedName + "' is in use by a live VM");
+        }
+        if (!String.valueOf(e.getMessage()).contains("identities_live_ip")) {
+          attempt++;
         }
       }
     }
@@ -118,10 +133,10 @@ public class Identities {
     return n != null && n > 0;
   }
 
-  private void insert(UUID cloneId, int index, VmIdentity id) {
+  private void insert(UUID cloneId, int index, VmIdentity id, String network) {
     jdbc.update(
         "INSERT INTO identities (clone_id, clone_index, name, uuid, mac, ip, hostname, smbios_serial,"
-            + " generation_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            + " generation_id, network, prefix_length, gateway) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         cloneId,
         index,
         id.name(),
@@ -130,12 +145,15 @@ public class Identities {
         id.ip(),
         id.hostname(),
         id.smbiosSerial(),
-        id.generationId());
+        id.generationId(),
+        network,
+        id.prefixLength(),
+        id.gateway());
   }
 
   private List<VmIdentity> find(UUID cloneId, int index) {
     return jdbc.query(
-        "SELECT name, uuid, mac, hostname, ip, smbios_serial, generation_id FROM identities"
+        "SELECT name, uuid, mac, hostname, ip, smbios_serial, generation_id, prefix_length, gateway FROM identities"
             + " WHERE clone_id = ? AND clone_index = ?",
         (rs, i) ->
             new VmIdentity(
@@ -145,7 +163,9 @@ public class Identities {
                 rs.getString(4),
                 rs.getString(5),
                 rs.getString(6),
-                rs.getObject(7, UUID.class)),
+                rs.getObject(7, UUID.class),
+                rs.getInt(8),
+                rs.getString(9)),
         cloneId,
         index);
   }

@@ -14,8 +14,8 @@ class IdentityDerivationTest {
 
   @Test
   void sameInputsGiveTheSameIdentitySoARedeliveryConfiguresTheSameClone() {
-    VmIdentity a = IdentityDerivation.derive("web", null, cloneId, 0, 0, 42);
-    VmIdentity b = IdentityDerivation.derive("web", null, cloneId, 0, 0, 42);
+    VmIdentity a = IdentityDerivation.derive("web", null, cloneId, 0, 0, "10.0.0.42", 24, "10.0.0.1");
+    VmIdentity b = IdentityDerivation.derive("web", null, cloneId, 0, 0, "10.0.0.42", 24, "10.0.0.1");
     assertThat(a).isEqualTo(b);
   }
 
@@ -29,7 +29,7 @@ class IdentityDerivationTest {
     int n = 0;
     for (int index = 0; index < 16; index++) {
       for (int attempt = 0; attempt < 3; attempt++) {
-        VmIdentity id = IdentityDerivation.derive("web", null, cloneId, index, attempt, n++);
+        VmIdentity id = IdentityDerivation.derive("web", null, cloneId, index, attempt, "10.0.0." + n++, 24, null);
         names.add(id.name());
         uuids.add(id.uuid());
         macs.add(id.mac());
@@ -46,17 +46,19 @@ class IdentityDerivationTest {
 
   @Test
   void macIsALocallyAdministeredQemuAddressAndHostnameIsDnsSafe() {
-    VmIdentity id = IdentityDerivation.derive("Web_Server.1", null, cloneId, 3, 0, 7);
+    VmIdentity id = IdentityDerivation.derive("Web_Server.1", null, cloneId, 3, 0, "10.0.0.7", 24, null);
     assertThat(id.mac()).matches("52:54:00(:[0-9a-f]{2}){3}");
     assertThat(id.hostname()).matches("[a-z0-9-]+");
     assertThat(id.name()).startsWith("Web_Server.1-c11111111-3");
   }
 
   @Test
-  void requestedNameIsKeptAndIpsComeFromTheSequence() {
-    VmIdentity id = IdentityDerivation.derive("web", "canary", cloneId, 0, 0, 300);
+  void requestedNameIsKeptAndTheAllocatedIpConfigurationIsCarried() {
+    VmIdentity id = IdentityDerivation.derive("web", "canary", cloneId, 0, 0, "10.1.2.3", 22, "10.1.0.1");
     assertThat(id.name()).isEqualTo("canary");
-    assertThat(IdentityDerivation.ipOf(300)).isEqualTo("10.77.1.46");
-    assertThat(IdentityDerivation.ipOf(301)).isNotEqualTo(IdentityDerivation.ipOf(300));
+    assertThat(id.ip()).isEqualTo("10.1.2.3");
+    assertThat(id.prefixLength()).isEqualTo(22);
+    assertThat(id.gateway()).isEqualTo("10.1.0.1");
+    assertThat(id.machineId()).isEqualTo(id.uuid().toString().replace("-", "")).hasSize(32);
   }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.hotclone.config.domain.IdentityDerivation;
+import io.hotclone.config.domain.IpPool;
 import io.hotclone.hypervisor.HypervisorException;
 import io.hotclone.hypervisor.VmIdentity;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
@@ -34,6 +35,8 @@ import org.springframework.transaction.support.TransactionTemplate;
  * exactly one live holder; the loser gets a conflict it can name.
  */
 class IdentitiesIT {
+
+  private static final IpPool POOL = IpPool.of("default", "10.77.0.0/16", "10.77.0.1", List.of());
 
   private static EmbeddedPostgres postgres;
   private static DriverManagerDataSource dataSource;
@@ -73,8 +76,8 @@ class IdentitiesIT {
   void twoConcurrentAllocationsOfOneNameOneWinsTheOtherGetsAConflict() throws Exception {
     String name = "web-" + UUID.randomUUID().toString().substring(0, 8);
     List<Object> outcomes = concurrently(
-        () -> identities.allocate(UUID.randomUUID(), 0, "golden", name),
-        () -> identities.allocate(UUID.randomUUID(), 0, "golden", name));
+        () -> identities.allocate(UUID.randomUUID(), 0, "golden", name, POOL),
+        () -> identities.allocate(UUID.randomUUID(), 0, "golden", name, POOL));
 
     assertThat(outcomes).filteredOn(VmIdentity.class::isInstance).as("winners %s", outcomes).hasSize(1);
     assertThat(outcomes).filteredOn(HypervisorException.IdentityConflict.class::isInstance)
@@ -108,34 +111,69 @@ class IdentitiesIT {
         .isEqualTo(1);
   }
 
-  @ParameterizedTest(name = "{0}")
-  @ValueSource(strings = {"mac", "ip"})
-  void allocationStepsAroundAValueThatALiveVmHolds(String column) {
+  @Test
+  void aMacThatALiveVmHoldsMakesTheNextAttemptDeriveEveryField() {
     UUID cloneId = UUID.randomUUID();
-    long nextIp = jdbc.queryForObject(
-        "SELECT CASE WHEN is_called THEN last_value + 1 ELSE last_value END FROM ip_host_seq", Long.class);
-    VmIdentity firstChoice = IdentityDerivation.derive("golden", null, cloneId, 0, 0, nextIp);
-    insert(UUID.randomUUID(), "holder", UUID.randomUUID(),
-        column.equals("mac") ? firstChoice.mac() : "52:54:00:ff:ff:ff",
-        column.equals("ip") ? firstChoice.ip() : "10.77.255.255");
+    VmIdentity firstChoice = IdentityDerivation.derive("golden", null, cloneId, 0, 0, "10.77.0.2", 16, "10.77.0.1");
+    insert(UUID.randomUUID(), "holder", UUID.randomUUID(), firstChoice.mac(), "10.99.0.1");
 
-    VmIdentity got = identities.allocate(cloneId, 0, "golden", null);
+    VmIdentity got = identities.allocate(cloneId, 0, "golden", null, POOL);
 
-    assertThat(column.equals("mac") ? got.mac() : got.ip()).as("allocated " + column)
-        .isNotEqualTo(column.equals("mac") ? firstChoice.mac() : firstChoice.ip());
+    assertThat(got.mac()).isNotEqualTo(firstChoice.mac());
     assertThat(got.name()).as("a later attempt").endsWith("-1");
     assertThat(jdbc.queryForObject("SELECT count(*) FROM identities WHERE live", Integer.class)).isEqualTo(2);
   }
 
   @Test
+  void addressesComeLowestFreeFromThePoolSkippingGatewayExclusionsAndLiveHolders() {
+    IpPool pool = IpPool.of("host-x", "10.88.0.0/29", "10.88.0.1", List.of("10.88.0.3"));
+    insert(UUID.randomUUID(), "holder", UUID.randomUUID(), "52:54:00:ff:ff:01", "10.88.0.2");
+
+    VmIdentity a = identities.allocate(UUID.randomUUID(), 0, "golden", null, pool);
+    VmIdentity b = identities.allocate(UUID.randomUUID(), 0, "golden", null, pool);
+
+    assertThat(a.ip()).isEqualTo("10.88.0.4");
+    assertThat(b.ip()).isEqualTo("10.88.0.5");
+    assertThat(a.prefixLength()).isEqualTo(29);
+    assertThat(a.gateway()).isEqualTo("10.88.0.1");
+    assertThat(a.name()).as("no retry was needed").doesNotEndWith("-1");
+    assertThat(jdbc.queryForObject("SELECT network FROM identities WHERE ip = ?", String.class, "10.88.0.4")).isEqualTo("host-x");
+  }
+
+  @Test
+  void anExhaustedPoolIsAConflictThatSaysSoAndAllocatesNothing() {
+    IpPool pool = IpPool.of("host-x", "10.88.1.0/30", "10.88.1.1", List.of());
+    UUID first = UUID.randomUUID();
+    assertThat(identities.allocate(first, 0, "golden", null, pool).ip()).isEqualTo("10.88.1.2");
+    UUID second = UUID.randomUUID();
+    assertThatThrownBy(() -> identities.allocate(second, 0, "golden", null, pool))
+        .isInstanceOf(HypervisorException.IdentityConflict.class)
+        .hasMessage("IP pool host-x (10.88.1.0/30) is exhausted: all 1 of its addresses are held by live VMs");
+    assertThat(jdbc.queryForObject("SELECT count(*) FROM identities WHERE clone_id = ?", Integer.class, second)).isZero();
+
+    identities.retire(first); // scale-in frees the address
+    assertThat(identities.allocate(second, 0, "golden", null, pool).ip()).isEqualTo("10.88.1.2");
+  }
+
+  @Test
+  void concurrentAllocationsFromOnePoolGetDistinctAddresses() throws Exception {
+    IpPool pool = IpPool.of("host-y", "10.88.2.0/24", "10.88.2.1", List.of());
+    List<Object> outcomes = concurrently(
+        () -> identities.allocate(UUID.randomUUID(), 0, "golden", null, pool),
+        () -> identities.allocate(UUID.randomUUID(), 0, "golden", null, pool));
+    assertThat(outcomes).allMatch(VmIdentity.class::isInstance);
+    assertThat(outcomes.stream().map(o -> ((VmIdentity) o).ip()).distinct()).hasSize(2);
+  }
+
+  @Test
   void aRetiredIdentityFreesItsNameForTheNextVm() {
     String name = "reused-" + UUID.randomUUID().toString().substring(0, 8);
-    identities.allocate(UUID.randomUUID(), 0, "golden", name);
-    assertThatThrownBy(() -> identities.allocate(UUID.randomUUID(), 0, "golden", name))
+    identities.allocate(UUID.randomUUID(), 0, "golden", name, POOL);
+    assertThatThrownBy(() -> identities.allocate(UUID.randomUUID(), 0, "golden", name, POOL))
         .isInstanceOf(HypervisorException.IdentityConflict.class);
     jdbc.update("UPDATE identities SET live = FALSE WHERE name = ?", name);
 
-    assertThat(identities.allocate(UUID.randomUUID(), 0, "golden", name).name()).isEqualTo(name);
+    assertThat(identities.allocate(UUID.randomUUID(), 0, "golden", name, POOL).name()).isEqualTo(name);
   }
 
   /**

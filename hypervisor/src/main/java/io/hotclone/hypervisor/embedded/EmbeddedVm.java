@@ -89,8 +89,9 @@ final class EmbeddedVm {
     lock.lock();
     try {
       VmState shown = state == VmState.RUNNING && guestPaused ? VmState.PAUSED : state;
+      // the embedded guest's identity is the VM's own by construction: nothing of the source's survives
       return new VmInfo(id, host, identity, shown, memoryBytes, diskBytes, pointerId, parent,
-          new GuestStatus(counter, checksum));
+          new GuestStatus(counter, checksum), parent == null ? null : io.hotclone.hypervisor.GuestIdentity.byConstruction(identity));
     } finally {
       lock.unlock();
     }

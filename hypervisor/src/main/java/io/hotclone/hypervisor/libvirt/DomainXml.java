@@ -119,6 +119,11 @@ final class DomainXml {
   }
 
   String toXml() {
+    return serialize(doc);
+  }
+
+  /** One element (or a whole document) as XML text, without declaration. */
+  static String serialize(org.w3c.dom.Node node) {
     try {
       TransformerFactory tf = TransformerFactory.newInstance();
       tf.setAttribute(XMLConstants.ACCESS_EXTERNAL_DTD, "");
@@ -126,7 +131,7 @@ final class DomainXml {
       Transformer t = tf.newTransformer();
       t.setOutputProperty(OutputKeys.OMIT_XML_DECLARATION, "yes");
       StringWriter out = new StringWriter();
-      t.transform(new DOMSource(doc), new StreamResult(out));
+      t.transform(new DOMSource(node), new StreamResult(out));
       return out.toString();
     } catch (TransformerException e) {
       throw new IllegalStateException("cannot serialise XML", e);

@@ -15,9 +15,12 @@ import org.libvirt.StorageVol;
 import org.w3c.dom.Element;
 
 /**
- * Creates and starts a transient guest from the test image in {@link LibvirtOptions#guestDir()}
+ * Creates and starts a transient guest from a test image under {@link LibvirtOptions#guestDir()}
  * (direct kernel boot of {@code vmlinuz} + {@code initrd.gz}, TCG, one vCPU, a fresh qcow2 disk in
- * shared storage, user-mode NIC, serial console to a file on its host).
+ * shared storage, user-mode virtio NIC, serial console to a file on its host, ACPI and a VM
+ * generation id). Image {@code busybox}: the files in the guest directory itself. Image {@code
+ * agent}: the files in its {@code agent/} subdirectory (a kernel with the vmgenid driver, the QEMU
+ * guest agent in the initramfs), plus the agent's virtio-serial channel.
  */
 final class GuestVmCreator {
   private static final SecureRandom RANDOM = new SecureRandom();
@@ -35,9 +38,10 @@ final class GuestVmCreator {
   }
 
   VmInfo create(VmSpec spec) {
-    Path guest = options.guestDir();
+    Path guest = imageDir(options.guestDir(), spec.image());
     if (guest == null || !Files.isReadable(guest.resolve("vmlinuz")) || !Files.isReadable(guest.resolve("initrd.gz"))) {
-      throw new HypervisorException.Unsupported("createVm needs LibvirtOptions.guestDir with vmlinuz and initrd.gz");
+      throw new HypervisorException.Unsupported(
+          "createVm of image '" + spec.image() + "' needs vmlinuz and initrd.gz in " + (guest == null ? "LibvirtOptions.guestDir" : guest));
     }
     Connect conn = hosts.connect(spec.host());
     StoragePool pool = pools.shared(spec.host());
@@ -66,6 +70,18 @@ final class GuestVmCreator {
     }
   }
 
+  /** Where the files of {@code image} are, or null for an image this driver does not know. */
+  static Path imageDir(Path guestDir, String image) {
+    if (guestDir == null) {
+      return null;
+    }
+    return switch (image) {
+      case VmSpec.DEFAULT_IMAGE -> guestDir;
+      case VmSpec.AGENT_IMAGE -> guestDir.resolve("agent");
+      default -> null;
+    };
+  }
+
   static String domainXml(VmSpec spec, String disk, String serialLog, Path guest) {
     DomainXml x = DomainXml.create("domain");
     Element root = DomainXml.attrs(x.root(), "type", "qemu");
@@ -73,11 +89,13 @@ final class GuestVmCreator {
     x.append(root, "uuid", UUID.randomUUID().toString());
     DomainXml.attrs(x.append(root, "memory", Long.toString(spec.memoryBytes() / 1024)), "unit", "KiB");
     x.append(root, "vcpu", "1");
+    x.append(root, "genid", UUID.randomUUID().toString());
     Element os = x.append(root, "os");
     DomainXml.attrs(x.append(os, "type", "hvm"), "arch", "x86_64", "machine", "pc");
     x.append(os, "kernel", guest.resolve("vmlinuz").toString());
     x.append(os, "initrd", guest.resolve("initrd.gz").toString());
-    x.append(os, "cmdline", "console=ttyS0 quiet");
+    x.append(os, "cmdline", "console=ttyS0 quiet hc.hostname=" + spec.name());
+    x.append(x.append(root, "features"), "acpi");
     x.append(root, "on_reboot", "destroy");
     Element devices = x.append(root, "devices");
     Element d = DomainXml.attrs(x.append(devices, "disk"), "type", "file", "device", "disk");
@@ -87,6 +105,10 @@ final class GuestVmCreator {
     Element nic = DomainXml.attrs(x.append(devices, "interface"), "type", "user");
     DomainXml.attrs(x.append(nic, "mac"), "address", randomMac());
     DomainXml.attrs(x.append(nic, "model"), "type", "virtio");
+    if (VmSpec.AGENT_IMAGE.equals(spec.image())) {
+      Element channel = DomainXml.attrs(x.append(devices, "channel"), "type", "unix");
+      DomainXml.attrs(x.append(channel, "target"), "type", "virtio", "name", GuestAgent.CHANNEL);
+    }
     Element serial = DomainXml.attrs(x.append(devices, "serial"), "type", "file");
     DomainXml.attrs(x.append(serial, "source"), "path", serialLog);
     DomainXml.attrs(x.append(serial, "target"), "port", "0");

@@ -10,9 +10,11 @@ import org.w3c.dom.NodeList;
 /**
  * Gives the domain XML of a copied save image the clone's identity: name, UUID, MAC of the first
  * NIC (further NICs get MACs derived from the UUID), SMBIOS system serial, VM generation id when
- * the source has one (adding a vmgenid device would change the device set and break the restore),
+ * the source has one (adding a vmgenid device would change the device set and break the restore;
+ * QEMU writes the new id into guest memory when the state is loaded and notifies the guest, whose
+ * kernel reseeds its random number generator), the agent channel's socket (left to libvirt),
  * the clone's disk (its backing chain is reprobed from the qcow2 headers), its serial log, and the
- * lineage metadata. Everything else (devices, addresses, machine type) stays byte-for-byte
+ * lineage metadata with the {@link IdentityIntent} the guest is to be given at start. Everything else (devices, addresses, machine type) stays byte-for-byte
  * equivalent, so QEMU's migration stream still matches the device model.
  */
 final class IdentityRewriter {
@@ -27,8 +29,19 @@ final class IdentityRewriter {
   record Lineage(VmId parent, UUID cloneId) {}
 
   static String rewrite(String xml, VmIdentity id, Placement placement, Lineage lineage) {
+    return rewrite(xml, id, placement, lineage, io.hotclone.hypervisor.IdentityPolicy.DEFAULT);
+  }
+
+  static String rewrite(
+      String xml, VmIdentity id, Placement placement, Lineage lineage, io.hotclone.hypervisor.IdentityPolicy policy) {
     DomainXml d = DomainXml.parse(xml);
     Element root = d.root();
+    // a rewrite is repeated after a crash between the header write and the define: the MAC the
+    // guest still has is the one recorded by the first rewrite
+    IdentityIntent earlier = intent(d);
+    String sourceMac = earlier != null && earlier.sourceMac() != null
+        ? earlier.sourceMac()
+        : d.firstMac().map(String::toLowerCase).orElse(null);
     root.removeAttribute("id");
     d.child(root, "name").setTextContent(id.name());
     d.child(root, "uuid").setTextContent(id.uuid().toString());
@@ -60,6 +73,17 @@ final class IdentityRewriter {
     for (Element src : d.fileCharDevSources()) {
       src.setAttribute("path", placement.serialLog());
     }
+    // the agent socket's path names the source's domain on the source's host: let libvirt choose
+    for (Element channel : d.all("/domain/devices/channel[@type='unix']")) {
+      Element src = DomainXml.directChild(channel, "source");
+      if (src != null) {
+        src.removeAttribute("path");
+      }
+      Element target = DomainXml.directChild(channel, "target");
+      if (target != null) {
+        target.removeAttribute("state");
+      }
+    }
 
     Element metadata = d.child(root, "metadata");
     NodeList old = metadata.getElementsByTagNameNS(NS, "clone");
@@ -70,6 +94,7 @@ final class IdentityRewriter {
     clone.setAttribute("parent", lineage.parent().value());
     clone.setAttribute("cloneId", lineage.cloneId().toString());
     clone.setAttribute("image", placement.stateImage());
+    IdentityIntent.of(id, sourceMac, policy).writeTo(clone);
     metadata.appendChild(clone);
     return d.toXml();
   }
@@ -82,6 +107,12 @@ final class IdentityRewriter {
     }
     Element e = (Element) nodes.item(0);
     return new Lineage(new VmId(e.getAttribute("parent")), UUID.fromString(e.getAttribute("cloneId")));
+  }
+
+  /** What the clone's guest is to be given at start, or null (not a clone, or defined before intents). */
+  static IdentityIntent intent(DomainXml d) {
+    NodeList nodes = d.document().getElementsByTagNameNS(NS, "clone");
+    return nodes.getLength() == 0 ? null : IdentityIntent.readFrom((Element) nodes.item(0));
   }
 
   static String stateImage(DomainXml d) {

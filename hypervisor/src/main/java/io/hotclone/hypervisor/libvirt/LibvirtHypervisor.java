@@ -66,7 +66,7 @@ public final class LibvirtHypervisor implements Hypervisor {
     this.stateCopier = new StateCopier(hosts, leases, pools, options);
     this.clonePointerMaker = new ClonePointerMaker(pools, options);
     this.cloneDefiner = new CloneDefiner(hosts, pools, options, inspector);
-    this.cloneStarter = new CloneStarter(hosts, reaper, inspector);
+    this.cloneStarter = new CloneStarter(hosts, reaper, inspector, new IdentityApplier(java.time.Duration.ofSeconds(10), 5));
     this.thaws = new Thaws(hosts, leases, reaper, options);
     this.remover = new VmRemover(hosts, reaper);
     this.releaser = new Releaser(hosts, pools, leases, thawer, reaper, remover);

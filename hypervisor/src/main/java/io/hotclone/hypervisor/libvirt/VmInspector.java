@@ -1,5 +1,6 @@
 package io.hotclone.hypervisor.libvirt;
 
+import io.hotclone.hypervisor.GuestIdentity;
 import io.hotclone.hypervisor.GuestStatus;
 import io.hotclone.hypervisor.VmId;
 import io.hotclone.hypervisor.VmIdentity;
@@ -16,8 +17,9 @@ import org.libvirt.DomainBlockInfo;
 import org.libvirt.LibvirtException;
 
 /**
- * A domain as a {@link VmInfo}: identity from its XML, state from virDomainGetState, lineage from
- * the driver's metadata. The guest counter is read from the last {@code tick N} line of a
+ * A domain as a {@link VmInfo}: identity from its XML, state from virDomainGetState, lineage and
+ * the guest's identity report (host name and IP as the guest confirmed them) from the driver's
+ * metadata. The guest counter is read from the last {@code tick N} line of a
  * file-backed serial console when that file is readable from here (the test guest prints it);
  * otherwise it is unknown.
  */
@@ -27,13 +29,14 @@ final class VmInspector {
   VmInfo info(DomainRef d) {
     DomainXml xml = DomainXml.parse(d.xml());
     String uuid = xml.text("/domain/uuid").orElseThrow();
+    GuestIdentity report = IdentityReports.of(xml);
     VmIdentity identity =
         new VmIdentity(
             xml.text("/domain/name").orElseThrow(),
             UUID.fromString(uuid),
             xml.firstMac().orElse(null),
-            null,
-            null,
+            report == null ? null : report.hostname(),
+            report == null ? null : report.ip(),
             xml.text("/domain/sysinfo[@type='smbios']/system/entry[@name='serial']").orElse(null),
             xml.text("/domain/genid").filter(s -> !s.isEmpty()).map(UUID::fromString).orElse(null));
     long memoryKiB = xml.text("/domain/currentMemory").or(() -> xml.text("/domain/memory")).map(Long::parseLong).orElse(0L);
@@ -54,7 +57,8 @@ final class VmInspector {
         diskBytes(d, disk),
         disk,
         lineage == null ? null : lineage.parent(),
-        guest);
+        guest,
+        report);
   }
 
   private static long diskBytes(DomainRef d, String disk) {
