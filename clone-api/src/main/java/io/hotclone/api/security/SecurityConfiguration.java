@@ -82,7 +82,7 @@ public class SecurityConfiguration {
    */
   static Optional<JwtDecoder> decoder(SecurityProperties p) {
     SecurityProperties.Jwt cfg = p.jwt();
-    String issuer = cfg.issuer();
+    String issuer = cfg.issuer() == null || cfg.issuer().isBlank() ? null : cfg.issuer();
     NimbusJwtDecoder decoder;
     if (cfg.jwkSetUri() != null && !cfg.jwkSetUri().isBlank()) {
       decoder = NimbusJwtDecoder.withJwkSetUri(cfg.jwkSetUri()).build();
