@@ -125,6 +125,10 @@ class LibvirtHotCloneIT {
     assertThat(cs.bytes()).isEqualTo(mf.memoryBytes());
     assertThat(Path.of(cs.imageRef()).getParent()).isEqualTo(env.sharedDir());
     assertThat(Files.mismatch(Path.of(cs.imageRef()), frozenImage)).as("the copy equals the frozen image").isEqualTo(-1L);
+    // memory images hold the guest's secrets: owner-only, the frozen one and every copy
+    var ownerOnly = java.nio.file.attribute.PosixFilePermissions.fromString("rw-------");
+    assertThat(Files.getPosixFilePermissions(frozenImage)).as("frozen image mode").isEqualTo(ownerOnly);
+    assertThat(Files.getPosixFilePermissions(Path.of(cs.imageRef()))).as("copied image mode").isEqualTo(ownerOnly);
     assertThat(hv.copyState(copyOp, source, LibvirtTestEnv.HOST_B)).as("idempotent").isEqualTo(cs);
     // crash window "copied, result not recorded": a restarted driver finds the verified copy
     try (LibvirtHypervisor restarted = new LibvirtHypervisor(env.uris(), env.options())) {
