@@ -151,8 +151,13 @@ final class KafkaProbe {
 
   /** Waits until consumer {@code group} has committed up to the end of every partition of {@code topic}. */
   static void awaitCaughtUp(String group, String topic, Duration timeout) {
+    awaitCaughtUp(TestStack.get().kafkaBootstrapServers(), group, topic, timeout);
+  }
+
+  /** {@link #awaitCaughtUp(String, String, Duration)} on the broker at {@code bootstrap}. */
+  static void awaitCaughtUp(String bootstrap, String group, String topic, Duration timeout) {
     Properties p = new Properties();
-    p.put("bootstrap.servers", TestStack.get().kafkaBootstrapServers());
+    p.put("bootstrap.servers", bootstrap);
     try (Admin admin = Admin.create(p)) {
       TestStack.await(group + " to consume " + topic, timeout, () -> {
         try {

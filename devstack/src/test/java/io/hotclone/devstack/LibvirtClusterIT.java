@@ -353,7 +353,8 @@ class LibvirtClusterIT {
       // the service comes back at last: replaying its backlog must not freeze or create anything
       cluster.start(service);
       awaitPartitions(service);
-      sleep(5_000);
+      // ...all of it: the service has committed up to the end of the topic (its whole backlog)
+      KafkaProbe.awaitCaughtUp("localhost:" + cluster.kafkaPort(), service, io.hotclone.events.Topics.CLONE_EVENTS, Duration.ofSeconds(60));
       assertThat(hosts.domains()).as("no clone made by the late service").isEqualTo(domainsBefore);
       assertSourceAsBefore(cloneId, chainBefore, filesBefore);
       assertThat(hosts.domstate(hosts.uriA, "demo-1")).startsWith("running");
