@@ -108,7 +108,10 @@ class EmbeddedHypervisorTest {
     VmId vm = f.newVm("vm");
     UUID id = UUID.randomUUID();
     Duration shortLease = Duration.ofMillis(50);
-    hv.freezeStorage(OperationId.of(id, "fs"), vm, shortLease);
+    // the storage lease outlives the gap between the two calls (on a loaded machine that gap passed
+    // 50 ms once, and the memory freeze met an expired lease); the memory lease is the short one,
+    // and its expiry thaws both
+    hv.freezeStorage(OperationId.of(id, "fs"), vm, Duration.ofSeconds(30));
     hv.freezeMemory(OperationId.of(id, "fm"), vm, shortLease);
 
     EmbeddedFixture.await(() -> !hv.isMemoryFrozen(vm, "ram") && hv.bufferedPages(vm) == 0,
