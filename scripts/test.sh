@@ -15,6 +15,8 @@ if ! command -v docker-compose >/dev/null; then
 fi
 docker-compose -f docker-compose.yml config -q
 echo "docker-compose.yml: valid"
+# the AsyncAPI document clone-api serves, validated by the AsyncAPI parser (npm ci from the lock file)
+bash scripts/asyncapi-validate.sh
 set -a
 # shellcheck disable=SC1091
 . .work/libvirt.env

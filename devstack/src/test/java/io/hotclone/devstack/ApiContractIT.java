@@ -76,6 +76,16 @@ class ApiContractIT {
   }
 
   @Test
+  void theAsyncApiDocumentIsServedToAuthenticatedCallers() {
+    TestStack.Response doc = get("/asyncapi.yaml");
+    assertThat(doc.status()).isEqualTo(200);
+    assertThat(doc.text()).contains("asyncapi: 3.0.0").contains("address: " + Topics.LIFECYCLE);
+    TestStack.Response anonymous = TestStack.raw(get().apiPort(), "GET", "/asyncapi.yaml", null, Map.of());
+    assertThat(anonymous.status()).isEqualTo(401);
+    assertThat(anonymous.isProblem()).as(anonymous.text()).isTrue();
+  }
+
+  @Test
   void theRequestAndEveryLifecycleCloudEventCarryThePrincipal() {
     String key = TestStack.key("tenant-a");
     String keyId = key.substring("hc_".length(), key.indexOf('_', "hc_".length()));

@@ -42,6 +42,16 @@ class ArchitectureTest {
   }
 
   @Test
+  void theCliTalksToTheApiOverHttpOnly() {
+    noClasses().that().resideInAPackage("io.hotclone.cli..")
+        .should().dependOnClassesThat().resideInAnyPackage(
+            "io.hotclone.api..", "io.hotclone.storage..", "io.hotclone.memory..", "io.hotclone.transfer..",
+            "io.hotclone.config..", "io.hotclone.support..", "io.hotclone.events..", "io.hotclone.hypervisor..",
+            "org.springframework..")
+        .check(classes);
+  }
+
+  @Test
   void contractsAndHypervisorAreFreeOfSpring() {
     noClasses().that().resideInAnyPackage("io.hotclone.events..", "io.hotclone.hypervisor..")
         .should().dependOnClassesThat().resideInAnyPackage("org.springframework..")

@@ -1,23 +1,34 @@
 package io.hotclone.api.messaging;
 
+import io.cloudevents.core.builder.CloudEventBuilder;
+import io.cloudevents.jackson.JsonFormat;
+import io.cloudevents.kafka.KafkaMessageFactory;
 import io.hotclone.api.domain.CloneOperation;
 import io.hotclone.events.ConfiguredClone;
+import io.hotclone.events.Topics;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.Map;
 import java.util.UUID;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.Header;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * Maps clone operations to the public lifecycle events: structured-mode CloudEvents 1.0 JSON
- * ({@code specversion}, {@code id}, {@code source}, {@code type}, {@code subject} = clone id, {@code
- * time}, {@code datacontenttype}, {@code data}). The id of each event is derived from the clone id
+ * Maps clone operations to the public lifecycle events, built and encoded with the CloudEvents SDK:
+ * the Kafka protocol binding in structured mode, JSON event format ({@code specversion}, {@code
+ * id}, {@code source}, {@code type}, {@code subject} = clone id, {@code time}, {@code
+ * datacontenttype}, {@code data}, extension {@code partitionkey} = clone id). The binding's
+ * {@code content-type} header ({@code application/cloudevents+json}) travels with the body through
+ * the outbox, so the SDK's {@code CloudEventDeserializer} reads every record. The id of each event is derived from the clone id
  * and the type, so a repeat of the same lifecycle event is the same event (the outbox keeps one).
  * Every event carries, for audit, {@code data.principal} {@code {subject, tenant, keyId}} (who asked
  * for the clone; {@code keyId} null for a JWT) and the CloudEvents extension attribute {@code
- * tenant}.
+ * tenant} (absent when the requester has none).
  */
 public final class LifecycleCloudEvents {
 
@@ -27,14 +38,21 @@ public final class LifecycleCloudEvents {
   public static final String COMPLETED = "io.hotclone.clone.completed";
   public static final String FAILED = "io.hotclone.clone.failed";
 
+  /** The Kafka binding's header that marks a structured-mode record. */
+  public static final String CONTENT_TYPE_HEADER = "content-type";
+
+  private static final JsonFormat FORMAT = new JsonFormat();
   private final JsonMapper json;
 
   public LifecycleCloudEvents(JsonMapper json) {
     this.json = json;
   }
 
-  /** One encoded CloudEvent, ready for {@code Outbox.appendRaw}. */
-  public record CloudEvent(UUID id, String type, byte[] body) {}
+  /**
+   * One encoded CloudEvent, ready for {@code Outbox.appendRaw}: the record value and the {@code
+   * content-type} header the binding requires with it.
+   */
+  public record CloudEvent(UUID id, String type, String contentType, byte[] body) {}
 
   public CloudEvent requested(CloneOperation op) {
     ObjectNode data = plan(op);
@@ -104,16 +122,22 @@ public final class LifecycleCloudEvents {
 
   private CloudEvent encode(CloneOperation op, String type, Instant time, ObjectNode data) {
     UUID id = eventId(op.id(), type);
-    ObjectNode event = json.createObjectNode();
-    event.put("specversion", SPEC_VERSION);
-    event.put("id", id.toString());
-    event.put("source", SOURCE);
-    event.put("type", type);
-    event.put("subject", op.id().toString());
-    event.put("time", time.toString());
-    event.put("datacontenttype", "application/json");
-    event.put("tenant", op.tenant());
-    event.set("data", data);
-    return new CloudEvent(id, type, json.writeValueAsBytes(event));
+    CloudEventBuilder event =
+        CloudEventBuilder.v1()
+            .withId(id.toString())
+            .withSource(URI.create(SOURCE))
+            .withType(type)
+            .withSubject(op.id().toString())
+            .withTime(time.atOffset(ZoneOffset.UTC))
+            .withDataContentType("application/json")
+            .withExtension("partitionkey", op.id().toString())
+            .withData(json.writeValueAsBytes(data));
+    if (op.tenant() != null) {
+      event.withExtension("tenant", op.tenant());
+    }
+    ProducerRecord<String, byte[]> record =
+        KafkaMessageFactory.createWriter(Topics.LIFECYCLE, op.id().toString()).writeStructured(event.build(), FORMAT);
+    Header contentType = record.headers().lastHeader(CONTENT_TYPE_HEADER);
+    return new CloudEvent(id, type, new String(contentType.value(), StandardCharsets.UTF_8), record.value());
   }
 }

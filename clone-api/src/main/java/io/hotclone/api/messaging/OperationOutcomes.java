@@ -61,7 +61,7 @@ public class OperationOutcomes {
   }
 
   private void append(LifecycleCloudEvents.CloudEvent event, UUID cloneId) {
-    outbox.appendRaw(event.id(), cloneId, Topics.LIFECYCLE, event.type(), event.body());
+    outbox.appendRaw(event.id(), cloneId, Topics.LIFECYCLE, event.type(), event.contentType(), event.body());
   }
 
   private static EventEnvelope envelope(UUID cloneId, String type, io.hotclone.events.CloneEvent payload, Instant now) {

@@ -56,6 +56,27 @@ class LifecycleCloudEventsTest {
   }
 
   @Test
+  void the_sdk_deserializer_reads_the_body_with_its_content_type_header() {
+    // given an encoded event and the header the outbox stores with it
+    LifecycleCloudEvents.CloudEvent e = events.requested(requested());
+    var headers = new org.apache.kafka.common.header.internals.RecordHeaders();
+    headers.add("content-type", e.contentType().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    // when a consumer reads it with the CloudEvents SDK's Kafka binding
+    try (var deserializer = new io.cloudevents.kafka.CloudEventDeserializer()) {
+      io.cloudevents.CloudEvent read = deserializer.deserialize("hotclone.lifecycle", headers, e.body());
+      // then it is the structured-mode event with the clone id as partition key
+      assertThat(e.contentType()).isEqualTo("application/cloudevents+json");
+      assertThat(read.getId()).isEqualTo(e.id().toString());
+      assertThat(read.getType()).isEqualTo("io.hotclone.clone.requested");
+      assertThat(read.getSource().toString()).isEqualTo("/hotclone/clone-api");
+      assertThat(read.getSubject()).isEqualTo(cloneId.toString());
+      assertThat(read.getExtension("partitionkey")).isEqualTo(cloneId.toString());
+      assertThat(read.getExtension("tenant")).isEqualTo("t1");
+      assertThat(json.readTree(read.getData().toBytes()).get("sourceVm").asString()).isEqualTo("vm-1");
+    }
+  }
+
+  @Test
   void every_lifecycle_event_carries_the_principal_and_the_tenant() {
     CloneOperation op = requested();
     for (LifecycleCloudEvents.CloudEvent e :

@@ -147,11 +147,13 @@ public class MemorySteps implements SagaEventHandler {
   }
 
   @Bean
-  static LeaseWatchdog memoryLeaseWatchdog(Hypervisor hypervisor, FreezeLeases leases, SagaSteps steps) {
+  static LeaseWatchdog memoryLeaseWatchdog(
+      Hypervisor hypervisor, FreezeLeases leases, SagaSteps steps, io.micrometer.core.instrument.MeterRegistry registry) {
     return new LeaseWatchdog(
         leases,
         steps,
         FREEZE,
-        lease -> hypervisor.unfreezeMemory(OperationId.of(lease.cloneId(), UNFREEZE), new VmId(lease.vmId())));
+        lease -> hypervisor.unfreezeMemory(OperationId.of(lease.cloneId(), UNFREEZE), new VmId(lease.vmId())),
+        registry.counter("hotclone.lease.expiries", "step", FREEZE));
   }
 }

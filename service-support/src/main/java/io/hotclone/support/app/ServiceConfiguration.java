@@ -10,6 +10,8 @@ import io.hotclone.support.lease.FreezeLeases;
 import io.hotclone.support.messaging.CloneEventConsumer;
 import io.hotclone.support.messaging.SagaEventHandler;
 import io.hotclone.support.messaging.SagaSteps;
+import io.hotclone.support.metrics.OutboxInboxMetrics;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.hotclone.support.outbox.Outbox;
 import io.hotclone.support.outbox.OutboxRelay;
 import io.hotclone.support.outbox.Retention;
@@ -120,6 +122,11 @@ public class ServiceConfiguration {
   }
 
   @Bean
+  OutboxInboxMetrics outboxInboxMetrics(JdbcTemplate jdbc, @Value("${spring.application.name}") String name) {
+    return new OutboxInboxMetrics(jdbc, name);
+  }
+
+  @Bean
   FreezeLeases freezeLeases(JdbcTemplate jdbc, EventCodec codec) {
     return new FreezeLeases(jdbc, codec);
   }
@@ -139,7 +146,9 @@ public class ServiceConfiguration {
       EventCodec codec,
       SagaEventHandler handler,
       KafkaTemplate<byte[], byte[]> outboxKafkaTemplate,
-      @Value("${spring.application.name}") String name) {
-    return new CloneEventConsumer(codec, handler, outboxKafkaTemplate, Topics.DLQ_PREFIX + name);
+      @Value("${spring.application.name}") String name,
+      MeterRegistry registry) {
+    return new CloneEventConsumer(
+        codec, handler, outboxKafkaTemplate, Topics.DLQ_PREFIX + name, registry.counter("hotclone.dead.letters", "service", name));
   }
 }

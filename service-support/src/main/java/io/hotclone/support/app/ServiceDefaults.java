@@ -58,6 +58,8 @@ public final class ServiceDefaults {
     p.put("spring.flyway.create-schemas", true);
     p.put("spring.flyway.locations", "classpath:db/support,classpath:db/" + name);
     p.put("spring.jmx.enabled", false);
+    // on server.port: health (probes), metrics, and prometheus (the scrape, text format)
+    p.put("management.endpoints.web.exposure.include", "health,info,metrics,prometheus");
     p.put("spring.lifecycle.timeout-per-shutdown-phase", "10s");
     // one logging system per JVM: in devstack the first context's name would label every line
     p.put("logging.include-application-name", false);

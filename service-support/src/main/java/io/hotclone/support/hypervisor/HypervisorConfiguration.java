@@ -5,23 +5,37 @@ import io.hotclone.hypervisor.Hypervisor;
 import io.hotclone.hypervisor.embedded.EmbeddedHypervisor;
 import io.hotclone.hypervisor.embedded.EmbeddedOptions;
 import java.time.Duration;
+import io.hotclone.support.metrics.TimedHypervisor;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.util.List;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Primary;
 
 /**
  * The {@link Hypervisor} of a service, unless a parent context already provides one (devstack shares
  * one embedded hypervisor between its five services). The embedded driver lives inside one JVM:
- * services in separate processes must use the libvirt driver.
+ * services in separate processes must use the libvirt driver. What the service injects is the
+ * driver wrapped by {@link TimedHypervisor} (each call timed in this service's registry); the wrapper
+ * neither owns nor closes the driver.
  */
 @Configuration(proxyBeanMethods = false)
 public class HypervisorConfiguration {
 
   @Bean(destroyMethod = "close")
-  @ConditionalOnMissingBean(Hypervisor.class)
+  @ConditionalOnMissingBean(name = "hypervisor")
   Hypervisor hypervisor(HypervisorProperties properties) {
     return HypervisorFactory.create(properties);
+  }
+
+  @Bean(destroyMethod = "")
+  @Primary
+  Hypervisor timedHypervisor(@Qualifier("hypervisor") Hypervisor hypervisor, ObjectProvider<MeterRegistry> registry) {
+    MeterRegistry r = registry.getIfAvailable();
+    return r == null ? hypervisor : TimedHypervisor.wrap(hypervisor, r);
   }
 
   /** Builds a driver from {@code hotclone.hypervisor.*}. */

@@ -12,6 +12,7 @@ import java.util.function.Consumer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import io.micrometer.core.instrument.Counter;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.support.KafkaHeaders;
 import org.springframework.messaging.Message;
@@ -31,13 +32,20 @@ public class CloneEventConsumer implements Consumer<Message<byte[]>> {
   private final SagaEventHandler handler;
   private final KafkaTemplate<byte[], byte[]> kafka;
   private final String deadLetterTopic;
+  private final Counter deadLetters;
 
+  /** {@code deadLetters} counts the messages this consumer copied to the dead-letter topic. */
   public CloneEventConsumer(
-      EventCodec codec, SagaEventHandler handler, KafkaTemplate<byte[], byte[]> kafka, String deadLetterTopic) {
+      EventCodec codec,
+      SagaEventHandler handler,
+      KafkaTemplate<byte[], byte[]> kafka,
+      String deadLetterTopic,
+      Counter deadLetters) {
     this.codec = codec;
     this.handler = handler;
     this.kafka = kafka;
     this.deadLetterTopic = deadLetterTopic;
+    this.deadLetters = deadLetters;
   }
 
   @Override
@@ -72,6 +80,7 @@ public class CloneEventConsumer implements Consumer<Message<byte[]>> {
     } catch (ExecutionException | TimeoutException ex) {
       throw new IllegalStateException("could not dead-letter a poison message", ex);
     }
+    deadLetters.increment();
     log.warn("poison message moved to {}: {}", deadLetterTopic, e.getMessage());
   }
 

@@ -30,28 +30,33 @@ public class Outbox {
   /** Queues an internal saga event on {@link Topics#CLONE_EVENTS}. */
   public void append(EventEnvelope envelope) {
     appendRaw(
-        envelope.eventId(), envelope.cloneId(), Topics.CLONE_EVENTS, envelope.type(), codec.encode(envelope));
+        envelope.eventId(), envelope.cloneId(), Topics.CLONE_EVENTS, envelope.type(), null, codec.encode(envelope));
   }
 
-  /** Queues pre-encoded bytes (e.g. a CloudEvent) for {@code topic}, keyed by the clone id. */
-  public void appendRaw(UUID eventId, UUID cloneId, String topic, String type, byte[] body) {
+  /**
+   * Queues pre-encoded bytes (e.g. a CloudEvent) for {@code topic}, keyed by the clone id; the
+   * record is sent with a {@code content-type} header of {@code contentType} unless it is null
+   * (the header is stored with the row, so a record the poll sends after a crash carries it too).
+   */
+  public void appendRaw(UUID eventId, UUID cloneId, String topic, String type, String contentType, byte[] body) {
     if (!TransactionSynchronizationManager.isActualTransactionActive()) {
       throw new IllegalStateException("Outbox.append needs a transaction");
     }
     List<Long> ids =
         jdbc.queryForList(
-            "INSERT INTO outbox (event_id, clone_id, topic, type, body) VALUES (?, ?, ?, ?, ?)"
+            "INSERT INTO outbox (event_id, clone_id, topic, type, content_type, body) VALUES (?, ?, ?, ?, ?, ?)"
                 + " ON CONFLICT (event_id) DO NOTHING RETURNING id",
             Long.class,
             eventId,
             cloneId,
             topic,
             type,
+            contentType,
             body);
     if (ids.isEmpty()) {
       return; // appended before: it is published (or will be) from that row
     }
-    OutboxRelay.Row row = new OutboxRelay.Row(ids.get(0), cloneId, topic, type, body);
+    OutboxRelay.Row row = new OutboxRelay.Row(ids.get(0), cloneId, topic, type, contentType, body);
     TransactionSynchronizationManager.registerSynchronization(
         new TransactionSynchronization() {
           @Override

@@ -31,6 +31,8 @@ public class OutboxRelay implements SmartLifecycle {
 
   private static final Logger log = LoggerFactory.getLogger(OutboxRelay.class);
   private static final int BATCH = 200;
+  /** The Kafka protocol binding's content type header (CloudEvents structured mode needs it). */
+  static final String CONTENT_TYPE = "content-type";
 
   private final JdbcTemplate jdbc;
   private final TransactionTemplate tx;
@@ -160,7 +162,7 @@ public class OutboxRelay implements SmartLifecycle {
   int publishBatch() {
     List<Row> rows =
         jdbc.query(
-            "SELECT id, clone_id, topic, type, body FROM outbox WHERE published_at IS NULL"
+            "SELECT id, clone_id, topic, type, content_type, body FROM outbox WHERE published_at IS NULL"
                 + " AND created_at < now() - make_interval(secs => ?) ORDER BY id LIMIT ?",
             (rs, i) ->
                 new Row(
@@ -168,7 +170,8 @@ public class OutboxRelay implements SmartLifecycle {
                     rs.getObject(2, UUID.class),
                     rs.getString(3),
                     rs.getString(4),
-                    rs.getBytes(5)),
+                    rs.getString(5),
+                    rs.getBytes(6)),
             pollInterval.toMillis() / 1000.0,
             BATCH);
     if (rows.isEmpty()) {
@@ -184,10 +187,14 @@ public class OutboxRelay implements SmartLifecycle {
     return rows.size();
   }
 
-  private static ProducerRecord<byte[], byte[]> record(Row row) {
+  /** The Kafka record of a row: key = clone id, headers {@code hotclone_type} and {@code content-type} if stored. */
+  static ProducerRecord<byte[], byte[]> record(Row row) {
     ProducerRecord<byte[], byte[]> record =
         new ProducerRecord<>(row.topic(), row.cloneId().toString().getBytes(StandardCharsets.UTF_8), row.body());
     record.headers().add("hotclone_type", row.type().getBytes(StandardCharsets.UTF_8));
+    if (row.contentType() != null) {
+      record.headers().add(CONTENT_TYPE, row.contentType().getBytes(StandardCharsets.UTF_8));
+    }
     return record;
   }
 
@@ -210,6 +217,6 @@ public class OutboxRelay implements SmartLifecycle {
     }
   }
 
-  /** An outbox row as the relay sends it. */
-  public record Row(long id, UUID cloneId, String topic, String type, byte[] body) {}
+  /** An outbox row as the relay sends it; {@code contentType} null: no content-type header. */
+  public record Row(long id, UUID cloneId, String topic, String type, String contentType, byte[] body) {}
 }

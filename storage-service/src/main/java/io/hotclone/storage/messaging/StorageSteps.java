@@ -160,13 +160,15 @@ public class StorageSteps implements SagaEventHandler {
   }
 
   @Bean
-  static LeaseWatchdog storageLeaseWatchdog(Hypervisor hypervisor, FreezeLeases leases, SagaSteps steps) {
+  static LeaseWatchdog storageLeaseWatchdog(
+      Hypervisor hypervisor, FreezeLeases leases, SagaSteps steps, io.micrometer.core.instrument.MeterRegistry registry) {
     return new LeaseWatchdog(
         leases,
         steps,
         FREEZE,
         lease ->
             hypervisor.unfreezeStorage(
-                OperationId.of(lease.cloneId(), UNFREEZE), new VmId(lease.vmId())));
+                OperationId.of(lease.cloneId(), UNFREEZE), new VmId(lease.vmId())),
+        registry.counter("hotclone.lease.expiries", "step", FREEZE));
   }
 }

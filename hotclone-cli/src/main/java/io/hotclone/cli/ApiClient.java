@@ -1,0 +1,105 @@
+package io.hotclone.cli;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * clone-api over HTTP with an API key ({@code X-API-Key}) or a bearer token. A non-2xx answer becomes
+ * an {@link ApiException} carrying the RFC 9457 problem's code and detail and the exit code of its
+ * status; an unreachable API is {@link ExitCodes#UNAVAILABLE}.
+ */
+final class ApiClient {
+
+  static final JsonMapper JSON = JsonMapper.builder().build();
+  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+  private final String baseUrl;
+  private final String apiKey;
+  private final String token;
+
+  ApiClient(String baseUrl, String apiKey, String token) {
+    this.baseUrl = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
+    this.apiKey = apiKey;
+    this.token = token;
+  }
+
+  JsonNode get(String path) {
+    return send("GET", path, null, null);
+  }
+
+  JsonNode post(String path, JsonNode body) {
+    return send("POST", path, body, null);
+  }
+
+  /** A POST repeat-safe under {@code idempotencyKey}. */
+  JsonNode post(String path, JsonNode body, String idempotencyKey) {
+    return send("POST", path, body, idempotencyKey);
+  }
+
+  JsonNode delete(String path) {
+    return send("DELETE", path, null, null);
+  }
+
+  static String segment(String value) {
+    return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
+  }
+
+  private JsonNode send(String method, String path, JsonNode body, String idempotencyKey) {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(baseUrl + path))
+        .timeout(Duration.ofSeconds(30))
+        .header("Accept", "application/json");
+    if (apiKey != null && !apiKey.isBlank()) {
+      b.header("X-API-Key", apiKey);
+    } else if (token != null && !token.isBlank()) {
+      b.header("Authorization", "Bearer " + token);
+    }
+    if (body != null) {
+      b.header("Content-Type", "application/json");
+    }
+    if (idempotencyKey != null) {
+      b.header("Idempotency-Key", idempotencyKey);
+    }
+    b.method(method, body == null
+        ? HttpRequest.BodyPublishers.noBody()
+        : HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body)));
+    HttpResponse<String> r;
+    try {
+      r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    } catch (IOException e) {
+      throw new ApiException(ExitCodes.UNAVAILABLE, "clone-api at " + baseUrl + " unreachable: " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new ApiException(ExitCodes.UNAVAILABLE, "interrupted");
+    }
+    JsonNode parsed = parse(r.body());
+    if (r.statusCode() / 100 != 2) {
+      throw new ApiException(ExitCodes.ofStatus(r.statusCode()), problem(r.statusCode(), parsed, r.body()));
+    }
+    return parsed;
+  }
+
+  private static JsonNode parse(String body) {
+    if (body == null || body.isBlank()) {
+      return JSON.nullNode();
+    }
+    try {
+      return JSON.readTree(body);
+    } catch (RuntimeException notJson) {
+      return JSON.nullNode();
+    }
+  }
+
+  private static String problem(int status, JsonNode p, String raw) {
+    if (p.isObject() && p.has("detail")) {
+      return status + " " + p.path("code").asString("") + ": " + p.path("detail").asString();
+    }
+    return status + ": " + (raw == null ? "" : raw.strip());
+  }
+}
