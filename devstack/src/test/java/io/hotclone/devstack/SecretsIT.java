@@ -57,7 +57,9 @@ class SecretsIT {
         "hotclone.kafka.sasl-password", KAFKA_PASSWORD)))) {
       TestStack.register(stack);
       for (String value : stack.credentials().values()) {
-        secrets.add(value.startsWith("hc_") ? value.substring(value.lastIndexOf('_') + 1) : value);
+        // hc_<hex id>_<base64url secret>: the secret may itself contain '_' (cutting at the last one
+        // once left a 1-character "secret" that matched an unrelated log line)
+        secrets.add(value.startsWith("hc_") ? value.substring(value.indexOf('_', 3) + 1) : value);
       }
       String privateKey = Files.readString(stack.credentialsFile().resolveSibling("jwt-private.pem"))
           .lines().filter(l -> !l.startsWith("-----")).findFirst().orElseThrow();
