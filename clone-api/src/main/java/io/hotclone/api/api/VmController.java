@@ -103,10 +103,13 @@ public class VmController {
   public LineageView lineage(@PathVariable String id) {
     Caller caller = Callers.current();
     VmRecord vm = tenantVms.findRecord(caller, id).orElseThrow(() -> TenantVms.notFound(id));
-    return LineageView.of(
-        vm,
-        vms.ancestors(vm.id()).stream().filter(r -> caller.sees(r.tenant())).toList(),
-        vms.descendants(vm.id()).stream().filter(r -> caller.sees(r.tenant())).toList());
+    List<VmRecord> ancestors = vms.ancestors(vm.id()).stream().filter(r -> caller.sees(r.tenant())).toList();
+    List<VmRecord> descendants = vms.descendants(vm.id()).stream().filter(r -> caller.sees(r.tenant())).toList();
+    List<String> ids = new java.util.ArrayList<>();
+    ids.add(vm.id());
+    ancestors.forEach(r -> ids.add(r.id()));
+    descendants.forEach(r -> ids.add(r.id()));
+    return LineageView.of(vm, ancestors, descendants, vms.disks(ids));
   }
 
   @PostMapping(
