@@ -165,7 +165,7 @@ public class VmController {
 
   /**
    * The rules of a VM creation request: a name and a host that are DNS labels, sizes from 1 MiB to
-   * 1 TiB (422 otherwise).
+   * 1 TiB, 1 to 8 disks (422 otherwise).
    */
   static VmSpec spec(CreateVmBody body) {
     DnsLabels.require("name", body.name());
@@ -176,7 +176,11 @@ public class VmController {
     if (image != null && !image.equals(VmSpec.DEFAULT_IMAGE) && !image.equals(VmSpec.AGENT_IMAGE)) {
       throw new ApiProblem(HttpStatus.BAD_REQUEST, "invalid-image", "image must be " + VmSpec.DEFAULT_IMAGE + " or " + VmSpec.AGENT_IMAGE);
     }
-    return new VmSpec(new HostName(body.host()), body.name(), memory << 20, disk << 20, image);
+    int disks = body.disks() == null ? 1 : body.disks();
+    if (disks < 1 || disks > VmSpec.MAX_DISKS) {
+      throw new RequestRejected("disks", "out-of-range", "disks must be between 1 and " + VmSpec.MAX_DISKS + ", was " + disks);
+    }
+    return new VmSpec(new HostName(body.host()), body.name(), memory << 20, disk << 20, image, disks);
   }
 
   private static long mib(String field, Long value) {

@@ -255,6 +255,25 @@ class RestContractTest {
   }
 
   @Test
+  void a_vm_with_two_disks_is_asked_of_the_driver_and_nine_disks_are_refused_with_422() throws Exception {
+    when(hypervisor.createVm(new VmSpec(new HostName("host-a"), "db", 64L << 20, 32L << 20, null, 2)))
+        .thenReturn(vm("vm-8", "db", VmState.RUNNING));
+    mvc.perform(
+            post("/api/v1/vms")
+                .contentType(MediaType.APPLICATION_JSON)
+                .content("{\"name\":\"db\",\"host\":\"host-a\",\"memoryMiB\":64,\"diskMiB\":32,\"disks\":2}"))
+        .andExpect(status().isCreated())
+        .andExpect(jsonPath("$.id").value("vm-8"));
+    mvc.perform(
+            post("/api/v1/vms")
+                .contentType(MediaType.APPLICATION_JSON)
+                .content("{\"name\":\"db\",\"host\":\"host-a\",\"memoryMiB\":64,\"diskMiB\":32,\"disks\":9}"))
+        .andExpect(status().isUnprocessableContent())
+        .andExpect(content().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON))
+        .andExpect(jsonPath("$.detail").value(org.hamcrest.Matchers.containsString("disks must be between 1 and 8")));
+  }
+
+  @Test
   void a_driver_that_cannot_create_vms_answers_501() throws Exception {
     when(hypervisor.createVm(any())).thenThrow(new HypervisorException.Unsupported("libvirt cannot create VMs"));
     mvc.perform(
