@@ -1,10 +1,12 @@
 package io.hotclone.api.security;
 
+import io.hotclone.api.portal.PortalPages;
 import jakarta.servlet.DispatcherType;
 import java.nio.file.Path;
 import java.util.Optional;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.http.HttpMethod;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.security.authorization.AuthorizationDecision;
@@ -22,7 +24,7 @@ import org.springframework.security.web.authentication.AnonymousAuthenticationFi
 
 /**
  * The filter chain: stateless, no sessions or CSRF (no cookies are used); {@code /actuator/health}
- * open, every other request authenticated by {@code X-API-Key} ({@link ApiKeyFilter}) or, when a
+ * and a {@code GET} of the portal's static files ({@link PortalPages#PUBLIC_PATHS}) open, every other request authenticated by {@code X-API-Key} ({@link ApiKeyFilter}) or, when a
  * JWT issuer is configured, an {@code Authorization: Bearer} token; then the scope of {@link
  * RequiredScopes}. 401 and 403 are problem details ({@link ProblemResponses}).
  */
@@ -46,6 +48,8 @@ public class SecurityConfiguration {
             // an error page or an async (SSE) dispatch belongs to a request authorized already
             .dispatcherTypeMatchers(DispatcherType.ERROR, DispatcherType.ASYNC).permitAll()
             .requestMatchers("/actuator/health", "/actuator/health/**").permitAll()
+            // the portal's static files only; the API calls the page makes carry the user's credential
+            .requestMatchers(HttpMethod.GET, PortalPages.PUBLIC_PATHS).permitAll()
             .anyRequest().access(scopeRule()));
     Optional<JwtDecoder> jwt = decoder(properties);
     if (jwt.isPresent()) {
