@@ -238,11 +238,17 @@ function follow(op) {
     if (e.name !== 'AbortError') showProblem(e);
   }).finally(async () => {
     followed.delete(op.id);
-    // the stream ends after the terminal event; read the operation once more in case it broke off
+    if (abort.signal.aborted) return;
+    // the stream ends after the terminal event; read the operation once more in case it broke off,
+    // and follow it again if it is still under way
     try {
       const last = await api('GET', '/api/v1/clones/' + encodeURIComponent(op.id));
-      renderOperation(last);
-      if (last.terminal) await onTerminal(last);
+      if (last.terminal) {
+        renderOperation(last);
+        await onTerminal(last);
+      } else {
+        setTimeout(() => follow(last), 1000);
+      }
     } catch (e) {
       showProblem(e);
     }
