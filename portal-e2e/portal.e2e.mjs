@@ -4,6 +4,7 @@
 // Environment: PORTAL_URL, HOTCLONE_API_KEY (tenant-a's), SCREENSHOT (PNG path, default
 // portal.png), CHROMIUM (default /usr/bin/chromium), E2E_INJECT=1: before the failing clone,
 // print "@inject-failure" and wait for a line on stdin (the caller makes the next copy step fail).
+// At the end it deletes the clone it made.
 // Exit code 0 when every check held; a failed check throws and exits non-zero.
 import { chromium } from 'playwright-core';
 import { createInterface } from 'node:readline';
@@ -119,6 +120,13 @@ try {
 
   await page.screenshot({ path: screenshot, fullPage: true });
   console.log('screenshot ' + screenshot);
+
+  // scale-in from the page: the clone is deleted (after the confirmation) and leaves the table
+  page.once('dialog', (d) => d.accept());
+  await page.locator(`[data-testid=vm-row][data-vm-id="${cloneId}"]`).getByTestId('vm-delete').click();
+  await page.locator(`[data-testid=vm-row][data-vm-id="${cloneId}"]`).waitFor({ state: 'detached' });
+  await page.locator(`[data-testid=lineage-node][data-vm-id="${cloneId}"].gone`).waitFor();
+  check(true, 'deleting the clone removes it from the table; the lineage shows it GONE');
   check(pageErrors.length === 0, 'no script error on the page ' + JSON.stringify(pageErrors));
 } finally {
   await browser.close();
