@@ -292,18 +292,22 @@ async function streamEvents(path, signal, onEvent) {
     else if (field === 'data') ev.data.push(value);
     else if (field === 'id') ev.id = value;
   };
+  const lines = (final) => {
+    let m;
+    while ((m = /\r\n|\r|\n/.exec(buffer)) !== null) {
+      // a CR at the very end may be the first half of a CRLF: wait for the next chunk
+      if (!final && m[0] === '\r' && m.index === buffer.length - 1) break;
+      line(buffer.slice(0, m.index));
+      buffer = buffer.slice(m.index + m[0].length);
+    }
+  };
   for (;;) {
     const { value, done } = await reader.read();
     if (done) break;
     buffer += value;
-    let m;
-    while ((m = /\r\n|\r|\n/.exec(buffer)) !== null) {
-      // a CR at the very end may be the first half of a CRLF: wait for the next chunk
-      if (m[0] === '\r' && m.index === buffer.length - 1) break;
-      line(buffer.slice(0, m.index));
-      buffer = buffer.slice(m.index + m[0].length);
-    }
+    lines(false);
   }
+  lines(true);
   if (buffer !== '') line(buffer);
   line('');
 }

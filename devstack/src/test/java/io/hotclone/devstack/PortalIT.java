@@ -21,7 +21,9 @@ import org.junit.jupiter.api.Test;
  * against Debian's {@code chromium}): tenant-a's key, demo-1 in the table, a clone to host-b
  * followed live over SSE to COMPLETED, the new node in the lineage graph, a clone failed in the
  * saga and two refused requests shown with their reasons, and a screenshot in {@code
- * target/portal/portal.png}. Node.js and chromium are required: without them this test fails.
+ * target/portal/portal.png}; and the page's own {@code text/event-stream} parser against chosen
+ * chunkings ({@code portal-e2e/sse-parser.test.mjs}, Node.js). Node.js and chromium are required:
+ * without them this test fails.
  */
 class PortalIT {
 
@@ -56,6 +58,14 @@ class PortalIT {
     // a wrong key on the page's own request is still refused, not ignored
     TestStack.Response wrongKey = TestStack.raw(port, "GET", "/portal/index.html", null, Map.of("X-API-Key", "hc_nope_nope"));
     assertThat(wrongKey.status()).isEqualTo(401);
+  }
+
+  @Test
+  void thePagesEventStreamParserHandlesEveryLineEndAndChunking() throws Exception {
+    Result parser = run(repositoryRoot().resolve("portal-e2e"), List.of("node", "sse-parser.test.mjs"), null, 60);
+    System.out.print(parser.output());
+    assertThat(parser.code()).as("sse-parser.test.mjs:\n" + parser.output()).isZero();
+    assertThat(parser.output()).contains("ok  CRLF split across chunks").contains("never in the URL");
   }
 
   @Test
