@@ -6,7 +6,12 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStreamWriter;
+import java.io.UncheckedIOException;
 import java.io.Writer;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,6 +41,8 @@ class PortalIT {
     assertThat(page.status()).isEqualTo(200);
     assertThat(page.contentType()).startsWith("text/html");
     assertThat(page.text()).contains("data-testid=\"vms-table\"").contains("portal.js");
+    assertThat(header(port, "/portal/index.html", "Content-Security-Policy"))
+        .as("the page's Content-Security-Policy").contains("script-src 'self'").contains("frame-ancestors 'none'");
     for (String[] file : new String[][] {{"/portal/portal.js", "javascript"}, {"/portal/portal.css", "text/css"}}) {
       TestStack.Response r = TestStack.raw(port, "GET", file[0], null, Map.of());
       assertThat(r.status()).as(file[0]).isEqualTo(200);
@@ -97,6 +104,20 @@ class PortalIT {
     byte[] png = Files.readAllBytes(screenshot);
     assertThat(png.length).as("screenshot size").isGreaterThan(10_000);
     assertThat(new String(png, 1, 3, StandardCharsets.US_ASCII)).isEqualTo("PNG");
+  }
+
+  /** One response header of an unauthenticated {@code GET}. */
+  private static String header(int port, String path, String name) {
+    try {
+      return HttpClient.newHttpClient()
+          .send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path)).build(), HttpResponse.BodyHandlers.discarding())
+          .headers().firstValue(name).orElse("");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
   }
 
   record Result(int code, String output) {}

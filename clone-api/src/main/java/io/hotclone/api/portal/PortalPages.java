@@ -20,6 +20,15 @@ public class PortalPages implements WebMvcConfigurer {
     "/portal", "/portal/", PAGE, "/portal/portal.js", "/portal/portal.css"
   };
 
+  /**
+   * The Content-Security-Policy of the portal's responses: script, style and API calls from clone-api
+   * itself only, no inline script, no framing. The page holds a credential in {@code
+   * sessionStorage}; this keeps injected markup from running script that could read it.
+   */
+  public static final String CONTENT_SECURITY_POLICY =
+      "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:; "
+          + "base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+
   @Override
   public void addViewControllers(ViewControllerRegistry registry) {
     registry.addRedirectViewController("/portal", PAGE);

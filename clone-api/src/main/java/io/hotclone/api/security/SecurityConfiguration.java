@@ -20,11 +20,15 @@ import org.springframework.security.oauth2.jwt.JwtValidators;
 import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.access.intercept.RequestAuthorizationContext;
+import org.springframework.security.web.header.writers.DelegatingRequestMatcherHeaderWriter;
+import org.springframework.security.web.header.writers.StaticHeadersWriter;
+import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
 import org.springframework.security.web.authentication.AnonymousAuthenticationFilter;
 
 /**
  * The filter chain: stateless, no sessions or CSRF (no cookies are used); {@code /actuator/health}
- * and a {@code GET} of the portal's static files ({@link PortalPages#PUBLIC_PATHS}) open, every other request authenticated by {@code X-API-Key} ({@link ApiKeyFilter}) or, when a
+ * and a {@code GET} of the portal's static files ({@link PortalPages#PUBLIC_PATHS}, served with {@link
+ * PortalPages#CONTENT_SECURITY_POLICY}) open, every other request authenticated by {@code X-API-Key} ({@link ApiKeyFilter}) or, when a
  * JWT issuer is configured, an {@code Authorization: Bearer} token; then the scope of {@link
  * RequiredScopes}. 401 and 403 are problem details ({@link ProblemResponses}).
  */
@@ -43,6 +47,9 @@ public class SecurityConfiguration {
         .requestCache(c -> c.disable())
         .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
         .exceptionHandling(e -> e.authenticationEntryPoint(problems).accessDeniedHandler(problems))
+        .headers(h -> h.addHeaderWriter(new DelegatingRequestMatcherHeaderWriter(
+            PathPatternRequestMatcher.withDefaults().matcher("/portal/**"),
+            new StaticHeadersWriter("Content-Security-Policy", PortalPages.CONTENT_SECURITY_POLICY))))
         .addFilterBefore(new ApiKeyFilter(keys), AnonymousAuthenticationFilter.class)
         .authorizeHttpRequests(a -> a
             // an error page or an async (SSE) dispatch belongs to a request authorized already
