@@ -53,6 +53,7 @@ public class VmController {
   private final CloneOperations operations;
   private final TransactionTemplate tx;
   private final Clock clock;
+  private final io.hotclone.api.messaging.IpPoolStates pools;
 
   public VmController(
       VmDirectory directory,
@@ -62,7 +63,9 @@ public class VmController {
       Vms vms,
       CloneOperations operations,
       TransactionTemplate tx,
-      Clock clock) {
+      Clock clock,
+      io.hotclone.api.messaging.IpPoolStates pools) {
+    this.pools = pools;
     this.operations = operations;
     this.directory = directory;
     this.tenantVms = tenantVms;
@@ -159,7 +162,7 @@ public class VmController {
     Caller caller = Callers.current();
     return directory.hosts().stream()
         .filter(h -> caller.admin() || security.allowsHost(caller.tenant(), h.name().value()))
-        .map(HostView::of)
+        .map(h -> HostView.of(h, pools.forHost(h.name().value()).orElse(null)))
         .toList();
   }
 
