@@ -47,6 +47,13 @@ class CliIT {
     Run clone = cli("clone", "demo-1", "--to", "host-b", "--count", "1", "--wait");
     assertThat(clone.code()).as(clone.out() + clone.err()).isZero();
     assertThat(clone.out()).contains("COMPLETED");
+    // progress fed by the operation's event stream: every phase, in order, each with its bar (a
+    // poll every 250 ms misses the phases the embedded saga passes in a few milliseconds)
+    List<String> progress = clone.out().lines().filter(l -> !l.startsWith("  ")).map(l -> l.split("\t", 2)[1]).toList();
+    assertThat(progress).containsExactly(
+        "REQUESTED\t[#-------] 1/8", "STORAGE_FROZEN\t[##------] 2/8", "MEMORY_FROZEN\t[###-----] 3/8",
+        "STATE_COPIED\t[####----] 4/8", "MEMORY_UNFROZEN\t[#####---] 5/8", "STORAGE_UNFROZEN\t[######--] 6/8",
+        "CONFIGURED\t[#######-] 7/8", "COMPLETED\t[########] 8/8");
     String cloneVm = clone.out().lines().filter(l -> l.startsWith("  ")).findFirst().orElseThrow().strip().split("\t")[0];
 
     Run lineage = cli("--output", "json", "lineage", cloneVm);

@@ -47,6 +47,63 @@ final class ApiClient {
     return send("DELETE", path, null, null);
   }
 
+  /** One Server-Sent Event: its name and data (lines joined by newlines). */
+  record Sse(String event, String data) {}
+
+  /**
+   * Reads the event stream at {@code path}, handing each event to {@code onEvent} until the server
+   * ends the stream or {@code onEvent} returns false. A non-2xx answer is an {@link ApiException}.
+   */
+  void stream(String path, java.util.function.Predicate<Sse> onEvent) {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(baseUrl + path)).header("Accept", "text/event-stream").GET();
+    authenticate(b);
+    HttpResponse<java.util.stream.Stream<String>> r;
+    try {
+      r = http.send(b.build(), HttpResponse.BodyHandlers.ofLines());
+    } catch (IOException e) {
+      throw new ApiException(ExitCodes.UNAVAILABLE, "clone-api at " + baseUrl + " unreachable: " + e.getMessage());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new ApiException(ExitCodes.UNAVAILABLE, "interrupted");
+    }
+    try (java.util.stream.Stream<String> lines = r.body()) {
+      if (r.statusCode() / 100 != 2) {
+        String body = String.join("\n", lines.toList());
+        throw new ApiException(ExitCodes.ofStatus(r.statusCode()), problem(r.statusCode(), parse(body), body));
+      }
+      String event = null;
+      StringBuilder data = new StringBuilder();
+      java.util.Iterator<String> it = lines.iterator();
+      while (it.hasNext()) {
+        String line = it.next();
+        if (line.isEmpty()) {
+          if (event != null || !data.isEmpty()) {
+            if (!onEvent.test(new Sse(event == null ? "message" : event, data.toString()))) {
+              return;
+            }
+          }
+          event = null;
+          data.setLength(0);
+        } else if (line.startsWith("event:")) {
+          event = line.substring(6).strip();
+        } else if (line.startsWith("data:")) {
+          if (!data.isEmpty()) {
+            data.append('\n');
+          }
+          data.append(line.substring(5).startsWith(" ") ? line.substring(6) : line.substring(5));
+        }
+      }
+    }
+  }
+
+  private void authenticate(HttpRequest.Builder b) {
+    if (apiKey != null && !apiKey.isBlank()) {
+      b.header("X-API-Key", apiKey);
+    } else if (token != null && !token.isBlank()) {
+      b.header("Authorization", "Bearer " + token);
+    }
+  }
+
   static String segment(String value) {
     return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
   }
@@ -55,11 +112,7 @@ final class ApiClient {
     HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(baseUrl + path))
         .timeout(Duration.ofSeconds(30))
         .header("Accept", "application/json");
-    if (apiKey != null && !apiKey.isBlank()) {
-      b.header("X-API-Key", apiKey);
-    } else if (token != null && !token.isBlank()) {
-      b.header("Authorization", "Bearer " + token);
-    }
+    authenticate(b);
     if (body != null) {
       b.header("Content-Type", "application/json");
     }

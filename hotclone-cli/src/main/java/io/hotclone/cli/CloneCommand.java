@@ -50,7 +50,7 @@ final class CloneCommand implements Callable<Integer> {
       root.output().rows(op, "id", "phase");
       return ExitCodes.OK;
     }
-    root.output().line(id + "\t" + op.path("phase").asString());
+    root.output().line(id + "\t" + op.path("phase").asString() + Follow.bar(op.path("phase").asString()));
     return new Follow(root.api(), root.output(), timeout).until(id, op.path("phase").asString());
   }
 }
