@@ -88,6 +88,11 @@ try {
   await page.locator(`[data-testid=lineage-node][data-vm-id="${cloneId}"][data-relation=self]`).waitFor();
   await page.locator(`[data-testid=lineage-node][data-vm-id="${demoId}"][data-relation=ancestor]`).waitFor();
   check(true, 'the lineage of the clone shows it and demo-1 as its ancestor');
+  const disk = page.locator(`[data-testid=lineage-node][data-vm-id="${cloneId}"] [data-testid=lineage-disk]`);
+  await disk.first().waitFor();
+  const diskText = await disk.first().textContent();
+  check((await disk.count()) === 1 && diskText.startsWith('disk0 over base '),
+    'the clone\'s one disk is shown over its base: ' + diskText);
 
   // a clone that fails in the saga: its step and reason are shown
   if (inject) {

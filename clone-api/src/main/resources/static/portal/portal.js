@@ -357,7 +357,9 @@ async function showLineage(vmId) {
         el('strong', { text: n.name || n.id }),
         el('span', { class: 'meta mono', text: n.id }),
         el('span', { class: 'meta', text: 'gen ' + n.generation + ' · ' + (n.host || '?') + ' · ' + (n.state || '?') }),
-        el('span', { class: 'meta mono', text: n.storagePointer ? 'pointer ' + n.storagePointer : '' })),
+        el('span', { class: 'meta mono', text: n.storagePointer ? 'pointer ' + n.storagePointer : '' }),
+        ...(n.disks || []).map((d) => el('span', { class: 'meta mono', dataTestid: 'lineage-disk', dataDevice: d.device,
+          text: d.device + ' over base ' + baseName(d.baseRef) }))),
       kids.length ? el('ul', {}, ...kids.map(branch)) : '');
   };
   $('#lineage').replaceChildren(el('ul', {}, ...roots.map(branch)));
@@ -365,22 +367,31 @@ async function showLineage(vmId) {
 }
 
 /**
- * Shared storage bases as the API exposes them: the clones of one operation read the base frozen
- * from their parent by that operation (one cut), each through its own storage pointer.
+ * Shared storage bases as the API exposes them: the clones of one operation read the bases frozen
+ * from their parent by that operation (one cut, one base per disk, listed from the clones'
+ * {@code disks}), each through its own storage pointer.
  */
 function renderBases(nodes) {
   const byOperation = new Map();
   for (const n of nodes) {
     if (!n.cloneId) continue;
-    if (!byOperation.has(n.cloneId)) byOperation.set(n.cloneId, { parent: n.parentVm, clones: [] });
-    byOperation.get(n.cloneId).clones.push(n);
+    if (!byOperation.has(n.cloneId)) byOperation.set(n.cloneId, { parent: n.parentVm, clones: [], bases: new Set() });
+    const b = byOperation.get(n.cloneId);
+    b.clones.push(n);
+    for (const d of n.disks || []) b.bases.add(d.device + ' ' + baseName(d.baseRef));
   }
   const name = (id) => { const n = nodes.find((x) => x.id === id); return n ? (n.name || n.id) : id; };
   if (!byOperation.size) { $('#bases').replaceChildren(); return; }
   $('#bases').replaceChildren(el('h3', { text: 'Shared storage bases' }),
     el('ul', {}, ...[...byOperation.entries()].map(([opId, b]) => el('li', { dataTestid: 'lineage-base', dataOpId: opId },
       'base frozen from ', el('strong', { text: name(b.parent) }), ' by operation ', el('code', { text: opId.slice(0, 8) }),
-      ', shared by ' + [name(b.parent), ...b.clones.map((c) => c.name || c.id)].join(', ')))));
+      ', shared by ' + [name(b.parent), ...b.clones.map((c) => c.name || c.id)].join(', '),
+      b.bases.size ? el('span', { class: 'meta mono', text: ' — ' + [...b.bases].join(', ') }) : ''))));
+}
+
+/** The file name of a base (a path on libvirt, a name on the embedded hypervisor). */
+function baseName(ref) {
+  return ref ? String(ref).split('/').pop() : '?';
 }
 
 // ---- start ---------------------------------------------------------------------------------
