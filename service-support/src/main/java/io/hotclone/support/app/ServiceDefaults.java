@@ -60,6 +60,9 @@ public final class ServiceDefaults {
     p.put("spring.jmx.enabled", false);
     // on server.port: health (probes), metrics, and prometheus (the scrape, text format)
     p.put("management.endpoints.web.exposure.include", "health,info,metrics,prometheus");
+    // one trace per clone: every clone is sampled (a control plane makes few traces); spans are
+    // exported only when management.opentelemetry.tracing.export.otlp.endpoint is set
+    p.put("management.tracing.sampling.probability", "1.0");
     p.put("spring.lifecycle.timeout-per-shutdown-phase", "10s");
     // one logging system per JVM: in devstack the first context's name would label every line
     p.put("logging.include-application-name", false);
