@@ -125,6 +125,52 @@ class TracingIT {
     assertThat(handled).allSatisfy(e -> assertThat(e.getMDCPropertyMap()).containsEntry("traceId", traceId));
   }
 
+  @Test
+  void aCloneQueuedBehindAnotherOfTheSameVmKeepsItsOwnTrace() throws Exception {
+    String body = "{\"sourceVm\":\"" + demoVmId() + "\",\"targetHost\":\"host-b\",\"count\":1}";
+    var pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+    java.util.Map<String, String> traceOf = new java.util.HashMap<>();
+    try {
+      List<java.util.concurrent.Future<HttpResponse<String>>> posts = new ArrayList<>();
+      for (int i = 0; i < 4; i++) {
+        posts.add(pool.submit(() -> post(body)));
+      }
+      for (var f : posts) {
+        HttpResponse<String> r = f.get();
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(202);
+        traceOf.put(TestStack.JSON.readTree(r.body()).path("id").asString(), r.headers().firstValue("X-Trace-Id").orElseThrow());
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    assertThat(java.util.Set.copyOf(traceOf.values())).as("four requests, four traces").hasSize(4);
+    for (String id : traceOf.keySet()) {
+      assertThat(TestStack.awaitEnd(TestStack.get().apiPort(), id, Duration.ofSeconds(60)).path("phase").asString())
+          .isEqualTo("COMPLETED");
+    }
+    for (var e : traceOf.entrySet()) {
+      List<ConsumerRecord<String, byte[]>> records = recordsOf(e.getKey(), Duration.ofSeconds(30));
+      assertThat(records.stream().map(TracingIT::type).collect(Collectors.toSet())).containsAll(SAGA);
+      assertThat(records).allSatisfy(r -> assertThat(r.headers().lastHeader("traceparent")).isNotNull());
+      assertThat(records.stream()
+              .map(r -> new String(r.headers().lastHeader("traceparent").value(), StandardCharsets.UTF_8).substring(3, 35))
+              .collect(Collectors.toSet()))
+          .as("trace ids of clone %s's records", e.getKey()).containsExactly(e.getValue());
+    }
+    // at least one of them waited for another's freeze: its freeze started in its own trace
+    Instant by = Instant.now().plusSeconds(10);
+    while (traceOf.values().stream().flatMap(t -> SpanCapture.ofTrace(t).stream()).noneMatch(TracingIT::queued)
+        && Instant.now().isBefore(by)) {
+      Thread.sleep(50);
+    }
+    assertThat(traceOf.values().stream().flatMap(t -> SpanCapture.ofTrace(t).stream()))
+        .as("a span of a queued clone request").anyMatch(TracingIT::queued);
+  }
+
+  private static boolean queued(SpanData s) {
+    return s.getName().equals("handle CloneRequested (queued)") && "storage-service".equals(SpanCapture.service(s));
+  }
+
   private static Set<String> services(List<SpanData> spans) {
     return spans.stream().map(SpanCapture::service).collect(Collectors.toSet());
   }
