@@ -66,6 +66,10 @@ public final class ServiceDefaults {
     p.put("spring.lifecycle.timeout-per-shutdown-phase", "10s");
     // one logging system per JVM: in devstack the first context's name would label every line
     p.put("logging.include-application-name", false);
+    // plain text: [traceId cloneId] on the lines of a clone's work (instead of Boot's
+    // [traceId-spanId]); logging.structured.format.console=ecs|logstash (environment
+    // LOGGING_STRUCTURED_FORMAT_CONSOLE) switches to JSON with the whole MDC
+    p.put("logging.pattern.correlation", "%replace([%X{traceId:-} %X{cloneId:-}] ){'^\\[ \\] $', ''}");
     return p;
   }
 
