@@ -7,7 +7,7 @@
 #           /var/cache/libvirt, /var/log/libvirt), reached over qemu+tcp://10.231.0.2/system.
 #
 # Also installs the Debian packages if missing and builds two tiny guests whose /init writes
-# "tick N" to the serial log and to its disk:
+# "tick N" to the serial log and to its disk (sector N; also to a second disk vdb, if it has one):
 #   busybox (guest/):       Debian cloud kernel + busybox initramfs; the fast tests' guest.
 #   agent   (guest/agent/): Debian's generic kernel (it has the vmgenid driver, so a clone's kernel
 #                           reseeds its RNG when its generation id changes) + the same busybox
@@ -110,6 +110,7 @@ while true; do
   i=$((i+1)); line="tick $i rnd=$(head -c 4 /dev/urandom | od -An -tx1 | tr -d ' \n')"
   echo "$line"
   printf '%-511s\n' "$line" | dd of=/dev/vda bs=512 seek=$i count=1 conv=notrunc,fsync 2>/dev/null
+  [ -b /dev/vdb ] && printf '%-511s\n' "$line" | dd of=/dev/vdb bs=512 seek=$i count=1 conv=notrunc,fsync 2>/dev/null
   sleep 0.5
 done
 INIT

@@ -13,6 +13,8 @@ import java.util.List;
  *     (not applied; link held down, the clone needs identity) or {@code UNAPPLIED} (not applied, link
  *     up anyway under policy {@code allow}: a warning); null from producers before this field
  * @param identitySteps what was done inside the guest, in order
+ * @param disks the clone's storage pointer of every disk (device order, the first is {@code
+ *     pointerId}'s); empty from producers before this field
  */
 public record ConfiguredClone(
     int index,
@@ -27,10 +29,29 @@ public record ConfiguredClone(
     int generation,
     String allocatedIp,
     String identityOutcome,
-    List<IdentityStep> identitySteps) {
+    List<IdentityStep> identitySteps,
+    List<ClonePointer.DiskPointer> disks) {
 
   public ConfiguredClone {
     identitySteps = identitySteps == null ? List.of() : List.copyOf(identitySteps);
+    disks = disks == null ? List.of() : List.copyOf(disks);
+  }
+
+  public ConfiguredClone(
+      int index,
+      String vmId,
+      String name,
+      String uuid,
+      String mac,
+      String ip,
+      String hostname,
+      String host,
+      String pointerId,
+      int generation,
+      String allocatedIp,
+      String identityOutcome,
+      List<IdentityStep> identitySteps) {
+    this(index, vmId, name, uuid, mac, ip, hostname, host, pointerId, generation, allocatedIp, identityOutcome, identitySteps, List.of());
   }
 
   public ConfiguredClone(

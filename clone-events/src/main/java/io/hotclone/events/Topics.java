@@ -12,5 +12,8 @@ public final class Topics {
   /** Poison events a service could not process, with the error in the headers. Suffix per group. */
   public static final String DLQ_PREFIX = "hotclone.clone-events.dlq.";
 
+  /** {@link IpPoolState} per host network, JSON, keyed by network; a compacted topic. */
+  public static final String IP_POOLS = "hotclone.ip-pools";
+
   private Topics() {}
 }

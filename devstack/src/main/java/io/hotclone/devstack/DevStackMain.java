@@ -49,6 +49,7 @@ public final class DevStackMain {
     System.out.printf(
         "%n=== HotClone devstack is ready ===%n"
             + "clone-api  http://localhost:%1$d  (OpenAPI: /v3/api-docs)%n"
+            + "Portal     http://localhost:%1$d/portal/  (paste an API key or token below)%n"
             + "Kafka      %2$s   PostgreSQL %3$s%n"
             + "Credentials (also in %4$s; tokens valid 12 h, mint more with MintToken, see README):%n%5$s"
             + "Try:%n"

@@ -99,7 +99,8 @@ public final class LocalKafka implements AutoCloseable {
     try {
       server.startup();
       createTopics(bootstrap, new NewTopic(Topics.CLONE_EVENTS, PARTITIONS, (short) 1),
-          new NewTopic(Topics.LIFECYCLE, PARTITIONS, (short) 1));
+          new NewTopic(Topics.LIFECYCLE, PARTITIONS, (short) 1),
+          new NewTopic(Topics.IP_POOLS, 1, (short) 1).configs(Map.of("cleanup.policy", "compact")));
     } catch (RuntimeException e) {
       stop(server);
       throw e;

@@ -82,6 +82,12 @@ class CloneSagaIT {
     // I7: lineage and storage pointers recorded
     JsonNode lineage = get("/api/v1/vms/" + clone.value() + "/lineage").body();
     assertThat(lineage.toString()).contains(source);
+    assertThat(lineage.path("vm").path("disks").size()).as("the embedded VM's one disk: %s", lineage.path("vm")).isEqualTo(1);
+    assertThat(lineage.path("vm").path("disks").get(0).path("pointerId").asString())
+        .isEqualTo(lineage.path("vm").path("storagePointer").asString());
+    assertThat(schema("storage").queryForObject(
+            "SELECT disk FROM storage_pointers WHERE clone_id = ? AND kind = 'CLONE'", String.class, cloneId))
+        .isEqualTo(io.hotclone.hypervisor.StorageFreeze.SINGLE_DISK);
     assertThat(schema("config").queryForObject(
             "SELECT parent_vm FROM lineage WHERE child_vm = ?", String.class, clone.value()))
         .isEqualTo(source);

@@ -67,14 +67,16 @@ class LibvirtSagaIT {
 
   /**
    * The busybox guest has no agent: under the default policy (isolate) its clone runs with its link
-   * held down, is marked as needing identity, and publishes no IP it was never given.
+   * held down, is marked as needing identity, and publishes no IP it was never given. The source has
+   * two disks: storage-service records a pointer per disk for the original and the clone, and the
+   * lineage shows each disk of the clone over its own base frozen at the cut.
    */
   @Test
   void sagaHotClonesTheRunningGuestAcrossTwoLibvirtHosts() throws Exception {
     {
       Hypervisor h = stack.hypervisor();
       String suffix = UUID.randomUUID().toString().substring(0, 8);
-      VmInfo source = h.createVm(new VmSpec(new HostName("host-a"), "hc-saga-src-" + suffix, 128L << 20, 64L << 20));
+      VmInfo source = h.createVm(new VmSpec(new HostName("host-a"), "hc-saga-src-" + suffix, 128L << 20, 32L << 20, null, 2));
       VmId clone = null;
       try {
         await("source guest to tick", Duration.ofSeconds(90), () -> h.requireVm(source.id()).guest().counter() >= 3);
@@ -105,7 +107,25 @@ class LibvirtSagaIT {
         long sourceNow = h.requireVm(source.id()).guest().counter();
         await("source guest to keep ticking", Duration.ofSeconds(60),
             () -> h.requireVm(source.id()).guest().counter() > sourceNow);
-        assertThat(get(stack, "/api/v1/vms/" + clone.value() + "/lineage").toString()).contains(source.id().value());
+        JsonNode lineage = get(stack, "/api/v1/vms/" + clone.value() + "/lineage");
+        assertThat(lineage.toString()).contains(source.id().value());
+
+        // two disks: one pointer per disk, each over its own base frozen at the cut
+        JsonNode disks = lineage.path("vm").path("disks");
+        assertThat(disks.size()).as("lineage disks %s", disks).isEqualTo(2);
+        assertThat(List.of(disks.get(0).path("device").asString(), disks.get(1).path("device").asString())).containsExactly("vda", "vdb");
+        assertThat(disks.get(0).path("pointerId").asString()).isEqualTo(lineage.path("vm").path("storagePointer").asString());
+        assertThat(disks.get(1).path("baseRef").asString()).endsWith(".vdb.storage.qcow2").contains(source.id().value())
+            .isNotEqualTo(disks.get(0).path("baseRef").asString());
+        Map<String, List<String>> chains = ((io.hotclone.hypervisor.libvirt.LibvirtHypervisor) h).backingChains(clone);
+        assertThat(chains.get("vdb")).as("the clone's vdb").startsWith(disks.get(1).path("location").asString(), disks.get(1).path("baseRef").asString());
+        UUID cloneOp = UUID.fromString(op.path("id").asString());
+        org.springframework.jdbc.core.JdbcTemplate storage = new org.springframework.jdbc.core.JdbcTemplate(
+            new org.springframework.jdbc.datasource.SingleConnectionDataSource(stack.jdbcUrl() + "?currentSchema=storage", "postgres", "postgres", true));
+        assertThat(storage.queryForList(
+                "SELECT kind || ':' || disk FROM storage_pointers WHERE clone_id = ? ORDER BY kind, disk", String.class, cloneOp))
+            .as("storage-service's pointers of the clone operation")
+            .containsExactly("CLONE:vda", "CLONE:vdb", "ORIGINAL:vda", "ORIGINAL:vdb");
       } finally {
         if (clone != null) {
           h.destroyVm(clone);

@@ -56,34 +56,102 @@ class SagaFailuresIT {
         .isZero();
   }
 
-  /**
-   * Every address of host-b's pool held by live VMs (filler identities, as other live VMs would
-   * hold them): the clone fails at the configure step with a reason that names the pool, nothing is
-   * made on host-b, nothing stays allocated, and the source is thawed.
-   */
-  @Test
-  void anExhaustedIpPoolFailsTheCloneWithTheReasonAndLeavesNothing() {
-    String source = demoVmId();
-    int vmsOnB = hypervisor().vms(new HostName("host-b")).size();
-    JdbcTemplate config = schema("config");
-    int fillers = config.update(
+  /** Fills host-b's pool (10.78.0.0/24) with filler identities on every address no live VM holds. */
+  private static int fillHostBPool(JdbcTemplate config) {
+    return config.update(
         "INSERT INTO identities (clone_id, clone_index, name, uuid, mac, ip, hostname, smbios_serial, generation_id, network)"
             + " SELECT gen_random_uuid(), 0, 'filler-' || n, gen_random_uuid(), 'filler:' || n, '10.78.0.' || n,"
             + " 'filler-' || n, 'F', gen_random_uuid(), 'host-b' FROM generate_series(2, 254) n"
             + " WHERE NOT EXISTS (SELECT 1 FROM identities WHERE live AND ip = '10.78.0.' || n)");
-    try {
-      assertThat(fillers).isPositive();
-      JsonNode op = cloneAndWait("{\"sourceVm\":\"" + source + "\",\"targetHost\":\"host-b\",\"count\":1}");
+  }
 
-      assertThat(op.path("phase").asString()).isEqualTo("FAILED");
-      assertThat(op.path("failedStep").asString()).isEqualTo("configure-clone");
-      assertThat(op.path("failureReason").asString()).contains("IP pool host-b (10.78.0.0/24) is exhausted");
-      UUID cloneId = UUID.fromString(op.path("id").asString());
+  /**
+   * Removes the fillers and waits until clone-api has read the new count: until then it would
+   * refuse the next tests' requests for host-b (the count is about a second behind by design).
+   */
+  private static void emptyHostBPool(JdbcTemplate config) {
+    config.update("DELETE FROM identities WHERE name LIKE 'filler-%'");
+    TestStack.await("clone-api to see host-b's pool emptied", Duration.ofSeconds(15), () -> freeOnHostB() > 100);
+  }
+
+  /** host-b's free addresses as clone-api last read config-service's count; -1 while unknown. */
+  private static long freeOnHostB() {
+    for (JsonNode h : TestStack.get("/api/v1/hosts").body()) {
+      if (h.path("name").asString().equals("host-b") && h.path("ipPool").isObject()) {
+        return h.path("ipPool").path("free").asLong();
+      }
+    }
+    return -1;
+  }
+
+  /**
+   * Every address of host-b's pool held by live VMs (filler identities, as other live VMs would
+   * hold them), and clone-api has read config-service's count: the request is refused with a 422
+   * problem that names the pool, and nothing starts (no operation, nothing frozen).
+   */
+  @Test
+  void anExhaustedIpPoolIsRefusedAtRequestTimeAndNothingStarts() {
+    String source = demoVmId();
+    JdbcTemplate config = schema("config");
+    try {
+      assertThat(fillHostBPool(config)).isPositive();
+      TestStack.await("clone-api to see host-b's pool full", Duration.ofSeconds(15), () -> freeOnHostB() == 0);
+      int before = TestStack.get("/api/v1/clones?sourceVm=" + source).body().size();
+
+      TestStack.Response r = TestStack.post("/api/v1/clones", "{\"sourceVm\":\"" + source + "\",\"targetHost\":\"host-b\",\"count\":1}");
+
+      assertThat(r.status()).as("%s", r.body()).isEqualTo(422);
+      assertThat(r.isProblem()).isTrue();
+      assertThat(r.body().path("code").asString()).isEqualTo("ip-pool-exhausted");
+      assertThat(r.body().path("detail").asString())
+          .isEqualTo("IP pool host-b (10.78.0.0/24) of host host-b has 0 free addresses of 253; the request needs 1");
+      assertThat(TestStack.get("/api/v1/clones?sourceVm=" + source).body().size()).as("no operation").isEqualTo(before);
+      VmId vm = new VmId(source);
+      assertThat(hypervisor().isMemoryFrozen(vm, "swap") || hypervisor().isMemoryFrozen(vm, "ram")).isFalse();
+    } finally {
+      emptyHostBPool(config);
+    }
+  }
+
+  /**
+   * One address left in host-b's pool and two requests for one clone each, both accepted (the pool
+   * had one free address when each was checked): the first clone takes it and completes; the second
+   * fails at the configure step with a reason that names the pool, makes nothing on host-b, keeps
+   * nothing allocated, and its source is thawed.
+   */
+  @Test
+  void requestsRacingForTheLastAddressTheLaterFailsWithTheReasonAndLeavesNothing() {
+    String source = demoVmId();
+    int vmsOnB = hypervisor().vms(new HostName("host-b")).size();
+    JdbcTemplate config = schema("config");
+    String made = null;
+    try {
+      assertThat(fillHostBPool(config)).isPositive();
+      assertThat(config.update("DELETE FROM identities WHERE name = (SELECT name FROM identities WHERE name LIKE 'filler-%'"
+          + " ORDER BY name DESC LIMIT 1)")).isEqualTo(1);
+      TestStack.await("clone-api to see one address left", Duration.ofSeconds(15), () -> freeOnHostB() == 1);
+
+      String body = "{\"sourceVm\":\"" + source + "\",\"targetHost\":\"host-b\",\"count\":1}";
+      int port = TestStack.get().apiPort();
+      String first = TestStack.requestClone(port, body);
+      String second = TestStack.requestClone(port, body);
+      JsonNode won = TestStack.awaitEnd(port, first, Duration.ofSeconds(60));
+      JsonNode lost = TestStack.awaitEnd(port, second, Duration.ofSeconds(60));
+
+      assertThat(won.path("phase").asString()).as("%s", won).isEqualTo("COMPLETED");
+      made = won.path("clones").get(0).path("vmId").asString();
+      assertThat(lost.path("phase").asString()).as("%s", lost).isEqualTo("FAILED");
+      assertThat(lost.path("failedStep").asString()).isEqualTo("configure-clone");
+      assertThat(lost.path("failureReason").asString()).contains("IP pool host-b (10.78.0.0/24) is exhausted");
+      UUID cloneId = UUID.fromString(second);
       assertSourceThawed(cloneId, source);
-      assertThat(hypervisor().vms(new HostName("host-b"))).hasSize(vmsOnB);
+      assertThat(hypervisor().vms(new HostName("host-b"))).as("only the first clone on host-b").hasSize(vmsOnB + 1);
       assertThat(config.queryForObject("SELECT count(*) FROM identities WHERE clone_id = ?", Integer.class, cloneId)).isZero();
     } finally {
-      config.update("DELETE FROM identities WHERE name LIKE 'filler-%'");
+      if (made != null) {
+        assertThat(TestStack.send("DELETE", "/api/v1/vms/" + made, null, Map.of()).status()).isEqualTo(204);
+      }
+      emptyHostBPool(config);
     }
   }
 

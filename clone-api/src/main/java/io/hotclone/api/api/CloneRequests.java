@@ -48,6 +48,7 @@ public class CloneRequests {
   private final OperationOutcomes outcomes;
   private final Admission admission;
   private final SecurityProperties security;
+  private final io.hotclone.api.messaging.IpPoolStates pools;
   private final IdempotencyKeys keys = new IdempotencyKeys();
   private final TransactionTemplate tx;
   private final Clock clock;
@@ -61,6 +62,7 @@ public class CloneRequests {
       OperationOutcomes outcomes,
       Admission admission,
       SecurityProperties security,
+      io.hotclone.api.messaging.IpPoolStates pools,
       TransactionTemplate tx,
       Clock clock) {
     this.tenantVms = tenantVms;
@@ -71,6 +73,7 @@ public class CloneRequests {
     this.outcomes = outcomes;
     this.admission = admission;
     this.security = security;
+    this.pools = pools;
     this.tx = tx;
     this.clock = clock;
   }
@@ -87,6 +90,20 @@ public class CloneRequests {
         .map(io.hotclone.hypervisor.IdentityPolicy::wireName)
         .orElseThrow(() -> new RequestRejected(
             "identityPolicy", "invalid", "identityPolicy must be require-agent, isolate or allow"));
+  }
+
+  /**
+   * Refuses (422) a request whose target host's IP pool, as config-service last counted it, has
+   * fewer free addresses than clones asked for. Known only up to that count's age (about a second):
+   * requests racing for the last addresses pass here and the later ones end {@code FAILED} at
+   * configure-clone with the pool's name in the reason.
+   */
+  private void requireAddresses(String host, int count) {
+    pools.forHost(host).filter(p -> p.free() < count).ifPresent(p -> {
+      throw new RequestRejected("count", "ip-pool-exhausted",
+          "IP pool " + p.network() + " (" + p.cidr() + ") of host " + host + " has " + p.free() + " free address"
+              + (p.free() == 1 ? "" : "es") + " of " + p.capacity() + "; the request needs " + count);
+    });
   }
 
   public Accepted submit(Caller caller, CloneRequestBody body, String idempotencyKey) {
@@ -137,6 +154,7 @@ public class CloneRequests {
           "vm-not-running",
           "VM " + source.id() + " is " + source.state() + "; only a RUNNING VM can be hot-cloned");
     }
+    requireAddresses(target.name().value(), checked.count());
     ClonePlan plan =
         new ClonePlan(
             source.id().value(),

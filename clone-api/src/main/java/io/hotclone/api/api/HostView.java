@@ -1,11 +1,15 @@
 package io.hotclone.api.api;
 
+import io.hotclone.events.IpPoolState;
 import io.hotclone.hypervisor.HostInfo;
 
-/** A host as its driver reports it now. */
-public record HostView(String name, String driver, String uri, boolean reachable, int runningVms) {
+/**
+ * A host as its driver reports it now, with its network's IP pool as config-service last counted
+ * it ({@code ipPool}: null when no recent count is known).
+ */
+public record HostView(String name, String driver, String uri, boolean reachable, int runningVms, IpPoolState ipPool) {
 
-  static HostView of(HostInfo h) {
-    return new HostView(h.name().value(), h.driver(), h.uri(), h.reachable(), h.runningVms());
+  static HostView of(HostInfo h, IpPoolState pool) {
+    return new HostView(h.name().value(), h.driver(), h.uri(), h.reachable(), h.runningVms(), pool);
   }
 }

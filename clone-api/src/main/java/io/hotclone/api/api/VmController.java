@@ -53,6 +53,7 @@ public class VmController {
   private final CloneOperations operations;
   private final TransactionTemplate tx;
   private final Clock clock;
+  private final io.hotclone.api.messaging.IpPoolStates pools;
 
   public VmController(
       VmDirectory directory,
@@ -62,7 +63,9 @@ public class VmController {
       Vms vms,
       CloneOperations operations,
       TransactionTemplate tx,
-      Clock clock) {
+      Clock clock,
+      io.hotclone.api.messaging.IpPoolStates pools) {
+    this.pools = pools;
     this.operations = operations;
     this.directory = directory;
     this.tenantVms = tenantVms;
@@ -103,10 +106,13 @@ public class VmController {
   public LineageView lineage(@PathVariable String id) {
     Caller caller = Callers.current();
     VmRecord vm = tenantVms.findRecord(caller, id).orElseThrow(() -> TenantVms.notFound(id));
-    return LineageView.of(
-        vm,
-        vms.ancestors(vm.id()).stream().filter(r -> caller.sees(r.tenant())).toList(),
-        vms.descendants(vm.id()).stream().filter(r -> caller.sees(r.tenant())).toList());
+    List<VmRecord> ancestors = vms.ancestors(vm.id()).stream().filter(r -> caller.sees(r.tenant())).toList();
+    List<VmRecord> descendants = vms.descendants(vm.id()).stream().filter(r -> caller.sees(r.tenant())).toList();
+    List<String> ids = new java.util.ArrayList<>();
+    ids.add(vm.id());
+    ancestors.forEach(r -> ids.add(r.id()));
+    descendants.forEach(r -> ids.add(r.id()));
+    return LineageView.of(vm, ancestors, descendants, vms.disks(ids));
   }
 
   @PostMapping(
@@ -156,13 +162,13 @@ public class VmController {
     Caller caller = Callers.current();
     return directory.hosts().stream()
         .filter(h -> caller.admin() || security.allowsHost(caller.tenant(), h.name().value()))
-        .map(HostView::of)
+        .map(h -> HostView.of(h, pools.forHost(h.name().value()).orElse(null)))
         .toList();
   }
 
   /**
    * The rules of a VM creation request: a name and a host that are DNS labels, sizes from 1 MiB to
-   * 1 TiB (422 otherwise).
+   * 1 TiB, 1 to 8 disks (422 otherwise).
    */
   static VmSpec spec(CreateVmBody body) {
     DnsLabels.require("name", body.name());
@@ -173,7 +179,11 @@ public class VmController {
     if (image != null && !image.equals(VmSpec.DEFAULT_IMAGE) && !image.equals(VmSpec.AGENT_IMAGE)) {
       throw new ApiProblem(HttpStatus.BAD_REQUEST, "invalid-image", "image must be " + VmSpec.DEFAULT_IMAGE + " or " + VmSpec.AGENT_IMAGE);
     }
-    return new VmSpec(new HostName(body.host()), body.name(), memory << 20, disk << 20, image);
+    int disks = body.disks() == null ? 1 : body.disks();
+    if (disks < 1 || disks > VmSpec.MAX_DISKS) {
+      throw new RequestRejected("disks", "out-of-range", "disks must be between 1 and " + VmSpec.MAX_DISKS + ", was " + disks);
+    }
+    return new VmSpec(new HostName(body.host()), body.name(), memory << 20, disk << 20, image, disks);
   }
 
   private static long mib(String field, Long value) {

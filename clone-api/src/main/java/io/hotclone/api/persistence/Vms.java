@@ -127,6 +127,29 @@ public class Vms {
         ts(now),
         ts(now),
         tenant);
+    for (int i = 0; i < clone.disks().size(); i++) {
+      var disk = clone.disks().get(i);
+      jdbc.update(
+          "INSERT INTO vm_disks (vm_id, position, device, pointer_id, location, base_ref) VALUES (?, ?, ?, ?, ?, ?)"
+              + " ON CONFLICT (vm_id, position) DO NOTHING",
+          clone.vmId(), i, disk.device(), disk.pointerId(), disk.location(), disk.baseRef());
+    }
+  }
+
+  /** The disks recorded for each of {@code vmIds} (clones only), in device order. */
+  public java.util.Map<String, List<VmDisk>> disks(java.util.Collection<String> vmIds) {
+    java.util.Map<String, List<VmDisk>> result = new java.util.HashMap<>();
+    if (vmIds.isEmpty()) {
+      return result;
+    }
+    jdbc.query(
+        "SELECT vm_id, device, pointer_id, location, base_ref FROM vm_disks WHERE vm_id = ANY(?) ORDER BY vm_id, position",
+        rs -> {
+          result.computeIfAbsent(rs.getString("vm_id"), k -> new java.util.ArrayList<>())
+              .add(new VmDisk(rs.getString("device"), rs.getString("pointer_id"), rs.getString("location"), rs.getString("base_ref")));
+        },
+        (Object) vmIds.toArray(String[]::new));
+    return result;
   }
 
   public Optional<VmRecord> find(String id) {

@@ -1,10 +1,12 @@
 package io.hotclone.api.security;
 
+import io.hotclone.api.portal.PortalPages;
 import jakarta.servlet.DispatcherType;
 import java.nio.file.Path;
 import java.util.Optional;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.http.HttpMethod;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.security.authorization.AuthorizationDecision;
@@ -18,11 +20,15 @@ import org.springframework.security.oauth2.jwt.JwtValidators;
 import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.access.intercept.RequestAuthorizationContext;
+import org.springframework.security.web.header.writers.DelegatingRequestMatcherHeaderWriter;
+import org.springframework.security.web.header.writers.StaticHeadersWriter;
+import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
 import org.springframework.security.web.authentication.AnonymousAuthenticationFilter;
 
 /**
  * The filter chain: stateless, no sessions or CSRF (no cookies are used); {@code /actuator/health}
- * open, every other request authenticated by {@code X-API-Key} ({@link ApiKeyFilter}) or, when a
+ * and a {@code GET} of the portal's static files ({@link PortalPages#PUBLIC_PATHS}, served with {@link
+ * PortalPages#CONTENT_SECURITY_POLICY}) open, every other request authenticated by {@code X-API-Key} ({@link ApiKeyFilter}) or, when a
  * JWT issuer is configured, an {@code Authorization: Bearer} token; then the scope of {@link
  * RequiredScopes}. 401 and 403 are problem details ({@link ProblemResponses}).
  */
@@ -41,11 +47,16 @@ public class SecurityConfiguration {
         .requestCache(c -> c.disable())
         .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
         .exceptionHandling(e -> e.authenticationEntryPoint(problems).accessDeniedHandler(problems))
+        .headers(h -> h.addHeaderWriter(new DelegatingRequestMatcherHeaderWriter(
+            PathPatternRequestMatcher.withDefaults().matcher("/portal/**"),
+            new StaticHeadersWriter("Content-Security-Policy", PortalPages.CONTENT_SECURITY_POLICY))))
         .addFilterBefore(new ApiKeyFilter(keys), AnonymousAuthenticationFilter.class)
         .authorizeHttpRequests(a -> a
             // an error page or an async (SSE) dispatch belongs to a request authorized already
             .dispatcherTypeMatchers(DispatcherType.ERROR, DispatcherType.ASYNC).permitAll()
             .requestMatchers("/actuator/health", "/actuator/health/**").permitAll()
+            // the portal's static files only; the API calls the page makes carry the user's credential
+            .requestMatchers(HttpMethod.GET, PortalPages.PUBLIC_PATHS).permitAll()
             .anyRequest().access(scopeRule()));
     Optional<JwtDecoder> jwt = decoder(properties);
     if (jwt.isPresent()) {

@@ -73,6 +73,7 @@ class RestContractTest {
   private static final String TENANT = "t1";
   private static final Caller CALLER = new Caller("alice", TENANT, "k1", Scopes.ALL);
   private MockMvc mvc;
+  private io.hotclone.api.messaging.IpPoolStates pools;
 
   @AfterEach
   void clearCaller() {
@@ -94,10 +95,12 @@ class RestContractTest {
     when(vms.discoveredTenant()).thenReturn(TENANT);
     SecurityProperties security =
         new SecurityProperties(new SecurityProperties.Jwt(null, null, null), null, List.of(), TENANT, Map.of());
+    pools = new io.hotclone.api.messaging.IpPoolStates(
+        "localhost:1", java.time.Duration.ofSeconds(60), new io.hotclone.support.app.KafkaSecurity(null, null, null, null, null, null), new io.hotclone.events.EventCodec(), clock);
     CloneRequests requests = new CloneRequests(
-        tenantVms, directory, operations, vms, outbox, outcomes, admission, security, tx, clock);
+        tenantVms, directory, operations, vms, outbox, outcomes, admission, security, pools, tx, clock);
     CloneController clones = new CloneController(requests, operations, mock(CloneEventStreams.class));
-    VmController vmController = new VmController(directory, tenantVms, security, hypervisor, vms, operations, tx, clock);
+    VmController vmController = new VmController(directory, tenantVms, security, hypervisor, vms, operations, tx, clock, pools);
     SecurityContextHolder.getContext().setAuthentication(new CallerAuthentication(CALLER));
     mvc = MockMvcBuilders.standaloneSetup(clones, vmController).setControllerAdvice(new ProblemHandler()).build();
     when(hypervisor.hosts()).thenReturn(List.of(HOST_A, HOST_B));
@@ -141,6 +144,44 @@ class RestContractTest {
         .isEqualTo(new CloneRequested(new ClonePlan("vm-1", "host-a", "host-b", 2, List.of(), 30_000), "alice",
             new Requester("alice", TENANT, "k1")));
     verify(outcomes).requested(op.getValue());
+  }
+
+  @Test
+  void a_request_for_more_clones_than_the_target_pool_has_free_addresses_is_refused_422_and_starts_nothing() throws Exception {
+    source(VmState.RUNNING);
+    pools.accept(new io.hotclone.events.IpPoolState("host-b", "10.9.0.0/29", 5, 2, NOW));
+    pools.accept(new io.hotclone.events.IpPoolState("default", "10.8.0.0/24", 253, 0, NOW));
+    postClone("{\"sourceVm\":\"vm-1\",\"targetHost\":\"host-b\",\"count\":3}")
+        .andExpect(status().isUnprocessableContent())
+        .andExpect(content().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON))
+        .andExpect(jsonPath("$.code").value("ip-pool-exhausted"))
+        .andExpect(jsonPath("$.field").value("count"))
+        .andExpect(jsonPath("$.detail").value("IP pool host-b (10.9.0.0/29) of host host-b has 2 free addresses of 5; the request needs 3"));
+    verify(operations, org.mockito.Mockito.never()).insert(any(), any());
+    verify(outbox, org.mockito.Mockito.never()).append(any());
+    // host-a has no pool of its own: the default one, exhausted
+    when(hypervisor.findVm(new VmId("vm-1"))).thenReturn(Optional.of(vm("vm-1", "golden", VmState.RUNNING)));
+    postClone("{\"sourceVm\":\"vm-1\",\"targetHost\":\"host-a\",\"count\":1}")
+        .andExpect(status().isUnprocessableContent())
+        .andExpect(jsonPath("$.detail").value(org.hamcrest.Matchers.startsWith("IP pool default (10.8.0.0/24) of host host-a has 0 free")));
+    // as many as are free: accepted
+    postClone("{\"sourceVm\":\"vm-1\",\"targetHost\":\"host-b\",\"count\":2}").andExpect(status().isAccepted());
+    mvc.perform(get("/api/v1/hosts"))
+        .andExpect(jsonPath("$[1].name").value("host-b"))
+        .andExpect(jsonPath("$[1].ipPool.free").value(2))
+        .andExpect(jsonPath("$[1].ipPool.capacity").value(5))
+        .andExpect(jsonPath("$[0].ipPool.network").value("default"));
+  }
+
+  @Test
+  void a_pool_count_older_than_its_max_age_is_not_used_to_refuse() throws Exception {
+    source(VmState.RUNNING);
+    pools.accept(new io.hotclone.events.IpPoolState("host-b", "10.9.0.0/29", 5, 0, NOW.minusSeconds(61)));
+    postClone("{\"sourceVm\":\"vm-1\",\"targetHost\":\"host-b\",\"count\":1}").andExpect(status().isAccepted());
+    // an older count arriving late does not replace a newer one
+    pools.accept(new io.hotclone.events.IpPoolState("host-b", "10.9.0.0/29", 5, 3, NOW));
+    pools.accept(new io.hotclone.events.IpPoolState("host-b", "10.9.0.0/29", 5, 0, NOW.minusSeconds(1)));
+    mvc.perform(get("/api/v1/hosts")).andExpect(jsonPath("$[1].ipPool.free").value(3));
   }
 
   @Test
@@ -252,6 +293,25 @@ class RestContractTest {
         .andExpect(jsonPath("$.id").value("vm-7"))
         .andExpect(jsonPath("$.guestCounter").value(7));
     verify(vms).observed(any(), any(), org.mockito.ArgumentMatchers.eq(TENANT));
+  }
+
+  @Test
+  void a_vm_with_two_disks_is_asked_of_the_driver_and_nine_disks_are_refused_with_422() throws Exception {
+    when(hypervisor.createVm(new VmSpec(new HostName("host-a"), "db", 64L << 20, 32L << 20, null, 2)))
+        .thenReturn(vm("vm-8", "db", VmState.RUNNING));
+    mvc.perform(
+            post("/api/v1/vms")
+                .contentType(MediaType.APPLICATION_JSON)
+                .content("{\"name\":\"db\",\"host\":\"host-a\",\"memoryMiB\":64,\"diskMiB\":32,\"disks\":2}"))
+        .andExpect(status().isCreated())
+        .andExpect(jsonPath("$.id").value("vm-8"));
+    mvc.perform(
+            post("/api/v1/vms")
+                .contentType(MediaType.APPLICATION_JSON)
+                .content("{\"name\":\"db\",\"host\":\"host-a\",\"memoryMiB\":64,\"diskMiB\":32,\"disks\":9}"))
+        .andExpect(status().isUnprocessableContent())
+        .andExpect(content().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON))
+        .andExpect(jsonPath("$.detail").value(org.hamcrest.Matchers.containsString("disks must be between 1 and 8")));
   }
 
   @Test

@@ -76,6 +76,7 @@ class AsyncApiDocumentTest {
     Map<String, Object> channels = map(doc.get("channels"));
     assertThat(map(channels.get("lifecycle")).get("address")).isEqualTo(Topics.LIFECYCLE);
     assertThat(map(channels.get("deadLetters")).get("address")).isEqualTo(Topics.DLQ_PREFIX + "{service}");
+    assertThat(map(channels.get("ipPools")).get("address")).isEqualTo(Topics.IP_POOLS);
     assertThat(doc.get("asyncapi")).isEqualTo("3.0.0");
   }
 
@@ -97,6 +98,7 @@ class AsyncApiDocumentTest {
       }
     }
     seen.add(EventEnvelope.class);
+    seen.add(io.hotclone.events.IpPoolState.class);
     return seen;
   }
 

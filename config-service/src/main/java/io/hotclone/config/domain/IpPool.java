@@ -51,6 +51,17 @@ public record IpPool(String network, long base, int prefixLength, String gateway
     return n;
   }
 
+  /** How many of {@code taken} are addresses this pool hands out (held ones). */
+  public long held(Set<String> taken) {
+    long held = 0;
+    for (String t : taken) {
+      if (contains(t) && usable(parse(t))) {
+        held++;
+      }
+    }
+    return held;
+  }
+
   /** The lowest address not in {@code taken}, or empty when the pool is exhausted. */
   public Optional<String> firstFree(Set<String> taken) {
     for (long a = first(); a <= last(); a++) {

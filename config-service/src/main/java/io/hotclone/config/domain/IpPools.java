@@ -17,6 +17,11 @@ public final class IpPools {
     }
   }
 
+  /** Every configured pool, {@code default} included. */
+  public java.util.Collection<IpPool> all() {
+    return byNetwork.values();
+  }
+
   public IpPool forHost(String host) {
     return byNetwork.getOrDefault(host, byNetwork.get(DEFAULT));
   }

@@ -125,7 +125,14 @@ public class ConfigSteps implements SagaEventHandler {
                     image.zeroPagesSkipped(),
                     image.checksum());
             StoragePointer disk =
-                new StoragePointer(pointer.pointerId(), target, pointer.location(), pointer.baseRef());
+                new StoragePointer(
+                    pointer.pointerId(),
+                    target,
+                    pointer.location(),
+                    pointer.baseRef(),
+                    pointer.disks().stream()
+                        .map(d -> new StoragePointer.Disk(d.device(), d.pointerId(), d.location(), d.baseRef()))
+                        .toList());
             VmInfo clone =
                 hypervisor.configureClone(
                     OperationId.of(cloneId, "configure", i), new CloneSpec(source, state, disk, identity, policy));
@@ -174,7 +181,8 @@ public class ConfigSteps implements SagaEventHandler {
         generation,
         identity.ip(),
         guest == null ? null : guest.outcome().name(),
-        steps);
+        steps,
+        pointer.disks());
   }
 
   private IdentityPolicy policyOf(ClonePlan plan) {

@@ -93,6 +93,11 @@ public class Identities {
     jdbc.update("UPDATE identities SET vm_id = ? WHERE clone_id = ? AND clone_index = ?", vmId, cloneId, index);
   }
 
+  /** The IP addresses live identities hold. */
+  public Set<String> liveIps() {
+    return new HashSet<>(jdbc.queryForList("SELECT ip FROM identities WHERE live", String.class));
+  }
+
   /** VM ids whose identities are held as live. */
   public List<String> liveVmIds() {
     return jdbc.queryForList("SELECT vm_id FROM identities WHERE live AND vm_id IS NOT NULL", String.class);

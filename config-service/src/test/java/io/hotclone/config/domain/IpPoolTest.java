@@ -47,4 +47,13 @@ class IpPoolTest {
     assertThat(p.defaultPolicy().wireName()).isEqualTo("isolate");
     assertThatThrownBy(() -> new ConfigProperties("sometimes", Map.of())).hasMessageContaining("'sometimes'");
   }
+
+  @Test
+  void givenHeldAddresses_thenOnlyThoseThePoolHandsOutCount() {
+    IpPool pool = IpPool.of("b", "192.168.5.8/29", "192.168.5.9", List.of("192.168.5.12"));
+    // .10 and .11 held; the gateway, an excluded address, one outside the pool and a placeholder do not count
+    assertThat(pool.held(java.util.Set.of("192.168.5.10", "192.168.5.11", "192.168.5.9", "192.168.5.12", "10.0.0.1", "unknown:vm-1")))
+        .isEqualTo(2);
+    assertThat(pool.capacity() - pool.held(java.util.Set.of("192.168.5.10"))).isEqualTo(3);
+  }
 }

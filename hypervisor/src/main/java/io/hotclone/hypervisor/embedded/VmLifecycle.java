@@ -1,5 +1,6 @@
 package io.hotclone.hypervisor.embedded;
 
+import io.hotclone.hypervisor.HypervisorException;
 import io.hotclone.hypervisor.VmId;
 import io.hotclone.hypervisor.VmIdentity;
 import io.hotclone.hypervisor.VmInfo;
@@ -22,6 +23,9 @@ final class VmLifecycle {
   }
 
   VmInfo createVm(VmSpec spec) {
+    if (spec.disks() != 1) {
+      throw new HypervisorException.Unsupported("the embedded hypervisor gives a VM one disk, not " + spec.disks());
+    }
     synchronized (state) {
       state.checkHost(spec.host());
       long memory = roundUp(Math.max(spec.memoryBytes(), PageMemory.CHUNK), PageMemory.CHUNK);

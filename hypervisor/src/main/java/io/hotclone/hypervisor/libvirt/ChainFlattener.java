@@ -15,14 +15,15 @@ import java.util.List;
 final class ChainFlattener {
   private ChainFlattener() {}
 
-  /** Pulls when the chain is longer than {@code budget}; returns the chain depth afterwards. */
-  static int enforce(DomainRef d, int budget, Duration timeout) {
-    DomainXml xml = DomainXml.parse(d.xml());
-    List<String> chain = xml.firstDiskChain();
+  /**
+   * Pulls disk {@code disk} (its target) when its chain is longer than {@code budget}; returns the
+   * chain depth afterwards.
+   */
+  static int enforce(DomainRef d, String disk, int budget, Duration timeout) {
+    List<String> chain = DomainXml.parse(d.xml()).chainOf(disk);
     if (chain.size() <= budget || !d.active()) {
       return chain.size();
     }
-    String disk = xml.firstDiskTarget().orElseThrow();
     Pointer dom = NativeHandles.of(d.domain());
     LibvirtNative n = LibvirtNative.get();
     if (n.virDomainBlockPull(dom, disk, new NativeLong(0), 0) < 0) {
@@ -35,7 +36,7 @@ final class ChainFlattener {
       if (rc < 0) {
         throw Failures.nativeCall("virDomainGetBlockJobInfo " + disk);
       }
-      int depth = DomainXml.parse(d.xml()).firstDiskChain().size();
+      int depth = DomainXml.parse(d.xml()).chainOf(disk).size();
       if (rc == 0 && depth == 1) {
         return depth;
       }

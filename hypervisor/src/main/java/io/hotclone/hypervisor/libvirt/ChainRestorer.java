@@ -12,9 +12,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Undoes a failed clone's freezes on the running source: when the top of the source's chain is
- * that clone's overlays (the storage overlay, and the cut overlay above it), an active block commit
- * merges them down into the file the source wrote before the freeze and pivots the source back
+ * Undoes a failed clone's freezes on the running source, disk by disk: when the top of a disk's
+ * chain is that clone's overlays (the storage overlay, and the cut overlay above it), an active
+ * block commit merges them down into the file the source wrote before the freeze and pivots the source back
  * onto it. That file was the source's own active file, so no other VM reads it; the commit is
  * refused when anything else backs onto the overlays. Overlays of the clone that are no longer on
  * top (a later clone froze above them) stay: they are part of a chain others now read.
@@ -47,33 +47,28 @@ final class ChainRestorer {
     LibvirtNative n = LibvirtNative.get();
     Pointer dom = NativeHandles.of(d.domain());
     while (true) {
-      DomainXml xml = DomainXml.parse(d.xml());
-      List<String> chain = xml.firstDiskChain();
-      int k = ownTop(chain, cloneId);
-      if (k == 0) {
-        return true;
-      }
-      if (k >= chain.size() || !d.active()) {
-        log.warn("clone {}: cannot restore the chain of {} ({} files, active={})", cloneId, d.id(), chain.size(), d.active());
-        return false;
-      }
-      for (String f : chain.subList(0, k)) {
-        if (otherReaders.contains(f)) {
-          log.warn("clone {}: {} is still read by another volume; the source's chain stays", cloneId, f);
+      boolean restored = true;
+      for (DomainXml.Disk disk : DomainXml.parse(d.xml()).disks()) {
+        List<String> chain = disk.chain();
+        int k = ownTop(chain, cloneId);
+        if (k == 0) {
+          continue;
+        }
+        restored = false;
+        if (k >= chain.size() || !d.active()) {
+          log.warn("clone {}: cannot restore {} of {} ({} files, active={})", cloneId, disk.target(), d.id(), chain.size(), d.active());
           return false;
         }
+        for (String f : chain.subList(0, k)) {
+          if (otherReaders.contains(f)) {
+            log.warn("clone {}: {} is still read by another volume; the source's chain stays", cloneId, f);
+            return false;
+          }
+        }
+        step(n, dom, disk.target(), chain.get(k), cloneId, d);
       }
-      String disk = xml.firstDiskTarget().orElseThrow();
-      LibvirtNative.BlockJobInfo info = new LibvirtNative.BlockJobInfo();
-      int rc = n.virDomainGetBlockJobInfo(dom, disk, info, 0);
-      if (rc == 1) {
-        if (info.type == JOB_ACTIVE_COMMIT && info.end > 0 && info.cur == info.end) {
-          n.virDomainBlockJobAbort(dom, disk, LibvirtNative.VIR_DOMAIN_BLOCK_JOB_ABORT_PIVOT); // not ready yet: next loop
-        }
-      } else if (rc == 0) {
-        if (n.virDomainBlockCommit(dom, disk, chain.get(k), null, new NativeLong(0), LibvirtNative.VIR_DOMAIN_BLOCK_COMMIT_ACTIVE) < 0) {
-          log.debug("clone {}: block commit on {} not started: {}", cloneId, d.id(), n.virGetLastErrorMessage());
-        }
+      if (restored) {
+        return true;
       }
       if (System.nanoTime() > deadline) {
         throw new HypervisorException.DriverFailure(
@@ -84,6 +79,21 @@ final class ChainRestorer {
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new HypervisorException.DriverFailure("interrupted while restoring the chain of " + d.id(), e);
+      }
+    }
+  }
+
+  /** One step of an active commit of {@code disk} down into {@code into}: start it, or pivot it once ready. */
+  private static void step(LibvirtNative n, Pointer dom, String disk, String into, UUID cloneId, DomainRef d) {
+    LibvirtNative.BlockJobInfo info = new LibvirtNative.BlockJobInfo();
+    int rc = n.virDomainGetBlockJobInfo(dom, disk, info, 0);
+    if (rc == 1) {
+      if (info.type == JOB_ACTIVE_COMMIT && info.end > 0 && info.cur == info.end) {
+        n.virDomainBlockJobAbort(dom, disk, LibvirtNative.VIR_DOMAIN_BLOCK_JOB_ABORT_PIVOT); // not ready yet: next loop
+      }
+    } else if (rc == 0) {
+      if (n.virDomainBlockCommit(dom, disk, into, null, new NativeLong(0), LibvirtNative.VIR_DOMAIN_BLOCK_COMMIT_ACTIVE) < 0) {
+        log.debug("clone {}: block commit of {} on {} not started: {}", cloneId, disk, d.id(), n.virGetLastErrorMessage());
       }
     }
   }

@@ -64,7 +64,7 @@ final class CloneDefiner {
               header.domainXml(region),
               id,
               new IdentityRewriter.Placement(
-                  spec.disk().location(),
+                  diskFiles(spec),
                   options.hostDir(target).resolve(Names.serialLog(id.name())).toString(),
                   Pools.path(image)),
               new IdentityRewriter.Lineage(spec.source(), op.cloneId()),
@@ -80,6 +80,15 @@ final class CloneDefiner {
       Pools.free(image);
       Pools.free(pool);
     }
+  }
+
+  /** The clone's overlay of each disk by the disk's target. */
+  private static java.util.Map<String, String> diskFiles(CloneSpec spec) {
+    java.util.Map<String, String> files = new java.util.LinkedHashMap<>();
+    for (io.hotclone.hypervisor.StoragePointer.Disk disk : spec.disk().disks()) {
+      files.put(disk.device(), disk.location());
+    }
+    return files;
   }
 
   private void requireUnique(VmIdentity id) {

@@ -140,39 +140,70 @@ final class DomainXml {
 
   // ---- domain specifics ------------------------------------------------------------------------
 
-  /** The first file-backed disk device ({@code <disk device='disk'>}). */
+  /** A file-backed disk device: its target device name and its element in this document. */
+  record Disk(String target, Element element) {
+
+    /** The disk's active file. */
+    String file() {
+      return DomainXml.directChild(element, "source").getAttribute("file");
+    }
+
+    /** Files of the disk's chain as the live XML lists it: active file first. */
+    List<String> chain() {
+      List<String> chain = new ArrayList<>();
+      Element level = element;
+      while (level != null) {
+        Element source = directChild(level, "source");
+        if (source == null || source.getAttribute("file").isEmpty()) {
+          break;
+        }
+        chain.add(source.getAttribute("file"));
+        level = directChild(level, "backingStore");
+      }
+      return chain;
+    }
+  }
+
+  /** Every file-backed disk device ({@code <disk device='disk'>}), in device order. */
+  List<Disk> disks() {
+    List<Disk> result = new ArrayList<>();
+    for (Element e : all("/domain/devices/disk[@device='disk' or not(@device)][source/@file]")) {
+      Element t = directChild(e, "target");
+      result.add(new Disk(t == null ? "" : t.getAttribute("dev"), e));
+    }
+    return result;
+  }
+
+  /** Every file of every disk's chain. */
+  List<String> allDiskFiles() {
+    List<String> files = new ArrayList<>();
+    for (Disk d : disks()) {
+      files.addAll(d.chain());
+    }
+    return files;
+  }
+
+  /** The first file-backed disk device. */
   Optional<Element> firstDisk() {
-    return first("/domain/devices/disk[@device='disk' or not(@device)][source/@file]");
+    return disks().stream().findFirst().map(Disk::element);
   }
 
   Optional<String> firstDiskFile() {
-    return firstDisk().map(d -> ((Element) d.getElementsByTagName("source").item(0)).getAttribute("file"));
+    return disks().stream().findFirst().map(Disk::file);
   }
 
   Optional<String> firstDiskTarget() {
-    return firstDisk().flatMap(d -> {
-      NodeList t = d.getElementsByTagName("target");
-      return t.getLength() == 0 ? Optional.empty() : Optional.of(((Element) t.item(0)).getAttribute("dev"));
-    });
+    return disks().stream().findFirst().map(Disk::target);
   }
 
   /** Files of the first disk's chain as the live XML lists it: active file first. */
   List<String> firstDiskChain() {
-    List<String> chain = new ArrayList<>();
-    Optional<Element> disk = firstDisk();
-    if (disk.isEmpty()) {
-      return chain;
-    }
-    Element level = disk.get();
-    while (level != null) {
-      Element source = directChild(level, "source");
-      if (source == null || source.getAttribute("file").isEmpty()) {
-        break;
-      }
-      chain.add(source.getAttribute("file"));
-      level = directChild(level, "backingStore");
-    }
-    return chain;
+    return disks().stream().findFirst().map(Disk::chain).orElseGet(ArrayList::new);
+  }
+
+  /** The chain of the disk with target {@code target}, empty when there is none. */
+  List<String> chainOf(String target) {
+    return disks().stream().filter(d -> d.target().equals(target)).findFirst().map(Disk::chain).orElseGet(ArrayList::new);
   }
 
   Optional<String> firstMac() {

@@ -106,7 +106,7 @@ final class FileReaper {
     }
   }
 
-  /** Active files (first disk source) of every domain on every reachable host. */
+  /** Active files (every disk's source) of every domain on every reachable host. */
   Set<String> activeTops() {
     Set<String> tops = new HashSet<>();
     for (HostName h : hosts.names()) {
@@ -115,7 +115,7 @@ final class FileReaper {
       }
       for (DomainRef d : hosts.all(h)) {
         try (d) {
-          DomainXml.parse(d.xml()).firstDiskFile().ifPresent(tops::add);
+          DomainXml.parse(d.xml()).disks().forEach(k -> tops.add(k.file()));
         }
       }
     }

@@ -6,6 +6,8 @@ import io.hotclone.hypervisor.VmSpec;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
 import org.libvirt.Connect;
 import org.libvirt.Domain;
@@ -16,8 +18,8 @@ import org.w3c.dom.Element;
 
 /**
  * Creates and starts a transient guest from a test image under {@link LibvirtOptions#guestDir()}
- * (direct kernel boot of {@code vmlinuz} + {@code initrd.gz}, TCG, one vCPU, a fresh qcow2 disk in
- * shared storage, user-mode virtio NIC, serial console to a file on its host, ACPI and a VM
+ * (direct kernel boot of {@code vmlinuz} + {@code initrd.gz}, TCG, one vCPU, {@link VmSpec#disks()}
+ * fresh qcow2 disks in shared storage (vda, vdb, …), user-mode virtio NIC, serial console to a file on its host, ACPI and a VM
  * generation id). Image {@code busybox}: the files in the guest directory itself. Image {@code
  * agent}: the files in its {@code agent/} subdirectory (a kernel with the vmgenid driver, the QEMU
  * guest agent in the initramfs), plus the agent's virtio-serial channel.
@@ -45,19 +47,13 @@ final class GuestVmCreator {
     }
     Connect conn = hosts.connect(spec.host());
     StoragePool pool = pools.shared(spec.host());
-    StorageVol disk = null;
+    List<String> disks = new ArrayList<>();
     try {
       Pools.refresh(pool);
-      String diskName = Names.rootDisk(spec.name());
-      disk = Pools.volume(pool, diskName).orElse(null);
-      if (disk == null) {
-        DomainXml v = DomainXml.create("volume");
-        v.append(v.root(), "name", diskName);
-        DomainXml.attrs(v.append(v.root(), "capacity", Long.toString(Math.max(spec.diskBytes(), 1 << 20))), "unit", "bytes");
-        DomainXml.attrs(v.append(v.append(v.root(), "target"), "format"), "type", "qcow2");
-        disk = pool.storageVolCreateXML(v.toXml(), 0);
+      for (int i = 0; i < spec.disks(); i++) {
+        disks.add(rootDisk(pool, spec, i));
       }
-      String xml = domainXml(spec, Pools.path(disk), options.hostDir(spec.host()).resolve(Names.serialLog(spec.name())).toString(), guest);
+      String xml = domainXml(spec, disks, options.hostDir(spec.host()).resolve(Names.serialLog(spec.name())).toString(), guest);
       Domain d = conn.domainCreateXML(xml, 0);
       try (DomainRef ref = new DomainRef(spec.host(), d)) {
         return inspector.info(ref);
@@ -65,9 +61,30 @@ final class GuestVmCreator {
     } catch (LibvirtException e) {
       throw Failures.driver("create VM " + spec.name() + " on " + spec.host(), e);
     } finally {
-      Pools.free(disk);
       Pools.free(pool);
     }
+  }
+
+  /** Disk {@code index} of a new VM (target vda, vdb, …): a fresh qcow2 volume in shared storage. */
+  private static String rootDisk(StoragePool pool, VmSpec spec, int index) throws LibvirtException {
+    String diskName = Names.rootDisk(spec.name(), index, target(index));
+    StorageVol disk = Pools.volume(pool, diskName).orElse(null);
+    try {
+      if (disk == null) {
+        DomainXml v = DomainXml.create("volume");
+        v.append(v.root(), "name", diskName);
+        DomainXml.attrs(v.append(v.root(), "capacity", Long.toString(Math.max(spec.diskBytes(), 1 << 20))), "unit", "bytes");
+        DomainXml.attrs(v.append(v.append(v.root(), "target"), "format"), "type", "qcow2");
+        disk = pool.storageVolCreateXML(v.toXml(), 0);
+      }
+      return Pools.path(disk);
+    } finally {
+      Pools.free(disk);
+    }
+  }
+
+  static String target(int index) {
+    return "vd" + (char) ('a' + index);
   }
 
   /** Where the files of {@code image} are, or null for an image this driver does not know. */
@@ -82,7 +99,7 @@ final class GuestVmCreator {
     };
   }
 
-  static String domainXml(VmSpec spec, String disk, String serialLog, Path guest) {
+  static String domainXml(VmSpec spec, List<String> disks, String serialLog, Path guest) {
     DomainXml x = DomainXml.create("domain");
     Element root = DomainXml.attrs(x.root(), "type", "qemu");
     x.append(root, "name", spec.name());
@@ -98,10 +115,12 @@ final class GuestVmCreator {
     x.append(x.append(root, "features"), "acpi");
     x.append(root, "on_reboot", "destroy");
     Element devices = x.append(root, "devices");
-    Element d = DomainXml.attrs(x.append(devices, "disk"), "type", "file", "device", "disk");
-    DomainXml.attrs(x.append(d, "driver"), "name", "qemu", "type", "qcow2");
-    DomainXml.attrs(x.append(d, "source"), "file", disk);
-    DomainXml.attrs(x.append(d, "target"), "dev", "vda", "bus", "virtio");
+    for (int i = 0; i < disks.size(); i++) {
+      Element d = DomainXml.attrs(x.append(devices, "disk"), "type", "file", "device", "disk");
+      DomainXml.attrs(x.append(d, "driver"), "name", "qemu", "type", "qcow2");
+      DomainXml.attrs(x.append(d, "source"), "file", disks.get(i));
+      DomainXml.attrs(x.append(d, "target"), "dev", target(i), "bus", "virtio");
+    }
     Element nic = DomainXml.attrs(x.append(devices, "interface"), "type", "user");
     DomainXml.attrs(x.append(nic, "mac"), "address", randomMac());
     DomainXml.attrs(x.append(nic, "model"), "type", "virtio");

@@ -3,6 +3,7 @@ package io.hotclone.hypervisor.libvirt;
 import io.hotclone.hypervisor.VmId;
 import io.hotclone.hypervisor.VmIdentity;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.w3c.dom.Element;
 import org.w3c.dom.NodeList;
@@ -13,7 +14,7 @@ import org.w3c.dom.NodeList;
  * the source has one (adding a vmgenid device would change the device set and break the restore;
  * QEMU writes the new id into guest memory when the state is loaded and notifies the guest, whose
  * kernel reseeds its random number generator), the agent channel's socket (left to libvirt),
- * the clone's disk (its backing chain is reprobed from the qcow2 headers), its serial log, and the
+ * the clone's disks (their backing chains are reprobed from the qcow2 headers), its serial log, and the
  * lineage metadata with the {@link IdentityIntent} the guest is to be given at start. Everything else (devices, addresses, machine type) stays byte-for-byte
  * equivalent, so QEMU's migration stream still matches the device model.
  */
@@ -22,8 +23,32 @@ final class IdentityRewriter {
 
   private IdentityRewriter() {}
 
-  /** Where the clone's own files live. */
-  record Placement(String diskFile, String serialLog, String stateImage) {}
+  /**
+   * Where the clone's own files live: {@code diskFiles} maps each disk's target ({@code vda}, …) to
+   * the clone's overlay of that disk.
+   */
+  record Placement(Map<String, String> diskFiles, String serialLog, String stateImage) {
+    Placement {
+      diskFiles = Map.copyOf(diskFiles);
+    }
+
+    /** A VM with one disk. */
+    Placement(String diskFile, String serialLog, String stateImage) {
+      this(Map.of(io.hotclone.hypervisor.StorageFreeze.SINGLE_DISK, diskFile), serialLog, stateImage);
+    }
+
+    /** The clone's file for disk {@code target}; a single file serves a VM's single disk. */
+    String diskFile(String target, int disks) {
+      String file = diskFiles.get(target);
+      if (file == null && disks == 1 && diskFiles.size() == 1) {
+        file = diskFiles.values().iterator().next();
+      }
+      if (file == null) {
+        throw new IllegalArgumentException("no clone disk for " + target + " (have " + diskFiles.keySet() + ")");
+      }
+      return file;
+    }
+  }
 
   /** Lineage recorded in the clone's {@code <metadata>}. */
   record Lineage(VmId parent, UUID cloneId) {}
@@ -62,13 +87,21 @@ final class IdentityRewriter {
       d.first("/domain/genid").ifPresent(g -> g.setTextContent(id.generationId().toString()));
     }
 
-    Element disk = d.firstDisk().orElseThrow(() -> new IllegalArgumentException("domain without a file disk"));
-    Element source = DomainXml.directChild(disk, "source");
-    source.setAttribute("file", placement.diskFile());
-    removeAttributes(source, "index");
-    Element backing = DomainXml.directChild(disk, "backingStore");
-    if (backing != null) {
-      DomainXml.remove(backing);
+    List<DomainXml.Disk> disks = d.disks();
+    if (disks.isEmpty()) {
+      throw new IllegalArgumentException("domain without a file disk");
+    }
+    if (disks.size() != placement.diskFiles().size()) {
+      throw new IllegalArgumentException(disks.size() + " disks in the image, " + placement.diskFiles().size() + " clone disks");
+    }
+    for (DomainXml.Disk disk : disks) {
+      Element source = DomainXml.directChild(disk.element(), "source");
+      source.setAttribute("file", placement.diskFile(disk.target(), disks.size()));
+      removeAttributes(source, "index");
+      Element backing = DomainXml.directChild(disk.element(), "backingStore");
+      if (backing != null) {
+        DomainXml.remove(backing);
+      }
     }
     for (Element src : d.fileCharDevSources()) {
       src.setAttribute("path", placement.serialLog());

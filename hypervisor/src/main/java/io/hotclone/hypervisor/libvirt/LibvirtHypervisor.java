@@ -64,7 +64,7 @@ public final class LibvirtHypervisor implements Hypervisor {
     this.storageFreezer = new StorageFreezer(hosts, options, leases, reaper);
     this.liveSnapshotter = new LiveSnapshotter(hosts, options, leases, pools);
     this.stateCopier = new StateCopier(hosts, leases, pools, options);
-    this.clonePointerMaker = new ClonePointerMaker(pools, options);
+    this.clonePointerMaker = new ClonePointerMaker(hosts, pools, options);
     this.cloneDefiner = new CloneDefiner(hosts, pools, options, inspector);
     this.cloneStarter = new CloneStarter(hosts, reaper, inspector, new IdentityApplier(java.time.Duration.ofSeconds(10), 5));
     this.thaws = new Thaws(hosts, leases, reaper, options);
@@ -182,6 +182,17 @@ public final class LibvirtHypervisor implements Hypervisor {
   public List<String> backingChain(VmId vm) {
     try (DomainRef d = hosts.require(vm)) {
       return DomainXml.parse(d.xml()).firstDiskChain();
+    }
+  }
+
+  /** The chain of every disk of the VM by target, in device order (see {@link #backingChain}). */
+  public java.util.Map<String, List<String>> backingChains(VmId vm) {
+    try (DomainRef d = hosts.require(vm)) {
+      java.util.Map<String, List<String>> chains = new java.util.LinkedHashMap<>();
+      for (DomainXml.Disk disk : DomainXml.parse(d.xml()).disks()) {
+        chains.put(disk.target(), disk.chain());
+      }
+      return chains;
     }
   }
 

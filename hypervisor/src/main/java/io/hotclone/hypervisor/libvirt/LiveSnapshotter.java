@@ -6,7 +6,9 @@ import io.hotclone.hypervisor.OperationId;
 import io.hotclone.hypervisor.VmId;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.libvirt.StoragePool;
 import org.libvirt.StorageVol;
 
@@ -14,9 +16,9 @@ import org.libvirt.StorageVol;
  * Step 2: a live external memory+disk snapshot (NO_METADATA|ATOMIC|LIVE). QEMU copies RAM to the
  * memory image while the guest runs (slowest tier first: bulk RAM, then the pages dirtied
  * meanwhile), pauses the guest for the last dirty pages plus vCPU and device state, and libvirt
- * switches the disk to {@link Names#cutOverlay} before resuming. The storage overlay of step 1 is
- * thereby frozen at exactly the instant the memory image describes: the consistent cut (I1), and
- * the clone's base. The pause is measured from Suspended/Resumed lifecycle events.
+ * switches every disk to its {@link Names#cutOverlay} before resuming. The storage overlays of step
+ * 1 are thereby frozen at exactly the instant the memory image describes: the consistent cut (I1),
+ * and the clone's bases. The pause is measured from Suspended/Resumed lifecycle events.
  */
 final class LiveSnapshotter {
   static final List<String> TIERS = List.of("ram-precopy", "ram-dirty", "vcpu", "devices");
@@ -36,32 +38,44 @@ final class LiveSnapshotter {
   MemoryFreeze freeze(OperationId op, VmId vm, Duration lease) {
     try (DomainRef d = hosts.require(vm)) {
       Leases.Lease l = leases.holdMemory(op, d, lease);
-      String base = options.sharedStorageDir().resolve(Names.storageOverlay(vm, op.cloneId())).toString();
-      String cut = options.sharedStorageDir().resolve(Names.cutOverlay(vm, op.cloneId())).toString();
       String image = options.memoryImageDir(d.host()).resolve(Names.memoryImage(op.cloneId())).toString();
-      DomainXml xml = DomainXml.parse(d.xml());
-      List<String> chain = xml.firstDiskChain();
+      List<DomainXml.Disk> disks = StorageFreezer.fileDisks(DomainXml.parse(d.xml()), vm);
+      Map<String, String> cuts = new LinkedHashMap<>();
+      String base = null;
+      for (int i = 0; i < disks.size(); i++) {
+        DomainXml.Disk disk = disks.get(i);
+        String storage = options.sharedStorageDir().resolve(Names.storageOverlay(vm, op.cloneId(), i, disk.target())).toString();
+        base = base == null ? storage : base;
+        List<String> chain = disk.chain();
+        String cut = options.sharedStorageDir().resolve(Names.cutOverlay(vm, op.cloneId(), i, disk.target())).toString();
+        if (chain.contains(cut)) {
+          continue;
+        }
+        if (chain.isEmpty() || !chain.get(0).equals(storage)) {
+          throw new HypervisorException.NotFrozen(op, "storage of " + vm + " (active file of " + disk.target() + " is not " + storage + ")");
+        }
+        cuts.put(disk.target(), cut);
+      }
       long pause = -1;
       Instant cutAt;
-      if (chain.contains(cut)) {
+      if (cuts.isEmpty()) {
         // done by an earlier attempt, maybe of another process: its cut as it recorded it, or, if
         // it died before recording, now with the pause unknown
         java.util.Optional<FreezeBook.Cut> recorded = Leases.cutOf(d, op.cloneId());
         cutAt = recorded.map(FreezeBook.Cut::at).orElseGet(Instant::now);
         pause = recorded.map(FreezeBook.Cut::pauseNanos).orElse(-1L);
       } else {
-        if (chain.isEmpty() || !chain.get(0).equals(base)) {
-          throw new HypervisorException.NotFrozen(op, "storage of " + vm + " (active file is not " + base + ")");
+        if (cuts.size() != disks.size()) {
+          throw new HypervisorException.DriverFailure("disks of " + vm + " are partly cut: " + cuts.keySet() + " are not", null);
         }
         if (d.state() != io.hotclone.hypervisor.VmState.RUNNING) {
           throw new HypervisorException.VmNotRunning(vm, d.state());
         }
         limitDowntime(d);
-        String target = xml.firstDiskTarget().orElseThrow();
         long since = System.nanoTime();
         Snapshots.create(
             d,
-            Snapshots.xml("hc-" + op.cloneId() + "-memory", target, cut, image),
+            Snapshots.xml("hc-" + op.cloneId() + "-memory", cuts, image),
             Snapshots.NO_METADATA | Snapshots.ATOMIC | Snapshots.LIVE,
             "live memory snapshot");
         cutAt = Instant.now();

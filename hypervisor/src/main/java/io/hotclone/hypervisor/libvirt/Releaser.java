@@ -58,7 +58,7 @@ final class Releaser {
     for (HostName host : up) {
       for (DomainRef d : hosts.running(host)) {
         try (d) {
-          if (ChainRestorer.ownTop(DomainXml.parse(d.xml()).firstDiskChain(), cloneId) > 0) {
+          if (DomainXml.parse(d.xml()).disks().stream().anyMatch(k -> ChainRestorer.ownTop(k.chain(), cloneId) > 0)) {
             ChainRestorer.restore(d, cloneId, readersOutside(any), Duration.ofMinutes(2));
           }
         }
@@ -137,7 +137,7 @@ final class Releaser {
     }
   }
 
-  /** Every file of every domain's first-disk chain on every reachable host. */
+  /** Every file of every disk chain of every domain on every reachable host. */
   private Set<String> usedFiles() {
     Set<String> used = new HashSet<>();
     for (HostName h : hosts.names()) {
@@ -146,7 +146,7 @@ final class Releaser {
       }
       for (DomainRef d : hosts.all(h)) {
         try (d) {
-          used.addAll(DomainXml.parse(d.xml()).firstDiskChain());
+          used.addAll(DomainXml.parse(d.xml()).allDiskFiles());
         }
       }
     }

@@ -1,5 +1,6 @@
 package io.hotclone.hypervisor.libvirt;
 
+import java.util.Map;
 import org.libvirt.DomainSnapshot;
 import org.libvirt.LibvirtException;
 import org.w3c.dom.Element;
@@ -14,19 +15,22 @@ final class Snapshots {
   private Snapshots() {}
 
   /**
-   * Snapshot XML switching disk {@code target} to a new external overlay {@code overlay}; with a
-   * memory image when {@code memoryFile} is not null.
+   * Snapshot XML switching every disk of {@code overlays} (target to new external overlay, all in
+   * one snapshot) to its overlay; with a memory image when {@code memoryFile} is not null.
    */
-  static String xml(String name, String target, String overlay, String memoryFile) {
+  static String xml(String name, Map<String, String> overlays, String memoryFile) {
     DomainXml x = DomainXml.create("domainsnapshot");
     Element root = x.root();
     x.append(root, "name", name);
     if (memoryFile != null) {
       DomainXml.attrs(x.append(root, "memory"), "snapshot", "external", "file", memoryFile);
     }
-    Element disk = DomainXml.attrs(x.append(x.append(root, "disks"), "disk"), "name", target, "snapshot", "external");
-    DomainXml.attrs(x.append(disk, "driver"), "type", "qcow2");
-    DomainXml.attrs(x.append(disk, "source"), "file", overlay);
+    Element disks = x.append(root, "disks");
+    overlays.forEach((target, overlay) -> {
+      Element disk = DomainXml.attrs(x.append(disks, "disk"), "name", target, "snapshot", "external");
+      DomainXml.attrs(x.append(disk, "driver"), "type", "qcow2");
+      DomainXml.attrs(x.append(disk, "source"), "file", overlay);
+    });
     return x.toXml();
   }
 

@@ -27,12 +27,12 @@ final class VmRemover {
     if (found.isEmpty()) {
       return;
     }
-    String top;
+    List<String> tops;
     List<String> logs;
     String image;
     try (DomainRef d = found.get()) {
       DomainXml xml = DomainXml.parse(d.xml());
-      top = xml.firstDiskFile().orElse(null);
+      tops = xml.disks().stream().map(DomainXml.Disk::file).collect(Collectors.toList());
       logs = xml.fileCharDevSources().stream().map(e -> e.getAttribute("path")).distinct().collect(Collectors.toList());
       image = IdentityRewriter.stateImage(xml);
       try {
@@ -56,8 +56,10 @@ final class VmRemover {
         reaper.deleteLocal(d.host(), log);
       }
       reaper.deleteImage(d.host(), image);
-      Set<String> tops = reaper.activeTops();
-      reaper.deleteChain(d.host(), top, tops);
+      Set<String> active = reaper.activeTops();
+      for (String top : tops) {
+        reaper.deleteChain(d.host(), top, active);
+      }
     }
   }
 }

@@ -1,7 +1,9 @@
 /**
  * The libvirt driver: the hot-clone method on QEMU hosts reached through libvirt URIs.
  *
- * <p>Mapping. Step 1 (freeze storage) is a disk-only external snapshot without metadata: the
+ * <p>Mapping (per disk: every file-backed disk of the VM is switched in the same atomic snapshot;
+ * the second and later disks' files carry the device name, {@code <vm>.<clone>.vdb.storage.qcow2}).
+ * Step 1 (freeze storage) is a disk-only external snapshot without metadata: the
  * source keeps running, its writes go to a new overlay {@code <vm>.<clone>.storage.qcow2}, and
  * the file it wrote to before becomes an immutable base. Step 2 (freeze memory) is a live external
  * memory+disk snapshot (flags NO_METADATA|ATOMIC|LIVE): QEMU pre-copies RAM while the guest runs

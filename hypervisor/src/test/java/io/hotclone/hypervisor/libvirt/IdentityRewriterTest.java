@@ -70,4 +70,34 @@ class IdentityRewriterTest {
   void givenALiveXml_whenTheChainIsRead_thenActiveFileComesFirst() {
     assertThat(DomainXml.parse(SOURCE).firstDiskChain()).containsExactly("/shared/src.storage.qcow2", "/shared/src.root.qcow2");
   }
+
+  private static final String TWO_DISKS =
+      SOURCE.replace(
+          "<interface type='user'><mac address='52:54:00:aa:bb:01'/>",
+          "<disk type='file' device='cdrom'><source file='/iso/x.iso'/><target dev='hdc' bus='ide'/><readonly/></disk>"
+              + "<disk type='file' device='disk'><driver name='qemu' type='qcow2'/>"
+              + "<source file='/shared/src.vdb.storage.qcow2' index='4'/>"
+              + "<backingStore type='file' index='3'><format type='qcow2'/><source file='/shared/src.vdb.root.qcow2'/><backingStore/></backingStore>"
+              + "<target dev='vdb' bus='virtio'/></disk>"
+              + "<interface type='user'><mac address='52:54:00:aa:bb:01'/>");
+
+  @Test
+  void givenTwoDisks_whenRewritten_thenEachDiskIsItsOwnCloneOverlayByTarget() {
+    assertThat(DomainXml.parse(TWO_DISKS).disks()).extracting(DomainXml.Disk::target).as("file disks only, device order").containsExactly("vda", "vdb");
+    assertThat(DomainXml.parse(TWO_DISKS).chainOf("vdb")).containsExactly("/shared/src.vdb.storage.qcow2", "/shared/src.vdb.root.qcow2");
+    VmIdentity id = new VmIdentity("c", UUID.randomUUID(), "52:54:00:00:00:09", null, null, null, null);
+    IdentityRewriter.Lineage l = new IdentityRewriter.Lineage(new VmId("p"), UUID.randomUUID());
+    // given in the other order: matched by target, not by position
+    java.util.Map<String, String> files = new java.util.LinkedHashMap<>();
+    files.put("vdb", "/s/c.vdb.clone.qcow2");
+    files.put("vda", "/s/c.clone.qcow2");
+    DomainXml x = DomainXml.parse(IdentityRewriter.rewrite(TWO_DISKS, id, new IdentityRewriter.Placement(files, "/b/c.log", "/b/c.img"), l));
+    assertThat(x.chainOf("vda")).containsExactly("/s/c.clone.qcow2");
+    assertThat(x.chainOf("vdb")).containsExactly("/s/c.vdb.clone.qcow2");
+    assertThat(x.attr("/domain/devices/disk[@device='cdrom']/source", "file")).as("a cdrom is not a clone disk").contains("/iso/x.iso");
+
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> IdentityRewriter.rewrite(TWO_DISKS, id, new IdentityRewriter.Placement("/s/c.qcow2", "/b/c.log", "/b/c.img"), l))
+        .as("one clone disk for a two-disk image").isInstanceOf(IllegalArgumentException.class);
+  }
 }

@@ -229,6 +229,123 @@ class LibvirtHotCloneIT {
   }
 
   /**
+   * A guest with two disks (it writes each tick to both): one atomic freeze of both disks, one cut;
+   * every disk of the clone is its own overlay over that disk's base and continues from the cut
+   * (the guest's writes up to the cut are in it, later ones of the source are not), both bases stay
+   * unchanged; a second clone, released half-made, leaves both of the source's chains as they were.
+   */
+  @Test
+  void hotClonesATwoDiskGuestEveryDiskFromTheSameCut() throws Exception {
+    String suffix = UUID.randomUUID().toString().substring(0, 8);
+    VmInfo src = hv.createVm(new VmSpec(LibvirtTestEnv.HOST_A, "hc-it-2disk-" + suffix, 128L << 20, 32L << 20, null, 2));
+    source = src.id();
+    assertThat(hv.backingChains(source).keySet()).containsExactly("vda", "vdb");
+    await("source guest ticks", Duration.ofSeconds(90), () -> counter(source) >= 3);
+
+    cloneId = UUID.randomUUID();
+    StorageFreeze sf = hv.freezeStorage(OperationId.of(cloneId, "freeze-storage"), source, Duration.ofMinutes(5));
+    assertThat(sf.disks()).extracting(StorageFreeze.Disk::device).containsExactly("vda", "vdb");
+    Map<String, List<String>> frozenChains = hv.backingChains(source);
+    Map<String, String> rootSha = new java.util.HashMap<>();
+    for (StorageFreeze.Disk disk : sf.disks()) {
+      assertThat(frozenChains.get(disk.device())).as("the new overlay on top of " + disk.device()).containsExactly(disk.sourcePointer(), disk.baseRef());
+      rootSha.put(disk.device(), sha256(Path.of(disk.baseRef())));
+    }
+    assertThat(sf.disks().get(1).sourcePointer()).as("every disk its own overlay").isNotEqualTo(sf.disks().get(0).sourcePointer());
+    await("a tick into the storage overlays", Duration.ofSeconds(10), () -> counter(source) >= 5);
+
+    long before = counter(source);
+    MemoryFreeze mf = hv.freezeMemory(OperationId.of(cloneId, "freeze-memory"), source, Duration.ofMinutes(5));
+    Map<String, List<String>> cutChains = hv.backingChains(source);
+    for (StorageFreeze.Disk disk : sf.disks()) {
+      assertThat(cutChains.get(disk.device())).as("one cut switched " + disk.device() + " too").hasSize(3).endsWith(disk.sourcePointer(), disk.baseRef());
+    }
+    try (LibvirtHypervisor restarted = new LibvirtHypervisor(env.uris(), env.options())) {
+      assertThat(restarted.freezeStorage(OperationId.of(cloneId, "freeze-storage"), source, Duration.ofMinutes(5)).disks())
+          .as("a repeated freeze finds both overlays").isEqualTo(sf.disks());
+      restarted.freezeMemory(OperationId.of(cloneId, "freeze-memory"), source, Duration.ofMinutes(5));
+      assertThat(restarted.backingChains(source)).as("no second snapshot").isEqualTo(cutChains);
+    }
+    Map<String, String> cutSha = new java.util.HashMap<>();
+    for (StorageFreeze.Disk disk : sf.disks()) {
+      cutSha.put(disk.device(), sha256(Path.of(disk.sourcePointer())));
+    }
+
+    CopiedState cs = hv.copyState(OperationId.of(cloneId, "copy", 1), source, LibvirtTestEnv.HOST_B);
+    hv.unfreezeMemory(OperationId.of(cloneId, "unfreeze-memory"), source);
+    StoragePointer ptr = hv.createClonePointer(OperationId.of(cloneId, "pointer", 1), source, LibvirtTestEnv.HOST_B);
+    assertThat(ptr.disks()).extracting(StoragePointer.Disk::device).containsExactly("vda", "vdb");
+    for (int i = 0; i < 2; i++) {
+      assertThat(ptr.disks().get(i).baseRef()).as("disk %d reads the base frozen at the cut", i).isEqualTo(sf.disks().get(i).sourcePointer());
+    }
+    assertThat(ptr.location()).isEqualTo(ptr.disks().get(0).location());
+    hv.unfreezeStorage(OperationId.of(cloneId, "unfreeze-storage"), source);
+
+    VmIdentity id = new VmIdentity("hc-it-2disk-clone-" + suffix, UUID.randomUUID(), GuestVmCreator.randomMac(), null, null, null, null);
+    clone = hv.configureClone(OperationId.of(cloneId, "configure", 1), new CloneSpec(source, cs, ptr, id)).id();
+    assertThat(hv.startClone(OperationId.of(cloneId, "start", 1), clone).state()).isEqualTo(VmState.RUNNING);
+    Map<String, List<String>> cloneChains = hv.backingChains(clone);
+    assertThat(cloneChains.keySet()).containsExactly("vda", "vdb");
+    for (int i = 0; i < 2; i++) {
+      assertThat(cloneChains.get(ptr.disks().get(i).device()).get(0)).isEqualTo(ptr.disks().get(i).location());
+    }
+
+    Path cloneLog = env.hostBDir().resolve(id.name() + ".serial.log");
+    await("clone ticks", Duration.ofSeconds(30), () -> ticks(cloneLog).size() >= 2);
+    long first = ticks(cloneLog).get(0)[0];
+    long common = first + 2;
+    await("both wrote tick " + common, Duration.ofSeconds(30), () -> counter(source) > common && counter(clone) > common);
+    Map<String, List<String>> srcNow = hv.backingChains(source);
+    for (String disk : List.of("vda", "vdb")) {
+      String srcTop = srcNow.get(disk).get(0);
+      String cloneTop = cloneChains.get(disk).get(0);
+      for (long k = before; k < first; k++) {
+        assertThat(sector(cloneTop, k)).as("%s: the guest's tick %d, written before the cut, is in the clone", disk, k)
+            .startsWith("tick " + k + " ").isEqualTo(sector(srcTop, k));
+      }
+      assertThat(sector(cloneTop, common)).as("%s: the clone's own tick %d", disk, common).startsWith("tick " + common + " ")
+          .isNotEqualTo(sector(srcTop, common));
+      assertThat(sector(cloneTop, first)).as("%s: the clone's first tick is its own, not the source's", disk)
+          .isEqualTo(sector(cloneChains.get("vda").get(0), first));
+    }
+    for (StorageFreeze.Disk disk : sf.disks()) {
+      assertThat(sha256(Path.of(disk.baseRef()))).as(disk.device() + ": root base unchanged").isEqualTo(rootSha.get(disk.device()));
+      assertThat(sha256(Path.of(disk.sourcePointer()))).as(disk.device() + ": cut base unchanged").isEqualTo(cutSha.get(disk.device()));
+    }
+
+    // compensation: a second clone made up to its definition, then released: both chains as before
+    UUID second = UUID.randomUUID();
+    hv.freezeStorage(OperationId.of(second, "freeze-storage"), source, Duration.ofMinutes(5));
+    Map<String, List<String>> afterSecondFreeze = hv.backingChains(source);
+    hv.freezeMemory(OperationId.of(second, "freeze-memory"), source, Duration.ofMinutes(5));
+    CopiedState cs2 = hv.copyState(OperationId.of(second, "copy", 1), source, LibvirtTestEnv.HOST_B);
+    StoragePointer ptr2 = hv.createClonePointer(OperationId.of(second, "pointer", 1), source, LibvirtTestEnv.HOST_B);
+    hv.configureClone(
+        OperationId.of(second, "configure", 1),
+        new CloneSpec(source, cs2, ptr2, new VmIdentity("hc-it-2disk-half-" + suffix, UUID.randomUUID(), GuestVmCreator.randomMac(), null, null, null, null)));
+    assertThat(hv.backingChains(source).get("vdb")).as("vdb cut for the second clone too").hasSize(afterSecondFreeze.get("vdb").size() + 1);
+    hv.release(second);
+    Map<String, List<String>> released = hv.backingChains(source);
+    for (String disk : List.of("vda", "vdb")) {
+      List<String> c = afterSecondFreeze.get(disk);
+      assertThat(released.get(disk)).as(disk + ": the released clone's overlays merged back out").isEqualTo(c.subList(1, c.size()));
+    }
+    for (StoragePointer.Disk disk : ptr2.disks()) {
+      assertThat(Path.of(disk.location())).as("half-made clone's " + disk.device()).doesNotExist();
+    }
+
+    hv.destroyVm(clone);
+    hv.destroyVm(source);
+    try (Stream<Path> left = Stream.concat(Files.list(env.sharedDir()), Stream.concat(Files.list(env.hostADir()), Files.list(env.hostBDir())))) {
+      assertThat(left.map(p -> p.getFileName().toString()))
+          .as("no files of either VM left, second disks included")
+          .noneMatch(n -> n.contains(source.value()) || n.contains(cloneId.toString()) || n.contains(second.toString()) || n.contains(suffix));
+    }
+    clone = null;
+    source = null;
+  }
+
+  /**
    * A clone that fails after both freezes and the copy, frozen by a driver instance that then dies
    * without thawing anything (as a killed service would): another instance finds the lease past its
    * deadline and thaws it, later steps see LeaseExpired, and the release leaves the source as it

@@ -107,7 +107,14 @@ public class StorageSteps implements SagaEventHandler {
           leases.markFrozen(event.cloneId(), frozen.frozenAt());
           pointers.recordFreeze(event.cloneId(), plan.sourceHost(), frozen);
           return new StorageFrozen(
-              plan, frozen.baseRef(), frozen.sourcePointer(), frozen.frozenAt(), frozen.leaseUntil());
+              plan,
+              frozen.baseRef(),
+              frozen.sourcePointer(),
+              frozen.frozenAt(),
+              frozen.leaseUntil(),
+              frozen.disks().stream()
+                  .map(d -> new StorageFrozen.FrozenDisk(d.device(), d.baseRef(), d.sourcePointer()))
+                  .toList());
         },
         reason -> leases.end(event.cloneId(), "RELEASED", reason, steps.clock().instant()),
         () -> thaw(event, vm));
@@ -136,7 +143,15 @@ public class StorageSteps implements SagaEventHandler {
           for (int i = 0; i < plan.count(); i++) {
             StoragePointer p =
                 hypervisor.createClonePointer(OperationId.of(event.cloneId(), "clone-pointer", i), vm, target);
-            made.add(new ClonePointer(i, p.id(), p.location(), p.baseRef()));
+            made.add(
+                new ClonePointer(
+                    i,
+                    p.id(),
+                    p.location(),
+                    p.baseRef(),
+                    p.disks().stream()
+                        .map(d -> new ClonePointer.DiskPointer(d.device(), d.id(), d.location(), d.baseRef()))
+                        .toList()));
           }
           return made;
         },

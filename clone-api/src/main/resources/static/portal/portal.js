@@ -1,0 +1,423 @@
+// HotClone portal: a static page over clone-api's public REST API only. No build step, no
+// dependencies. The credential is kept in sessionStorage and sent as a header on every call
+// (X-API-Key, or Authorization: Bearer for a JWT); the SSE stream of an operation is read with
+// fetch() and a small text/event-stream parser, because EventSource cannot send headers.
+'use strict';
+
+const KEY_STORAGE = 'hotclone.portal.credential';
+const REFRESH_MS = 3000;
+const PHASES = ['REQUESTED', 'STORAGE_FROZEN', 'MEMORY_FROZEN', 'STATE_COPIED', 'MEMORY_UNFROZEN',
+  'STORAGE_UNFROZEN', 'CONFIGURED', 'COMPLETED'];
+const STEP_OF = { STORAGE_FROZEN: 'freeze-storage', MEMORY_FROZEN: 'freeze-memory', STATE_COPIED: 'copy-state',
+  MEMORY_UNFROZEN: 'unfreeze-memory', STORAGE_UNFROZEN: 'unfreeze-storage', CONFIGURED: 'configure' };
+
+const $ = (sel) => document.querySelector(sel);
+const followed = new Map(); // operation id -> AbortController of its stream
+let lineageVm = null;
+let refreshTimer = null;
+
+/** An element with attributes and children; text is always set as text, never parsed as HTML. */
+function el(tag, attrs = {}, ...children) {
+  const e = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (v === null || v === undefined || v === false) continue;
+    if (k === 'class') e.className = v;
+    else if (k === 'text') e.textContent = v;
+    else if (k.startsWith('on')) e.addEventListener(k.slice(2), v);
+    else if (k.startsWith('data')) e.setAttribute(k.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase()), v);
+    else e.setAttribute(k, v);
+  }
+  for (const c of children) e.append(c instanceof Node ? c : document.createTextNode(c ?? ''));
+  return e;
+}
+
+// ---- credentials and HTTP ------------------------------------------------------------------
+
+function credential() {
+  return sessionStorage.getItem(KEY_STORAGE) || '';
+}
+
+/** The header that carries the credential: a JWT (three dot-separated parts) as Bearer, else an API key. */
+function authHeaders() {
+  const c = credential();
+  if (!c) return {};
+  return /^[\w-]+\.[\w-]+\.[\w-]+$/.test(c) ? { Authorization: 'Bearer ' + c } : { 'X-API-Key': c };
+}
+
+/** An API failure carrying the RFC 9457 problem detail (or what stood in for one). */
+class ApiError extends Error {
+  constructor(status, problem) {
+    super(problem.detail || problem.title || 'HTTP ' + status);
+    this.status = status;
+    this.problem = problem;
+  }
+}
+
+async function api(method, path, body) {
+  const headers = { Accept: 'application/json', ...authHeaders() };
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  let res;
+  try {
+    res = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  } catch (e) {
+    throw new ApiError(0, { title: 'clone-api unreachable', detail: String(e.message || e) });
+  }
+  const text = await res.text();
+  let json = null;
+  try { json = text ? JSON.parse(text) : null; } catch { json = null; }
+  if (!res.ok) {
+    throw new ApiError(res.status, json && typeof json === 'object' ? json : { title: res.statusText || 'HTTP ' + res.status, detail: text });
+  }
+  return json;
+}
+
+function showProblem(err) {
+  const p = err instanceof ApiError ? err.problem : { title: 'error', detail: String(err.message || err) };
+  const box = $('#problem');
+  box.querySelector('[data-testid=problem-title]').textContent = p.title || 'Request failed';
+  box.querySelector('[data-testid=problem-status]').textContent = err.status ? ' (' + err.status + ')' : '';
+  box.querySelector('[data-testid=problem-detail]').textContent = p.detail || '';
+  box.querySelector('[data-testid=problem-code]').textContent = p.code ? p.code + (p.field ? ' · field ' + p.field : '') : '';
+  box.hidden = false;
+  if (err.status === 401) setStatus('credential rejected');
+}
+
+function clearProblem() {
+  $('#problem').hidden = true;
+}
+
+function setStatus(text) {
+  $('#status').textContent = text;
+}
+
+// ---- hosts and VMs -------------------------------------------------------------------------
+
+async function refresh() {
+  if (!credential()) return;
+  try {
+    const [hosts, vms] = await Promise.all([api('GET', '/api/v1/hosts'), api('GET', '/api/v1/vms')]);
+    renderHosts(hosts);
+    renderVms(vms);
+    setStatus('connected · ' + new Date().toLocaleTimeString());
+  } catch (e) {
+    setStatus('not connected');
+    showProblem(e);
+    // a rejected credential stays rejected: stop asking until another one is given
+    if (e.status === 401 || e.status === 403) stopRefresh();
+  }
+}
+
+function renderHosts(hosts) {
+  const select = $('[data-testid=clone-target]');
+  const chosen = select.value;
+  $('#hosts').replaceChildren(...hosts.map((h) => el('tr', { dataTestid: 'host-row', dataHost: h.name },
+    el('td', { text: h.name }), el('td', { text: h.driver }), el('td', { class: 'mono', text: h.uri }),
+    el('td', { text: h.reachable ? 'yes' : 'no', class: h.reachable ? 'state-RUNNING' : 'state-GONE' }),
+    el('td', { class: 'num', text: String(h.runningVms) }))));
+  select.replaceChildren(...hosts.map((h) => el('option', { value: h.name, text: h.name })));
+  if (hosts.some((h) => h.name === chosen)) select.value = chosen;
+}
+
+/** A long id shortened for a table cell; the whole id is its tooltip. */
+function shortId(id) {
+  return el('span', { class: 'mono', title: id, text: id && id.length > 13 ? id.slice(0, 8) + '…' : (id || '') });
+}
+
+function renderVms(vms) {
+  const names = new Map(vms.map((v) => [v.id, v.name]));
+  $('#vms').replaceChildren(...vms.map((v) => el('tr', { dataTestid: 'vm-row', dataVmId: v.id, dataVmName: v.name },
+    el('td', { dataTestid: 'vm-name', text: v.name }),
+    el('td', {}, shortId(v.id)),
+    el('td', { text: v.host }),
+    el('td', { dataTestid: 'vm-state', class: 'state-' + v.state, text: v.state }),
+    el('td', { dataTestid: 'vm-counter', class: 'num', text: v.guestCounter == null ? '–' : String(v.guestCounter) }),
+    el('td', { class: 'mono', text: v.ip || '' }),
+    el('td', {}, v.parentVm && names.has(v.parentVm) ? el('span', { title: v.parentVm, text: names.get(v.parentVm) }) : shortId(v.parentVm)),
+    el('td', { class: 'num', text: v.generation == null ? '' : String(v.generation) }),
+    el('td', {},
+      el('button', { type: 'button', dataTestid: 'vm-lineage', onclick: () => showLineage(v.id) }, 'lineage'), ' ',
+      el('button', { type: 'button', dataTestid: 'vm-delete', onclick: () => deleteVm(v) }, 'delete')))));
+  $('#vm-names').replaceChildren(...vms.map((v) => el('option', { value: v.name })));
+}
+
+async function deleteVm(vm) {
+  if (!window.confirm('Delete ' + vm.name + ' (' + vm.id + ')? It is stopped and its storage freed.')) return;
+  try {
+    await api('DELETE', '/api/v1/vms/' + encodeURIComponent(vm.id));
+    clearProblem();
+    await refresh();
+    if (lineageVm) await showLineage(lineageVm);
+  } catch (e) {
+    showProblem(e);
+  }
+}
+
+// ---- clone form and operations -------------------------------------------------------------
+
+async function submitClone(event) {
+  event.preventDefault();
+  const form = event.target;
+  const countText = form.count.value.trim();
+  const body = { sourceVm: form.sourceVm.value.trim(), targetHost: form.targetHost.value };
+  // the API owns the rules: send what was typed (a number when it is one) and show its answer
+  if (countText !== '') body.count = /^-?\d+$/.test(countText) ? Number(countText) : countText;
+  try {
+    const op = await api('POST', '/api/v1/clones', body);
+    clearProblem();
+    follow(op);
+  } catch (e) {
+    showProblem(e);
+  }
+}
+
+function operationCard(op) {
+  let card = document.querySelector('[data-testid=operation][data-op-id="' + op.id + '"]');
+  if (!card) {
+    card = el('li', { class: 'operation', dataTestid: 'operation', dataOpId: op.id },
+      el('header', {},
+        el('strong', { dataTestid: 'op-phase' }),
+        el('span', { dataTestid: 'op-title' }),
+        el('code', { class: 'mono', text: op.id }),
+        el('small', { class: 'hint', dataTestid: 'op-live' })),
+      el('ol', { class: 'steps', dataTestid: 'op-steps' }),
+      el('div', { class: 'clones', dataTestid: 'op-clones' }),
+      el('p', { class: 'failure', dataTestid: 'op-failure', hidden: 'hidden' }));
+    $('#operations').prepend(card);
+  }
+  return card;
+}
+
+/** Draws one operation as the API last showed it: phase, the steps reached with their times, clones or failure. */
+function renderOperation(op) {
+  const card = operationCard(op);
+  card.dataset.phase = op.phase;
+  const phase = card.querySelector('[data-testid=op-phase]');
+  phase.textContent = op.phase;
+  phase.className = op.terminal ? 'phase-' + op.phase : 'phase-running';
+  card.querySelector('[data-testid=op-title]').textContent =
+    (op.sourceVmName || op.sourceVm) + ' → ' + op.targetHost + ' × ' + op.count;
+  const reached = op.phaseTimes || {};
+  const steps = PHASES.filter((p) => !(op.phase === 'FAILED' && p === 'COMPLETED')).map((p) => {
+    const ms = op.stepMillis && STEP_OF[p] ? op.stepMillis[STEP_OF[p]] : undefined;
+    const label = p + (ms !== undefined && ms !== null ? ' · ' + ms + ' ms' : '');
+    return el('li', { dataTestid: 'op-step', dataPhase: p, class: reached[p] ? 'done' : null, title: reached[p] || '' }, label);
+  });
+  if (op.phase === 'FAILED') {
+    steps.push(el('li', { dataTestid: 'op-step', dataPhase: 'FAILED', class: 'failed' }, 'FAILED at ' + (op.failedStep || '?')));
+  }
+  card.querySelector('[data-testid=op-steps]').replaceChildren(...steps);
+  const clones = card.querySelector('[data-testid=op-clones]');
+  clones.replaceChildren(...(op.cloneVmIds || []).map((id) => el('span', { dataTestid: 'op-clone', dataVmId: id },
+    'clone ', el('code', { text: id }),
+    el('button', { type: 'button', dataTestid: 'op-clone-lineage', onclick: () => showLineage(id) }, 'lineage'))));
+  const failure = card.querySelector('[data-testid=op-failure]');
+  if (op.phase === 'FAILED') {
+    failure.hidden = false;
+    failure.textContent = 'Failed' + (op.failedStep ? ' at ' + op.failedStep : '') + ': ' + (op.failureReason || 'no reason given');
+  } else {
+    failure.hidden = true;
+  }
+}
+
+/** Shows an operation and follows its SSE stream until it is COMPLETED or FAILED. */
+function follow(op) {
+  renderOperation(op);
+  if (op.terminal || followed.has(op.id)) return;
+  const abort = new AbortController();
+  followed.set(op.id, abort);
+  streamEvents('/api/v1/clones/' + encodeURIComponent(op.id) + '/events', abort.signal, (ev) => {
+    let view;
+    try { view = JSON.parse(ev.data); } catch { return; }
+    renderOperation(view);
+    // what arrived live: how many events and the last one's name (the phase it announces)
+    const card = operationCard(view);
+    card.dataset.liveEvents = String(Number(card.dataset.liveEvents || 0) + 1);
+    card.dataset.lastEvent = ev.event;
+    card.querySelector('[data-testid=op-live]').textContent = card.dataset.liveEvents + ' live events, last ' + ev.event;
+  }).catch((e) => {
+    if (e.name !== 'AbortError') showProblem(e);
+  }).finally(async () => {
+    followed.delete(op.id);
+    if (abort.signal.aborted) return;
+    // the stream ends after the terminal event; read the operation once more in case it broke off,
+    // and follow it again if it is still under way
+    try {
+      const last = await api('GET', '/api/v1/clones/' + encodeURIComponent(op.id));
+      if (last.terminal) {
+        renderOperation(last);
+        await onTerminal(last);
+      } else {
+        setTimeout(() => follow(last), 1000);
+      }
+    } catch (e) {
+      showProblem(e);
+    }
+  });
+}
+
+async function onTerminal(op) {
+  await refresh();
+  const touched = [op.sourceVm, ...(op.cloneVmIds || [])];
+  if (lineageVm && touched.includes(lineageVm)) await showLineage(lineageVm);
+}
+
+/**
+ * Reads a text/event-stream response with fetch() (so the credential header goes along) and calls
+ * onEvent({event, data, id}) for each event. Follows the WHATWG parsing rules that matter here:
+ * lines end in CR, LF or CRLF; "field: value" with one optional space; data lines joined by LF;
+ * a blank line dispatches; lines starting with ':' are comments.
+ */
+async function streamEvents(path, signal, onEvent) {
+  const res = await fetch(path, { headers: { Accept: 'text/event-stream', ...authHeaders() }, signal });
+  if (!res.ok) {
+    let problem;
+    try { problem = await res.json(); } catch { problem = { title: 'HTTP ' + res.status }; }
+    throw new ApiError(res.status, problem);
+  }
+  const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
+  let buffer = '';
+  let ev = { event: 'message', data: [], id: null };
+  const line = (l) => {
+    if (l === '') {
+      if (ev.data.length) onEvent({ event: ev.event, data: ev.data.join('\n'), id: ev.id });
+      ev = { event: 'message', data: [], id: ev.id };
+      return;
+    }
+    if (l.startsWith(':')) return;
+    const colon = l.indexOf(':');
+    const field = colon < 0 ? l : l.slice(0, colon);
+    let value = colon < 0 ? '' : l.slice(colon + 1);
+    if (value.startsWith(' ')) value = value.slice(1);
+    if (field === 'event') ev.event = value;
+    else if (field === 'data') ev.data.push(value);
+    else if (field === 'id') ev.id = value;
+  };
+  const lines = (final) => {
+    let m;
+    while ((m = /\r\n|\r|\n/.exec(buffer)) !== null) {
+      // a CR at the very end may be the first half of a CRLF: wait for the next chunk
+      if (!final && m[0] === '\r' && m.index === buffer.length - 1) break;
+      line(buffer.slice(0, m.index));
+      buffer = buffer.slice(m.index + m[0].length);
+    }
+  };
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    buffer += value;
+    lines(false);
+  }
+  lines(true);
+  if (buffer !== '') line(buffer);
+  line('');
+}
+
+async function loadRecentOperations() {
+  try {
+    const ops = await api('GET', '/api/v1/clones');
+    for (const op of ops.slice(0, 10).reverse()) follow(op);
+  } catch (e) {
+    showProblem(e);
+  }
+}
+
+// ---- lineage -------------------------------------------------------------------------------
+
+/** Draws the lineage of a VM: its ancestors up to the root, itself, and all its descendants, as a tree. */
+async function showLineage(vmId) {
+  lineageVm = vmId;
+  let lineage;
+  try {
+    lineage = await api('GET', '/api/v1/vms/' + encodeURIComponent(vmId) + '/lineage');
+  } catch (e) {
+    showProblem(e);
+    return;
+  }
+  const self = lineage.vm;
+  $('#lineage-of').textContent = 'of ' + (self.name || self.id);
+  const nodes = new Map();
+  const relation = new Map();
+  for (const a of lineage.ancestors) { nodes.set(a.id, a); relation.set(a.id, 'ancestor'); }
+  for (const d of lineage.descendants) { nodes.set(d.id, d); relation.set(d.id, 'descendant'); }
+  nodes.set(self.id, self);
+  relation.set(self.id, 'self');
+  const children = new Map();
+  for (const n of nodes.values()) {
+    if (n.parentVm && nodes.has(n.parentVm)) {
+      if (!children.has(n.parentVm)) children.set(n.parentVm, []);
+      children.get(n.parentVm).push(n);
+    }
+  }
+  const roots = [...nodes.values()].filter((n) => !n.parentVm || !nodes.has(n.parentVm));
+  const branch = (n) => {
+    const kids = (children.get(n.id) || []).sort((a, b) => a.id.localeCompare(b.id));
+    return el('li', {},
+      el('div', { class: 'node ' + relation.get(n.id) + (n.state === 'GONE' ? ' gone' : ''),
+        dataTestid: 'lineage-node', dataVmId: n.id, dataRelation: relation.get(n.id) },
+        el('strong', { text: n.name || n.id }),
+        el('span', { class: 'meta mono', text: n.id }),
+        el('span', { class: 'meta', text: 'gen ' + n.generation + ' · ' + (n.host || '?') + ' · ' + (n.state || '?') }),
+        el('span', { class: 'meta mono', text: n.storagePointer ? 'pointer ' + n.storagePointer : '' })),
+      kids.length ? el('ul', {}, ...kids.map(branch)) : '');
+  };
+  $('#lineage').replaceChildren(el('ul', {}, ...roots.map(branch)));
+  renderBases([...nodes.values()]);
+}
+
+/**
+ * Shared storage bases as the API exposes them: the clones of one operation read the base frozen
+ * from their parent by that operation (one cut), each through its own storage pointer.
+ */
+function renderBases(nodes) {
+  const byOperation = new Map();
+  for (const n of nodes) {
+    if (!n.cloneId) continue;
+    if (!byOperation.has(n.cloneId)) byOperation.set(n.cloneId, { parent: n.parentVm, clones: [] });
+    byOperation.get(n.cloneId).clones.push(n);
+  }
+  const name = (id) => { const n = nodes.find((x) => x.id === id); return n ? (n.name || n.id) : id; };
+  if (!byOperation.size) { $('#bases').replaceChildren(); return; }
+  $('#bases').replaceChildren(el('h3', { text: 'Shared storage bases' }),
+    el('ul', {}, ...[...byOperation.entries()].map(([opId, b]) => el('li', { dataTestid: 'lineage-base', dataOpId: opId },
+      'base frozen from ', el('strong', { text: name(b.parent) }), ' by operation ', el('code', { text: opId.slice(0, 8) }),
+      ', shared by ' + [name(b.parent), ...b.clones.map((c) => c.name || c.id)].join(', ')))));
+}
+
+// ---- start ---------------------------------------------------------------------------------
+
+function stopRefresh() {
+  if (refreshTimer) clearInterval(refreshTimer);
+  refreshTimer = null;
+}
+
+function start() {
+  stopRefresh();
+  for (const abort of followed.values()) abort.abort();
+  followed.clear();
+  if (!credential()) { setStatus('no key'); return; }
+  clearProblem();
+  setStatus('connecting…');
+  refresh();
+  loadRecentOperations();
+  refreshTimer = setInterval(refresh, REFRESH_MS);
+}
+
+document.addEventListener('DOMContentLoaded', () => {
+  $('#key-form').addEventListener('submit', (e) => {
+    e.preventDefault();
+    const value = $('#api-key').value.trim();
+    if (value) sessionStorage.setItem(KEY_STORAGE, value);
+    $('#api-key').value = '';
+    start();
+  });
+  $('#api-key-forget').addEventListener('click', () => {
+    sessionStorage.removeItem(KEY_STORAGE);
+    start();
+    $('#hosts').replaceChildren();
+    $('#vms').replaceChildren();
+    $('#operations').replaceChildren();
+  });
+  $('#problem-close').addEventListener('click', clearProblem);
+  $('#clone-form').addEventListener('submit', submitClone);
+  start();
+});
