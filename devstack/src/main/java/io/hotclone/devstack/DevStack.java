@@ -39,8 +39,7 @@ public final class DevStack implements AutoCloseable {
   /** The development tenants devstack starts with. */
   public static final List<String> DEV_TENANTS = List.of("tenant-a", "tenant-b");
 
-  private final LocalPostgres postgres;
-  private final LocalKafka kafka;
+  private final Infrastructure infra;
   private final Hypervisor hypervisor;
   private final GenericApplicationContext parent;
   private final List<ConfigurableApplicationContext> services;
@@ -49,26 +48,48 @@ public final class DevStack implements AutoCloseable {
 
   private DevStack(
       Path credentialsFile,
-      LocalPostgres postgres,
-      LocalKafka kafka,
+      Infrastructure infra,
       Hypervisor hypervisor,
       GenericApplicationContext parent,
       List<ConfigurableApplicationContext> services) {
     this.credentialsFile = credentialsFile;
-    this.postgres = postgres;
-    this.kafka = kafka;
+    this.infra = infra;
     this.hypervisor = hypervisor;
     this.parent = parent;
     this.services = services;
   }
 
+  /**
+   * A PostgreSQL server (database {@code postgres}, user and password {@code postgres}) and a Kafka
+   * broker the stack uses; {@code resources} are closed after the services, in order.
+   */
+  public record Infrastructure(String jdbcUrl, String kafkaBootstrapServers, List<AutoCloseable> resources) {}
+
   /** Starts everything; {@code args} (e.g. {@code --hotclone.api.operation-timeout=20s}) reach every service. */
   public static DevStack start(DevStackSettings settings, String... args) {
     long t0 = System.nanoTime();
     LocalPostgres postgres = LocalPostgres.start(settings.postgresPort(), settings.dataDir().resolve("postgres"));
-    LocalKafka kafka = LocalKafka.start(settings.kafkaPort(), settings.dataDir().resolve("kafka"));
+    LocalKafka kafka;
+    try {
+      kafka = LocalKafka.start(settings.kafkaPort(), settings.dataDir().resolve("kafka"));
+    } catch (RuntimeException e) {
+      postgres.close();
+      throw e;
+    }
     log.info("PostgreSQL at {} and Kafka at {} up in {} ms", postgres.jdbcUrl(), kafka.bootstrapServers(),
         (System.nanoTime() - t0) / 1_000_000);
+    return start(settings, new Infrastructure(postgres.jdbcUrl(), kafka.bootstrapServers(), List.of(kafka, postgres)), t0, args);
+  }
+
+  /**
+   * Starts the hypervisor and the services on Kafka and PostgreSQL started elsewhere (tests: in
+   * containers); the ports of {@code settings} other than the API's are not used.
+   */
+  public static DevStack start(DevStackSettings settings, Infrastructure infra, String... args) {
+    return start(settings, infra, System.nanoTime(), args);
+  }
+
+  private static DevStack start(DevStackSettings settings, Infrastructure infra, long t0, String... args) {
 
     HypervisorProperties hv = settings.hypervisor();
     Hypervisor hypervisor = HypervisorFactory.create(hv);
@@ -80,8 +101,8 @@ public final class DevStack implements AutoCloseable {
     parent.refresh();
 
     Map<String, Object> shared = new LinkedHashMap<>();
-    shared.put("hotclone.kafka.bootstrap-servers", kafka.bootstrapServers());
-    shared.put("hotclone.db.url", postgres.jdbcUrl());
+    shared.put("hotclone.kafka.bootstrap-servers", infra.kafkaBootstrapServers());
+    shared.put("hotclone.db.url", infra.jdbcUrl());
     shared.put("hotclone.db.username", "postgres");
     shared.put("hotclone.db.password", "postgres");
     shared.put("hotclone.hypervisor.driver", hv.getDriver());
@@ -110,12 +131,12 @@ public final class DevStack implements AutoCloseable {
       }
       services.add(run(parent, CloneApiApplication.class, "clone-api", "api", shared, true, apiArgs));
     } catch (RuntimeException e) {
-      DevStack partial = new DevStack(credentialsDir(settings.dataDir()).resolve(DevCredentials.FILE), postgres, kafka, hypervisor, parent, services);
+      DevStack partial = new DevStack(credentialsDir(settings.dataDir()).resolve(DevCredentials.FILE), infra, hypervisor, parent, services);
       partial.close();
       throw e;
     }
     log.info("devstack up in {} ms", (System.nanoTime() - t0) / 1_000_000);
-    return new DevStack(credentialsDir(settings.dataDir()).resolve(DevCredentials.FILE), postgres, kafka, hypervisor, parent, services);
+    return new DevStack(credentialsDir(settings.dataDir()).resolve(DevCredentials.FILE), infra, hypervisor, parent, services);
   }
 
   private static ConfigurableApplicationContext run(
@@ -156,11 +177,11 @@ public final class DevStack implements AutoCloseable {
   }
 
   public String kafkaBootstrapServers() {
-    return kafka.bootstrapServers();
+    return infra.kafkaBootstrapServers();
   }
 
   public String jdbcUrl() {
-    return postgres.jdbcUrl();
+    return infra.jdbcUrl();
   }
 
   /** The service contexts in start order: storage, memory, transfer, config, clone-api. */
@@ -206,8 +227,15 @@ public final class DevStack implements AutoCloseable {
     }
     quietly(parent::close);
     quietly(hypervisor::close);
-    quietly(kafka::close);
-    quietly(postgres::close);
+    for (AutoCloseable resource : infra.resources()) {
+      quietly(() -> {
+        try {
+          resource.close();
+        } catch (Exception e) {
+          throw new IllegalStateException(e);
+        }
+      });
+    }
   }
 
   private static void quietly(Runnable r) {

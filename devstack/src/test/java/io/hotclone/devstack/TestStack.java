@@ -22,7 +22,8 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * One devstack for all integration tests of this JVM (real Kafka, real PostgreSQL, the five
  * services, the embedded hypervisor), on free ports and a fresh data directory, plus small HTTP
- * and await helpers.
+ * and await helpers. Kafka and PostgreSQL are devstack's embedded ones unless {@link
+ * ContainerInfra#enabled()} (then containers).
  */
 final class TestStack {
 
@@ -55,7 +56,10 @@ final class TestStack {
     if (stack == null) {
       try {
         Path dir = Files.createTempDirectory("hotclone-it");
-        stack = DevStack.start(settings.apply(dir));
+        // HOTCLONE_IT_CONTAINERS=true: Kafka and PostgreSQL in containers (needs Docker)
+        stack = ContainerInfra.enabled()
+            ? DevStack.start(settings.apply(dir), ContainerInfra.start())
+            : DevStack.start(settings.apply(dir));
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }

@@ -15,6 +15,10 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.hotclone.support.outbox.Outbox;
 import io.hotclone.support.outbox.OutboxRelay;
 import io.hotclone.support.outbox.Retention;
+import io.hotclone.support.tracing.TraceContexts;
+import io.micrometer.tracing.Tracer;
+import io.micrometer.tracing.propagation.Propagator;
+import org.springframework.beans.factory.ObjectProvider;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
@@ -116,9 +120,17 @@ public class ServiceConfiguration {
     return new Retention(jdbc, outboxRetention, inboxRetention);
   }
 
+  /** The trace context carried across Kafka (none when tracing is not configured). */
   @Bean
-  Outbox outbox(JdbcTemplate jdbc, EventCodec codec, OutboxRelay relay) {
-    return new Outbox(jdbc, codec, relay);
+  TraceContexts traceContexts(ObjectProvider<Tracer> tracer, ObjectProvider<Propagator> propagator) {
+    Tracer t = tracer.getIfAvailable();
+    Propagator p = propagator.getIfAvailable();
+    return t == null || p == null ? TraceContexts.none() : new TraceContexts(t, p);
+  }
+
+  @Bean
+  Outbox outbox(JdbcTemplate jdbc, EventCodec codec, OutboxRelay relay, TraceContexts traces) {
+    return new Outbox(jdbc, codec, relay, traces);
   }
 
   @Bean
@@ -147,8 +159,10 @@ public class ServiceConfiguration {
       SagaEventHandler handler,
       KafkaTemplate<byte[], byte[]> outboxKafkaTemplate,
       @Value("${spring.application.name}") String name,
-      MeterRegistry registry) {
+      MeterRegistry registry,
+      TraceContexts traces) {
     return new CloneEventConsumer(
-        codec, handler, outboxKafkaTemplate, Topics.DLQ_PREFIX + name, registry.counter("hotclone.dead.letters", "service", name));
+        codec, handler, outboxKafkaTemplate, Topics.DLQ_PREFIX + name,
+        registry.counter("hotclone.dead.letters", "service", name), traces);
   }
 }

@@ -60,9 +60,16 @@ public final class ServiceDefaults {
     p.put("spring.jmx.enabled", false);
     // on server.port: health (probes), metrics, and prometheus (the scrape, text format)
     p.put("management.endpoints.web.exposure.include", "health,info,metrics,prometheus");
+    // one trace per clone: every clone is sampled (a control plane makes few traces); spans are
+    // exported only when management.opentelemetry.tracing.export.otlp.endpoint is set
+    p.put("management.tracing.sampling.probability", "1.0");
     p.put("spring.lifecycle.timeout-per-shutdown-phase", "10s");
     // one logging system per JVM: in devstack the first context's name would label every line
     p.put("logging.include-application-name", false);
+    // plain text: [traceId cloneId] on the lines of a clone's work (instead of Boot's
+    // [traceId-spanId]); logging.structured.format.console=ecs|logstash (environment
+    // LOGGING_STRUCTURED_FORMAT_CONSOLE) switches to JSON with the whole MDC
+    p.put("logging.pattern.correlation", "%replace([%X{traceId:-} %X{cloneId:-}] ){'^\\[ \\] $', ''}");
     return p;
   }
 

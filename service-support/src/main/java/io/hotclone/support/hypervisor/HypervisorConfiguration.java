@@ -6,6 +6,7 @@ import io.hotclone.hypervisor.embedded.EmbeddedHypervisor;
 import io.hotclone.hypervisor.embedded.EmbeddedOptions;
 import java.time.Duration;
 import io.hotclone.support.metrics.TimedHypervisor;
+import io.micrometer.tracing.Tracer;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.List;
 import org.springframework.beans.factory.ObjectProvider;
@@ -19,7 +20,8 @@ import org.springframework.context.annotation.Primary;
  * The {@link Hypervisor} of a service, unless a parent context already provides one (devstack shares
  * one embedded hypervisor between its five services). The embedded driver lives inside one JVM:
  * services in separate processes must use the libvirt driver. What the service injects is the
- * driver wrapped by {@link TimedHypervisor} (each call timed in this service's registry); the wrapper
+ * driver wrapped by {@link TimedHypervisor} (each call timed in this service's registry, and a span
+ * of the current trace); the wrapper
  * neither owns nor closes the driver.
  */
 @Configuration(proxyBeanMethods = false)
@@ -33,9 +35,12 @@ public class HypervisorConfiguration {
 
   @Bean(destroyMethod = "")
   @Primary
-  Hypervisor timedHypervisor(@Qualifier("hypervisor") Hypervisor hypervisor, ObjectProvider<MeterRegistry> registry) {
+  Hypervisor timedHypervisor(
+      @Qualifier("hypervisor") Hypervisor hypervisor,
+      ObjectProvider<MeterRegistry> registry,
+      ObjectProvider<Tracer> tracer) {
     MeterRegistry r = registry.getIfAvailable();
-    return r == null ? hypervisor : TimedHypervisor.wrap(hypervisor, r);
+    return r == null ? hypervisor : TimedHypervisor.wrap(hypervisor, r, tracer.getIfAvailable());
   }
 
   /** Builds a driver from {@code hotclone.hypervisor.*}. */

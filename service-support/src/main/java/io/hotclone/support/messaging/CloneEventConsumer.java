@@ -3,6 +3,7 @@ package io.hotclone.support.messaging;
 import io.hotclone.events.EventCodec;
 import io.hotclone.events.EventEnvelope;
 import io.hotclone.events.PoisonEvent;
+import io.hotclone.support.tracing.TraceContexts;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
@@ -23,6 +24,10 @@ import org.springframework.messaging.Message;
  * unchanged and the reason in header {@code hotclone_dlq_reason}, to the service's dead-letter topic
  * before the offset moves on, so nothing is lost. Unknown types are skipped. Any other exception is
  * left to the binder (retries, then its own dead-lettering to the same topic).
+ *
+ * <p>Each event is handled in a consumer span that continues the record's {@code traceparent}
+ * header (the trace of the span that wrote the event), with {@code cloneId} and {@code traceId} in
+ * the log MDC: what the handler emits carries the same trace on.
  */
 public class CloneEventConsumer implements Consumer<Message<byte[]>> {
 
@@ -33,6 +38,7 @@ public class CloneEventConsumer implements Consumer<Message<byte[]>> {
   private final KafkaTemplate<byte[], byte[]> kafka;
   private final String deadLetterTopic;
   private final Counter deadLetters;
+  private final TraceContexts traces;
 
   /** {@code deadLetters} counts the messages this consumer copied to the dead-letter topic. */
   public CloneEventConsumer(
@@ -41,11 +47,22 @@ public class CloneEventConsumer implements Consumer<Message<byte[]>> {
       KafkaTemplate<byte[], byte[]> kafka,
       String deadLetterTopic,
       Counter deadLetters) {
+    this(codec, handler, kafka, deadLetterTopic, deadLetters, TraceContexts.none());
+  }
+
+  public CloneEventConsumer(
+      EventCodec codec,
+      SagaEventHandler handler,
+      KafkaTemplate<byte[], byte[]> kafka,
+      String deadLetterTopic,
+      Counter deadLetters,
+      TraceContexts traces) {
     this.codec = codec;
     this.handler = handler;
     this.kafka = kafka;
     this.deadLetterTopic = deadLetterTopic;
     this.deadLetters = deadLetters;
+    this.traces = traces;
   }
 
   @Override
@@ -61,7 +78,20 @@ public class CloneEventConsumer implements Consumer<Message<byte[]>> {
       log.debug("skipping an event of a type this version does not know");
       return;
     }
-    handler.on(event.get());
+    EventEnvelope envelope = event.get();
+    traces.continueTrace(traceparent(message), "handle " + envelope.type(), envelope.cloneId(), () -> {
+      log.debug("handling {} {} of clone {}", envelope.type(), envelope.eventId(), envelope.cloneId());
+      handler.on(envelope);
+    });
+  }
+
+  /** The record's {@code traceparent} header (the binder maps it as bytes or a string), or null. */
+  static String traceparent(Message<?> message) {
+    Object v = message.getHeaders().get(TraceContexts.TRACEPARENT);
+    if (v instanceof byte[] bytes) {
+      return new String(bytes, StandardCharsets.UTF_8);
+    }
+    return v == null ? null : v.toString();
   }
 
   private void deadLetter(Message<byte[]> message, PoisonEvent e) {

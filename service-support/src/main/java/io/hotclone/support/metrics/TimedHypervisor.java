@@ -3,6 +3,8 @@ package io.hotclone.support.metrics;
 import io.hotclone.hypervisor.Hypervisor;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.micrometer.tracing.Span;
+import io.micrometer.tracing.Tracer;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
@@ -13,7 +15,8 @@ import java.util.Set;
  * {@code hotclone_driver_call_seconds}, a histogram) with tags {@code operation} (the SPI method) and
  * {@code outcome} ({@code success}, or the simple name of the exception thrown). The delegate's
  * results and exceptions pass through unchanged; {@code close} is not forwarded: the wrapper never
- * owns the driver.
+ * owns the driver. Given a tracer, a call made inside a span (a saga step) is also a child span
+ * {@code hypervisor <operation>}; calls outside any trace (watchdog scans) make no span.
  */
 public final class TimedHypervisor {
 
@@ -23,13 +26,18 @@ public final class TimedHypervisor {
   private TimedHypervisor() {}
 
   public static Hypervisor wrap(Hypervisor delegate, MeterRegistry registry) {
+    return wrap(delegate, registry, null);
+  }
+
+  /** {@code tracer} null: timed only. */
+  public static Hypervisor wrap(Hypervisor delegate, MeterRegistry registry, Tracer tracer) {
     return (Hypervisor) Proxy.newProxyInstance(
         Hypervisor.class.getClassLoader(),
         new Class<?>[] {Hypervisor.class},
-        (proxy, method, args) -> invoke(delegate, registry, method, args));
+        (proxy, method, args) -> invoke(delegate, registry, tracer, method, args));
   }
 
-  private static Object invoke(Hypervisor delegate, MeterRegistry registry, Method method, Object[] args)
+  private static Object invoke(Hypervisor delegate, MeterRegistry registry, Tracer tracer, Method method, Object[] args)
       throws Throwable {
     if (method.getName().equals("close")) {
       return null;
@@ -37,14 +45,24 @@ public final class TimedHypervisor {
     if (UNTIMED.contains(method.getName())) {
       return call(delegate, method, args);
     }
+    Span span =
+        tracer == null || tracer.currentSpan() == null
+            ? null
+            : tracer.nextSpan().name("hypervisor " + method.getName()).tag("hotclone.driver.operation", method.getName()).start();
     long t0 = System.nanoTime();
     String outcome = "success";
-    try {
+    try (Tracer.SpanInScope ignored = span == null ? null : tracer.withSpan(span)) {
       return call(delegate, method, args);
     } catch (Throwable t) {
       outcome = t.getClass().getSimpleName();
+      if (span != null) {
+        span.error(t);
+      }
       throw t;
     } finally {
+      if (span != null) {
+        span.end();
+      }
       Timer.builder(METER)
           .description("Latency of hypervisor driver calls")
           .tag("operation", method.getName())

@@ -3,6 +3,7 @@ package io.hotclone.support.outbox;
 import io.hotclone.events.EventCodec;
 import io.hotclone.events.EventEnvelope;
 import io.hotclone.events.Topics;
+import io.hotclone.support.tracing.TraceContexts;
 import java.util.List;
 import java.util.UUID;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -13,18 +14,26 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
  * Appends events to the outbox table inside the caller's transaction. Must be called in a
  * transaction: the event exists exactly when the state change that caused it committed. Once the
  * transaction commits, the row is handed to the relay to be sent at once; a row whose send never
- * completed (a crash, a broker outage) is found and sent by the relay's poll.
+ * completed (a crash, a broker outage) is found and sent by the relay's poll. The row also keeps the
+ * {@code traceparent} of the span that wrote it, so the record continues that trace whenever it is
+ * sent.
  */
 public class Outbox {
 
   private final JdbcTemplate jdbc;
   private final EventCodec codec;
   private final OutboxRelay relay;
+  private final TraceContexts traces;
 
   public Outbox(JdbcTemplate jdbc, EventCodec codec, OutboxRelay relay) {
+    this(jdbc, codec, relay, TraceContexts.none());
+  }
+
+  public Outbox(JdbcTemplate jdbc, EventCodec codec, OutboxRelay relay, TraceContexts traces) {
     this.jdbc = jdbc;
     this.codec = codec;
     this.relay = relay;
+    this.traces = traces;
   }
 
   /** Queues an internal saga event on {@link Topics#CLONE_EVENTS}. */
@@ -37,26 +46,29 @@ public class Outbox {
    * Queues pre-encoded bytes (e.g. a CloudEvent) for {@code topic}, keyed by the clone id; the
    * record is sent with a {@code content-type} header of {@code contentType} unless it is null
    * (the header is stored with the row, so a record the poll sends after a crash carries it too).
+   * The current span's {@code traceparent} is stored with the row the same way.
    */
   public void appendRaw(UUID eventId, UUID cloneId, String topic, String type, String contentType, byte[] body) {
     if (!TransactionSynchronizationManager.isActualTransactionActive()) {
       throw new IllegalStateException("Outbox.append needs a transaction");
     }
+    String traceparent = traces.current();
     List<Long> ids =
         jdbc.queryForList(
-            "INSERT INTO outbox (event_id, clone_id, topic, type, content_type, body) VALUES (?, ?, ?, ?, ?, ?)"
-                + " ON CONFLICT (event_id) DO NOTHING RETURNING id",
+            "INSERT INTO outbox (event_id, clone_id, topic, type, content_type, traceparent, body)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (event_id) DO NOTHING RETURNING id",
             Long.class,
             eventId,
             cloneId,
             topic,
             type,
             contentType,
+            traceparent,
             body);
     if (ids.isEmpty()) {
       return; // appended before: it is published (or will be) from that row
     }
-    OutboxRelay.Row row = new OutboxRelay.Row(ids.get(0), cloneId, topic, type, contentType, body);
+    OutboxRelay.Row row = new OutboxRelay.Row(ids.get(0), cloneId, topic, type, contentType, traceparent, body);
     TransactionSynchronizationManager.registerSynchronization(
         new TransactionSynchronization() {
           @Override

@@ -10,6 +10,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import io.hotclone.support.tracing.TraceContexts;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,6 +34,8 @@ public class OutboxRelay implements SmartLifecycle {
   private static final int BATCH = 200;
   /** The Kafka protocol binding's content type header (CloudEvents structured mode needs it). */
   static final String CONTENT_TYPE = "content-type";
+  /** The W3C trace context header: the consumer continues the trace of the span that wrote the row. */
+  static final String TRACEPARENT = TraceContexts.TRACEPARENT;
 
   private final JdbcTemplate jdbc;
   private final TransactionTemplate tx;
@@ -162,7 +165,7 @@ public class OutboxRelay implements SmartLifecycle {
   int publishBatch() {
     List<Row> rows =
         jdbc.query(
-            "SELECT id, clone_id, topic, type, content_type, body FROM outbox WHERE published_at IS NULL"
+            "SELECT id, clone_id, topic, type, content_type, traceparent, body FROM outbox WHERE published_at IS NULL"
                 + " AND created_at < now() - make_interval(secs => ?) ORDER BY id LIMIT ?",
             (rs, i) ->
                 new Row(
@@ -171,7 +174,8 @@ public class OutboxRelay implements SmartLifecycle {
                     rs.getString(3),
                     rs.getString(4),
                     rs.getString(5),
-                    rs.getBytes(6)),
+                    rs.getString(6),
+                    rs.getBytes(7)),
             pollInterval.toMillis() / 1000.0,
             BATCH);
     if (rows.isEmpty()) {
@@ -187,13 +191,19 @@ public class OutboxRelay implements SmartLifecycle {
     return rows.size();
   }
 
-  /** The Kafka record of a row: key = clone id, headers {@code hotclone_type} and {@code content-type} if stored. */
+  /**
+   * The Kafka record of a row: key = clone id, headers {@code hotclone_type}, and {@code
+   * content-type} and {@code traceparent} if stored.
+   */
   static ProducerRecord<byte[], byte[]> record(Row row) {
     ProducerRecord<byte[], byte[]> record =
         new ProducerRecord<>(row.topic(), row.cloneId().toString().getBytes(StandardCharsets.UTF_8), row.body());
     record.headers().add("hotclone_type", row.type().getBytes(StandardCharsets.UTF_8));
     if (row.contentType() != null) {
       record.headers().add(CONTENT_TYPE, row.contentType().getBytes(StandardCharsets.UTF_8));
+    }
+    if (row.traceparent() != null) {
+      record.headers().add(TRACEPARENT, row.traceparent().getBytes(StandardCharsets.UTF_8));
     }
     return record;
   }
@@ -217,6 +227,10 @@ public class OutboxRelay implements SmartLifecycle {
     }
   }
 
-  /** An outbox row as the relay sends it; {@code contentType} null: no content-type header. */
-  public record Row(long id, UUID cloneId, String topic, String type, String contentType, byte[] body) {}
+  /**
+   * An outbox row as the relay sends it; {@code contentType} or {@code traceparent} null: no such
+   * header.
+   */
+  public record Row(
+      long id, UUID cloneId, String topic, String type, String contentType, String traceparent, byte[] body) {}
 }

@@ -25,6 +25,7 @@ import io.hotclone.support.lease.FreezeLeases;
 import io.hotclone.support.lease.LeaseWatchdog;
 import io.hotclone.support.messaging.SagaEventHandler;
 import io.hotclone.support.messaging.SagaSteps;
+import io.hotclone.support.tracing.TraceContexts;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -52,6 +53,7 @@ public class StorageSteps implements SagaEventHandler {
   private final FreezeQueue queue;
   private final Inbox inbox;
   private final EventCodec codec;
+  private final TraceContexts traces;
 
   public StorageSteps(
       Hypervisor hypervisor,
@@ -60,7 +62,8 @@ public class StorageSteps implements SagaEventHandler {
       StoragePointers pointers,
       FreezeQueue queue,
       Inbox inbox,
-      EventCodec codec) {
+      EventCodec codec,
+      TraceContexts traces) {
     this.hypervisor = hypervisor;
     this.steps = steps;
     this.leases = leases;
@@ -68,6 +71,7 @@ public class StorageSteps implements SagaEventHandler {
     this.queue = queue;
     this.inbox = inbox;
     this.codec = codec;
+    this.traces = traces;
   }
 
   @Override
@@ -89,7 +93,8 @@ public class StorageSteps implements SagaEventHandler {
     }
     boolean admitted =
         queue.admitOrQueue(
-            event.cloneId(), vm.value(), plan, steps.clock().instant().plus(lease), codec.encode(event));
+            event.cloneId(), vm.value(), plan, steps.clock().instant().plus(lease), codec.encode(event),
+            traces.current());
     if (!admitted) {
       log.info("clone {}: {} is being cloned already; queued", event.cloneId(), vm);
       return;
@@ -116,9 +121,13 @@ public class StorageSteps implements SagaEventHandler {
     startNext(vm.value());
   }
 
-  /** Starts the oldest clone queued for {@code vmId} once no freeze of it is held. */
+  /**
+   * Starts the oldest clone queued for {@code vmId} once no freeze of it is held, in its own trace
+   * (it runs while another clone's event is handled).
+   */
   private void startNext(String vmId) {
-    queue.next(vmId).flatMap(codec::decode).ifPresent(this::on);
+    queue.next(vmId).ifPresent(q -> codec.decode(q.envelope()).ifPresent(next ->
+        traces.continueTrace(q.traceparent(), "handle " + next.type() + " (queued)", next.cloneId(), () -> on(next))));
   }
 
   private void unfreeze(EventEnvelope event, MemoryUnfrozen unfrozen) {

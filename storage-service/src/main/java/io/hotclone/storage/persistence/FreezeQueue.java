@@ -29,11 +29,12 @@ public class FreezeQueue {
 
   /**
    * Registers the clone's freeze lease if no other clone holds a freeze of {@code vmId}; otherwise
-   * queues {@code envelope} (a repeat is queued once).
+   * queues {@code envelope} with its {@code traceparent} (a repeat is queued once).
    *
    * @return true when admitted (the caller freezes now), false when queued
    */
-  public boolean admitOrQueue(UUID cloneId, String vmId, ClonePlan plan, Instant leaseUntil, byte[] envelope) {
+  public boolean admitOrQueue(
+      UUID cloneId, String vmId, ClonePlan plan, Instant leaseUntil, byte[] envelope, String traceparent) {
     Boolean admitted =
         tx.execute(
             s -> {
@@ -47,11 +48,12 @@ public class FreezeQueue {
                       cloneId);
               if (others != null && others > 0) {
                 jdbc.update(
-                    "INSERT INTO pending_freezes (clone_id, vm_id, envelope) VALUES (?, ?, ?)"
+                    "INSERT INTO pending_freezes (clone_id, vm_id, envelope, traceparent) VALUES (?, ?, ?, ?)"
                         + " ON CONFLICT (clone_id) DO NOTHING",
                     cloneId,
                     vmId,
-                    envelope);
+                    envelope,
+                    traceparent);
                 return false;
               }
               leases.register(cloneId, vmId, plan, leaseUntil);
@@ -62,7 +64,7 @@ public class FreezeQueue {
   }
 
   /** The oldest queued request for {@code vmId}, if no freeze of it is held any more. */
-  public Optional<byte[]> next(String vmId) {
+  public Optional<Queued> next(String vmId) {
     return tx.execute(
         s -> {
           lock(vmId);
@@ -72,12 +74,12 @@ public class FreezeQueue {
                   Integer.class,
                   vmId);
           if (held != null && held > 0) {
-            return Optional.<byte[]>empty();
+            return Optional.<Queued>empty();
           }
           return jdbc
               .query(
-                  "SELECT envelope FROM pending_freezes WHERE vm_id = ? ORDER BY queued_at, clone_id LIMIT 1",
-                  (rs, i) -> rs.getBytes(1),
+                  "SELECT envelope, traceparent FROM pending_freezes WHERE vm_id = ? ORDER BY queued_at, clone_id LIMIT 1",
+                  (rs, i) -> new Queued(rs.getBytes(1), rs.getString(2)),
                   vmId)
               .stream()
               .findFirst();
@@ -95,4 +97,7 @@ public class FreezeQueue {
   private void lock(String vmId) {
     jdbc.query("SELECT pg_advisory_xact_lock(hashtext(?))", rs -> null, vmId);
   }
+
+  /** A queued clone request: the encoded envelope and the trace it belongs to (null: none). */
+  public record Queued(byte[] envelope, String traceparent) {}
 }
