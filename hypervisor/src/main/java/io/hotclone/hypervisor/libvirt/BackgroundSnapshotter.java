@@ -23,7 +23,8 @@ import org.libvirt.LibvirtException;
  * write buffers: the source is suspended, every disk switched to its {@link Names#cutOverlay} by a
  * disk-only external snapshot (NO_METADATA|DISK_ONLY|ATOMIC) while no vCPU runs, and a migration
  * to a descriptor on the memory image started; QEMU saves vCPU and device state, write-protects
- * guest RAM (userfaultfd) and resumes the guest itself. RAM is then saved while the guest runs,
+ * guest RAM (userfaultfd) and resumes the guest itself (the driver waits for that and resumes
+ * only after a failure, or after {@link #RESUME_WAIT}, discarding the image). RAM is then saved while the guest runs,
  * each page as it was at the cut: a page the guest is about to write is saved first. Disk and
  * memory are one cut (I1): the instant between suspend and resume. The pause is the disk switch
  * plus the device state, not the size or write rate of RAM; it is measured from lifecycle events.
@@ -48,6 +49,8 @@ final class BackgroundSnapshotter {
   private static final int XML_SECURE = 1;
   private static final int XML_MIGRATABLE = 8;
   private static final String CAPABILITY = "background-snapshot";
+  /** How long QEMU may take to save device state and resume the guest before the driver does. */
+  static final Duration RESUME_WAIT = Duration.ofSeconds(5);
 
   private final Hosts hosts;
   private final LibvirtOptions options;
@@ -147,8 +150,12 @@ final class BackgroundSnapshotter {
         beforeMigrate.accept(d);
         QemuMonitor.execute(d, "migrate", "{\"uri\":\"fd:" + fdName + "\"}");
         fdHanded = false; // the migration owns it now
+        // QEMU resumes the guest itself once device state is saved and RAM write-protected; a
+        // resume of ours before that would let the guest run between the disk cut and the
+        // memory cut
+        awaitResumedByQemu(d);
       } finally {
-        resumeIfPaused(d); // QEMU resumes the guest itself once RAM is write-protected
+        resumeIfPaused(d); // only after a failure: the source is never left paused
       }
       duringSave.accept(d);
       String xml = d.domain().getXMLDesc(XML_SECURE | XML_MIGRATABLE);
@@ -166,6 +173,26 @@ final class BackgroundSnapshotter {
       resumeIfPaused(d);
       if (!ok) {
         quietly(() -> Files.deleteIfExists(image));
+      }
+    }
+  }
+
+  private static void awaitResumedByQemu(DomainRef d) {
+    long deadline = System.nanoTime() + RESUME_WAIT.toNanos();
+    while (d.state() != VmState.RUNNING) {
+      String status = QemuMonitor.execute(d, "query-migrate", null).path("status").asString("");
+      if (status.equals("failed") || status.equals("cancelled")) {
+        throw new HypervisorException.DriverFailure("background snapshot of " + d.name() + " " + status + " before the guest ran again", null);
+      }
+      if (System.nanoTime() > deadline) {
+        throw new HypervisorException.DriverFailure(
+            "QEMU did not resume " + d.name() + " within " + RESUME_WAIT + " of the background snapshot (status " + status + ")", null);
+      }
+      try {
+        Thread.sleep(1);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new HypervisorException.DriverFailure("interrupted waiting for QEMU to resume " + d.name(), e);
       }
     }
   }

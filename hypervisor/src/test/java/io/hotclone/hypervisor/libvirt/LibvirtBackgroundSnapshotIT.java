@@ -76,8 +76,15 @@ class LibvirtBackgroundSnapshotIT {
   }
 
   private VmInfo startSource(String name) throws Exception {
+    return startSource(name, null);
+  }
+
+  private VmInfo startSource(String name, String image) throws Exception {
     String suffix = UUID.randomUUID().toString().substring(0, 8);
-    VmInfo src = hv.createVm(new VmSpec(LibvirtTestEnv.HOST_A, name + "-" + suffix, 128L << 20, 64L << 20));
+    VmSpec spec = image == null
+        ? new VmSpec(LibvirtTestEnv.HOST_A, name + "-" + suffix, 128L << 20, 64L << 20)
+        : new VmSpec(LibvirtTestEnv.HOST_A, name + "-" + suffix, 128L << 20, 64L << 20, image);
+    VmInfo src = hv.createVm(spec);
     source = src.id();
     await("source guest ticks", Duration.ofSeconds(90), () -> counter(source) >= 3);
     try (LibvirtHypervisor auto = new LibvirtHypervisor(env.uris(), env.options().withMemoryFreeze(MemoryFreezeMethod.AUTO))) {
@@ -157,6 +164,73 @@ class LibvirtBackgroundSnapshotIT {
     assertThat(sector(srcTop, common)).startsWith("tick " + common + " ");
     assertThat(cloneTop).isNotEqualTo(srcTop);
     assertThat(src.state()).isEqualTo(VmState.RUNNING);
+  }
+
+  /**
+   * The guest rewrites 6 MiB of its memory in a loop (through its agent) while RAM is saved: the
+   * pause stays bounded, the guest keeps running and the clone still continues from the cut, its
+   * disk holding the source's ticks up to it.
+   */
+  @Test
+  void aGuestThatWritesHardDuringTheSaveStillClonesFromTheCut() throws Exception {
+    VmInfo src = startSource("hc-bg-dirty-src", VmSpec.AGENT_IMAGE);
+    String name = src.identity().name();
+    GuestProbe probe = new GuestProbe(env.uris());
+    await("the source's agent answers", Duration.ofSeconds(120), () -> probe.answers(LibvirtTestEnv.HOST_A, name));
+    // the loop is the process guest-exec starts (no output captured: the agent does not wait for it)
+    String loop = "dd if=/dev/urandom of=/hc-seed bs=1M count=6 2>/dev/null;"
+        + " n=0; while true; do cat /hc-seed > /hc-dirty; n=$((n+1)); echo $n > /hc-rounds; done";
+    Process p = new ProcessBuilder("virsh", "-q", "-c", env.sourceUri(), "qemu-agent-command", name,
+        "{\"execute\":\"guest-exec\",\"arguments\":{\"path\":\"/bin/sh\",\"arg\":[\"-c\",\"" + loop + "\"]}}")
+        .redirectErrorStream(true).start();
+    String started = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor()).as("guest-exec: " + started).isZero();
+    await("the guest rewrites its 6 MiB over and over", Duration.ofSeconds(30), () -> rounds(probe, name) >= 3);
+
+    cloneId = UUID.randomUUID();
+    hv.freezeStorage(OperationId.of(cloneId, "freeze-storage"), source, Duration.ofMinutes(5));
+    long before = counter(source);
+    long roundsBefore = rounds(probe, name);
+    MemoryFreeze mf = hv.freezeMemory(OperationId.of(cloneId, "freeze-memory"), source, Duration.ofMinutes(5));
+    long after = counter(source);
+    long roundsAfter = rounds(probe, name);
+    System.out.printf("background freezeMemory under load: pause %.1f ms, guest rounds %d..%d during the call, ticks %d..%d%n",
+        mf.pauseNanos() / 1e6, roundsBefore, roundsAfter, before, after);
+    assertThat(mf.pauseNanos()).isPositive().isLessThan(Duration.ofMillis(1500).toNanos());
+    assertThat(hv.state(source)).isEqualTo(VmState.RUNNING);
+
+    CopiedState cs = hv.copyState(OperationId.of(cloneId, "copy", 1), source, LibvirtTestEnv.HOST_B);
+    hv.unfreezeMemory(OperationId.of(cloneId, "unfreeze-memory"), source);
+    StoragePointer ptr = hv.createClonePointer(OperationId.of(cloneId, "pointer", 1), source, LibvirtTestEnv.HOST_B);
+    hv.unfreezeStorage(OperationId.of(cloneId, "unfreeze-storage"), source);
+    String suffix = UUID.randomUUID().toString().substring(0, 8);
+    // a host name: the agent guest's identity is applied in the guest, which needs one
+    String cloneName = "hc-bg-dirty-clone-" + suffix;
+    VmIdentity id = new VmIdentity(cloneName, UUID.randomUUID(), GuestVmCreator.randomMac(), cloneName, null, null, null);
+    clone = hv.configureClone(OperationId.of(cloneId, "configure", 1), new CloneSpec(source, cs, ptr, id)).id();
+    assertThat(hv.startClone(OperationId.of(cloneId, "start", 1), clone).state()).isEqualTo(VmState.RUNNING);
+    Path cloneLog = env.hostBDir().resolve(id.name() + ".serial.log");
+    await("clone ticks", Duration.ofSeconds(60), () -> ticks(cloneLog).size() >= 2);
+    long first = ticks(cloneLog).get(0);
+    assertThat(first).as("clone continues from the captured counter").isGreaterThan(before).isLessThanOrEqualTo(after + 1);
+    assertIncreasingByOne(ticks(cloneLog));
+    String cloneTop = hv.findVm(clone).orElseThrow().storagePointer();
+    String srcTop = hv.findVm(source).orElseThrow().storagePointer();
+    for (long k = before; k < first; k++) {
+      assertThat(sector(cloneTop, k)).as("tick %d, written before the cut, is in the clone", k).startsWith("tick " + k + " ").isEqualTo(sector(srcTop, k));
+    }
+    assertThat(sector(mf.baseRef(), first)).as("the source's tick %d, written after the cut, is not in the cut base", first)
+        .doesNotStartWith("tick " + first + " ");
+  }
+
+  private static long rounds(GuestProbe probe, String name) {
+    try {
+      String out = probe.exec(LibvirtTestEnv.HOST_A, name, "/bin/sh", "-c", "cat /hc-rounds 2>/dev/null").trim();
+      return out.isEmpty() ? 0 : Long.parseLong(out);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
   }
 
   /**
