@@ -4,14 +4,21 @@
 # and STREAM, one run each) side by side with
 # the bare virsh recipe (live snapshot, qemu-img overlay, XML patch of the save image, restore;
 # one host, no copy) measured in the same run.
+# The driver runs with both memory-freeze methods: LIVE_SNAPSHOT (copy modes SHARED and STREAM) and
+# BACKGROUND_SNAPSHOT (copy mode SHARED; needs userfaultfd for QEMU, see README).
 #   usage: bench/libvirt.sh [driver-rounds] [recipe-rounds]
+# HOTCLONE_LIBVIRT_ENV=<file>: use the hosts that file describes instead of running setup.sh here.
 # Prints a markdown section for bench/RESULTS.md and writes it to .work/bench/libvirt-section.md.
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 DRIVER_ROUNDS=${1:-5}
 RECIPE_ROUNDS=${2:-3}
-bash "$ROOT/scripts/libvirt/setup.sh" >/dev/null
-set -a; . "$ROOT/.work/libvirt.env"; set +a
+if [ -n "${HOTCLONE_LIBVIRT_ENV:-}" ]; then
+  set -a; . "$HOTCLONE_LIBVIRT_ENV"; set +a
+else
+  bash "$ROOT/scripts/libvirt/setup.sh" >/dev/null
+  set -a; . "$ROOT/.work/libvirt.env"; set +a
+fi
 OUT="$ROOT/.work/bench"; mkdir -p "$OUT"; chmod 755 "$OUT"
 V="virsh -c $HOTCLONE_LIBVIRT_SOURCE_URI"
 now() { date +%s.%N; }
@@ -90,15 +97,17 @@ printf 'round\tpause_ms\tsnapshot_ms\twhole_clone_ms\tclone_first_tick\n' > "$OU
 for r in $(seq "$RECIPE_ROUNDS"); do recipe_round "$r" | tee -a "$OUT/recipe.tsv" >&2; done
 
 # ---- the driver, in both copy modes -----------------------------------------------------------
-driver_run() { # copy-mode output-file
-  echo "driver ($1): $DRIVER_ROUNDS rounds" >&2
+driver_run() { # copy-mode output-file [memory-freeze]
+  echo "driver ($1 ${3:-LIVE_SNAPSHOT}): $DRIVER_ROUNDS rounds" >&2
   (cd "$ROOT" && mvn -B -q -o -pl hypervisor verify -Plibvirt -Dtest=NoSuchTest -Dsurefire.failIfNoSpecifiedTests=false \
      -Dit.test=LibvirtCloneBenchIT -Dhotclone.bench=true -Dhotclone.bench.rounds="$DRIVER_ROUNDS" \
-     -Dhotclone.bench.copyMode="$1" -Dhotclone.bench.out="$2" >"$2.mvn.log" 2>&1) || { tail -50 "$2.mvn.log" >&2; exit 1; }
+     -Dhotclone.bench.copyMode="$1" -Dhotclone.bench.memoryFreeze="${3:-LIVE_SNAPSHOT}" -Dhotclone.bench.out="$2" \
+     ${MAVEN_REPO_LOCAL:+-Dmaven.repo.local=$MAVEN_REPO_LOCAL} >"$2.mvn.log" 2>&1) || { tail -50 "$2.mvn.log" >&2; exit 1; }
   cat "$2" >&2
 }
 driver_run SHARED "$OUT/driver.tsv"
 driver_run STREAM "$OUT/driver-stream.tsv"
+driver_run SHARED "$OUT/driver-background.tsv" BACKGROUND_SNAPSHOT
 
 stats() { # file column -> "median (min–max)"
   tail -n +2 "$1" | cut -f"$2" | sort -g | awk '{v[n++]=$1} END{m=(n%2)?v[(n-1)/2]:(v[n/2-1]+v[n/2])/2; printf "%.0f (%.0f–%.0f)", m, v[0], v[n-1]}'
@@ -115,10 +124,11 @@ stats() { # file column -> "median (min–max)"
   echo "|---|---|---|"
   echo "| driver, copy mode SHARED (default; SPI, 2 hosts) | $(stats "$OUT/driver.tsv" 2) | $(stats "$OUT/driver.tsv" 9) |"
   echo "| driver, copy mode STREAM (SPI, 2 hosts) | $(stats "$OUT/driver-stream.tsv" 2) | $(stats "$OUT/driver-stream.tsv" 9) |"
+  echo "| driver, memory freeze BACKGROUND_SNAPSHOT, copy mode SHARED (SPI, 2 hosts) | $(stats "$OUT/driver-background.tsv" 2) | $(stats "$OUT/driver-background.tsv" 9) |"
   echo "| bare virsh recipe (1 host) | $(stats "$OUT/recipe.tsv" 2) | $(stats "$OUT/recipe.tsv" 4) |"
   echo
-  for m in SHARED STREAM; do
-    f="$OUT/driver.tsv"; [ "$m" = STREAM ] && f="$OUT/driver-stream.tsv"
+  for m in SHARED STREAM BACKGROUND; do
+    f="$OUT/driver.tsv"; [ "$m" = STREAM ] && f="$OUT/driver-stream.tsv"; [ "$m" = BACKGROUND ] && f="$OUT/driver-background.tsv"
     echo "Driver steps ($m), median (min–max) ms: freezeStorage $(stats "$f" 3), freezeMemory $(stats "$f" 4), copyState $(stats "$f" 5), unfreeze+pointer $(stats "$f" 6), configureClone $(stats "$f" 7), startClone $(stats "$f" 8)."
     echo
   done

@@ -38,6 +38,8 @@ public final class LibvirtHypervisor implements Hypervisor {
   private final VmInspector inspector = new VmInspector();
   private final StorageFreezer storageFreezer;
   private final LiveSnapshotter liveSnapshotter;
+  private final BackgroundSnapshotter backgroundSnapshotter;
+  private final LibvirtOptions.MemoryFreezeMethod memoryFreeze;
   private final StateCopier stateCopier;
   private final ClonePointerMaker clonePointerMaker;
   private final CloneDefiner cloneDefiner;
@@ -63,6 +65,8 @@ public final class LibvirtHypervisor implements Hypervisor {
     this.leases = new Leases(hosts, clock, watchdogPeriod, thawer::thaw);
     this.storageFreezer = new StorageFreezer(hosts, options, leases, reaper);
     this.liveSnapshotter = new LiveSnapshotter(hosts, options, leases, pools);
+    this.backgroundSnapshotter = new BackgroundSnapshotter(hosts, options, leases, pools);
+    this.memoryFreeze = options.memoryFreeze();
     this.stateCopier = new StateCopier(hosts, leases, pools, options);
     this.clonePointerMaker = new ClonePointerMaker(hosts, pools, options);
     this.cloneDefiner = new CloneDefiner(hosts, pools, options, inspector);
@@ -128,7 +132,27 @@ public final class LibvirtHypervisor implements Hypervisor {
 
   @Override
   public MemoryFreeze freezeMemory(OperationId op, VmId vm, Duration lease) {
-    return journal.once(op, MemoryFreeze.class, () -> liveSnapshotter.freeze(op, vm, lease));
+    return journal.once(op, MemoryFreeze.class, () -> switch (memoryFreezeFor(vm)) {
+      case BACKGROUND_SNAPSHOT -> backgroundSnapshotter.freeze(op, vm, lease);
+      default -> liveSnapshotter.freeze(op, vm, lease);
+    });
+  }
+
+  /** The method {@link LibvirtOptions#memoryFreeze()} selects for {@code vm}, AUTO resolved. */
+  LibvirtOptions.MemoryFreezeMethod memoryFreezeFor(VmId vm) {
+    if (memoryFreeze != LibvirtOptions.MemoryFreezeMethod.AUTO) {
+      return memoryFreeze;
+    }
+    try (DomainRef d = hosts.require(vm)) {
+      return backgroundSnapshotter.supported(d)
+          ? LibvirtOptions.MemoryFreezeMethod.BACKGROUND_SNAPSHOT
+          : LibvirtOptions.MemoryFreezeMethod.LIVE_SNAPSHOT;
+    }
+  }
+
+  /** The background snapshotter, for tests that make its save fail. */
+  BackgroundSnapshotter backgroundSnapshotter() {
+    return backgroundSnapshotter;
   }
 
   @Override

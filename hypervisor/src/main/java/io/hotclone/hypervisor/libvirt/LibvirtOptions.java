@@ -21,6 +21,8 @@ import java.util.Objects;
  *     QEMU's default of 300 ms); bounds the final pause of the memory freeze
  * @param copyMode how the memory image reaches the target host (see {@link CopyMode}); {@link
  *     CopyMode#SHARED} unless set
+ * @param memoryFreeze how step 2 freezes the source's memory (see {@link MemoryFreezeMethod});
+ *     {@link MemoryFreezeMethod#LIVE_SNAPSHOT} unless set
  */
 public record LibvirtOptions(
     Path sharedStorageDir,
@@ -28,7 +30,28 @@ public record LibvirtOptions(
     Path guestDir,
     int chainDepthBudget,
     long maxDowntimeMillis,
-    CopyMode copyMode) {
+    CopyMode copyMode,
+    MemoryFreezeMethod memoryFreeze) {
+
+  /** How step 2 (freeze memory) captures RAM, vCPU and device state at the cut. */
+  public enum MemoryFreezeMethod {
+    /**
+     * libvirt's live external memory+disk snapshot: QEMU pre-copies RAM while the guest runs and
+     * pauses it for the last dirty pages plus device state; the pause grows with the guest's write
+     * rate and size. Works on every QEMU host through libvirt's own API.
+     */
+    LIVE_SNAPSHOT,
+    /**
+     * QEMU's {@code background-snapshot} migration capability driven through libvirt's QEMU monitor
+     * passthrough: the guest is paused only for the disk cut and the device state, guest RAM is
+     * write-protected (userfaultfd) and saved while the guest runs, each page as it was at the
+     * cut. Needs userfaultfd write-protect usable by the QEMU process and a connection to the
+     * source's libvirtd that can pass file descriptors (a local socket); marks the domain tainted.
+     */
+    BACKGROUND_SNAPSHOT,
+    /** {@link #BACKGROUND_SNAPSHOT} on a host and connection that support it, else {@link #LIVE_SNAPSHOT}. */
+    AUTO
+  }
 
   /** How step 3 (copy state) moves the memory image from the source host to the target host. */
   public enum CopyMode {
@@ -53,6 +76,7 @@ public record LibvirtOptions(
   public LibvirtOptions {
     Objects.requireNonNull(sharedStorageDir, "sharedStorageDir");
     Objects.requireNonNull(copyMode, "copyMode");
+    Objects.requireNonNull(memoryFreeze, "memoryFreeze");
     hostStorageDirs = Map.copyOf(hostStorageDirs);
     if (chainDepthBudget < 3) {
       throw new IllegalArgumentException("chainDepthBudget must be >= 3 (a flattened file + a clone's frozen base and cut overlay)");
@@ -68,24 +92,35 @@ public record LibvirtOptions(
     this(sharedStorageDir, hostStorageDirs, guestDir, chainDepthBudget, maxDowntimeMillis, CopyMode.SHARED);
   }
 
+  /** The options before {@code memoryFreeze} existed: {@link MemoryFreezeMethod#LIVE_SNAPSHOT}. */
+  public LibvirtOptions(
+      Path sharedStorageDir, Map<HostName, Path> hostStorageDirs, Path guestDir, int chainDepthBudget, long maxDowntimeMillis,
+      CopyMode copyMode) {
+    this(sharedStorageDir, hostStorageDirs, guestDir, chainDepthBudget, maxDowntimeMillis, copyMode, MemoryFreezeMethod.LIVE_SNAPSHOT);
+  }
+
   public static LibvirtOptions of(Path sharedStorageDir, Map<HostName, Path> hostStorageDirs) {
-    return new LibvirtOptions(sharedStorageDir, hostStorageDirs, null, 8, 50, CopyMode.SHARED);
+    return new LibvirtOptions(sharedStorageDir, hostStorageDirs, null, 8, 50, CopyMode.SHARED, MemoryFreezeMethod.LIVE_SNAPSHOT);
   }
 
   public LibvirtOptions withGuestDir(Path dir) {
-    return new LibvirtOptions(sharedStorageDir, hostStorageDirs, dir, chainDepthBudget, maxDowntimeMillis, copyMode);
+    return new LibvirtOptions(sharedStorageDir, hostStorageDirs, dir, chainDepthBudget, maxDowntimeMillis, copyMode, memoryFreeze);
   }
 
   public LibvirtOptions withChainDepthBudget(int budget) {
-    return new LibvirtOptions(sharedStorageDir, hostStorageDirs, guestDir, budget, maxDowntimeMillis, copyMode);
+    return new LibvirtOptions(sharedStorageDir, hostStorageDirs, guestDir, budget, maxDowntimeMillis, copyMode, memoryFreeze);
   }
 
   public LibvirtOptions withMaxDowntimeMillis(long millis) {
-    return new LibvirtOptions(sharedStorageDir, hostStorageDirs, guestDir, chainDepthBudget, millis, copyMode);
+    return new LibvirtOptions(sharedStorageDir, hostStorageDirs, guestDir, chainDepthBudget, millis, copyMode, memoryFreeze);
   }
 
   public LibvirtOptions withCopyMode(CopyMode mode) {
-    return new LibvirtOptions(sharedStorageDir, hostStorageDirs, guestDir, chainDepthBudget, maxDowntimeMillis, mode);
+    return new LibvirtOptions(sharedStorageDir, hostStorageDirs, guestDir, chainDepthBudget, maxDowntimeMillis, mode, memoryFreeze);
+  }
+
+  public LibvirtOptions withMemoryFreeze(MemoryFreezeMethod method) {
+    return new LibvirtOptions(sharedStorageDir, hostStorageDirs, guestDir, chainDepthBudget, maxDowntimeMillis, copyMode, method);
   }
 
   /** Where the live snapshot of a VM on {@code host} writes its memory image. */

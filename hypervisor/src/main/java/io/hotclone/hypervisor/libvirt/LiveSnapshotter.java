@@ -39,6 +39,40 @@ final class LiveSnapshotter {
     try (DomainRef d = hosts.require(vm)) {
       Leases.Lease l = leases.holdMemory(op, d, lease);
       String image = options.memoryImageDir(d.host()).resolve(Names.memoryImage(op.cloneId())).toString();
+      CutPlan plan = CutPlan.of(op, vm, d, options);
+      Map<String, String> cuts = plan.cuts();
+      String base = plan.base();
+      long pause = -1;
+      Instant cutAt;
+      if (cuts.isEmpty()) {
+        // done by an earlier attempt, maybe of another process: its cut as it recorded it, or, if
+        // it died before recording, now with the pause unknown
+        java.util.Optional<FreezeBook.Cut> recorded = Leases.cutOf(d, op.cloneId());
+        cutAt = recorded.map(FreezeBook.Cut::at).orElseGet(Instant::now);
+        pause = recorded.map(FreezeBook.Cut::pauseNanos).orElse(-1L);
+      } else {
+        plan.requireWholeAndRunning(d);
+        limitDowntime(d);
+        long since = System.nanoTime();
+        Snapshots.create(
+            d,
+            Snapshots.xml("hc-" + op.cloneId() + "-memory", cuts, image),
+            Snapshots.NO_METADATA | Snapshots.ATOMIC | Snapshots.LIVE,
+            "live memory snapshot");
+        cutAt = Instant.now();
+        pause = hosts.pauses().pauseSince(vm.value(), since, Duration.ofSeconds(2)).orElse(-1);
+        leases.recordCut(op, d, cutAt, pause);
+      }
+      return new MemoryFreeze(op, vm, TIERS, cutAt, pause, imageBytes(pools, d, image), base, l.until());
+    }
+  }
+
+  /**
+   * The cut overlays still to make, per disk target, of the freeze {@code op} of {@code vm}: empty
+   * when an earlier attempt made them all. Every disk must be writing to its storage overlay.
+   */
+  record CutPlan(VmId vm, Map<String, String> cuts, String base, int disks) {
+    static CutPlan of(OperationId op, VmId vm, DomainRef d, LibvirtOptions options) {
       List<DomainXml.Disk> disks = StorageFreezer.fileDisks(DomainXml.parse(d.xml()), vm);
       Map<String, String> cuts = new LinkedHashMap<>();
       String base = null;
@@ -56,33 +90,21 @@ final class LiveSnapshotter {
         }
         cuts.put(disk.target(), cut);
       }
-      long pause = -1;
-      Instant cutAt;
-      if (cuts.isEmpty()) {
-        // done by an earlier attempt, maybe of another process: its cut as it recorded it, or, if
-        // it died before recording, now with the pause unknown
-        java.util.Optional<FreezeBook.Cut> recorded = Leases.cutOf(d, op.cloneId());
-        cutAt = recorded.map(FreezeBook.Cut::at).orElseGet(Instant::now);
-        pause = recorded.map(FreezeBook.Cut::pauseNanos).orElse(-1L);
-      } else {
-        if (cuts.size() != disks.size()) {
-          throw new HypervisorException.DriverFailure("disks of " + vm + " are partly cut: " + cuts.keySet() + " are not", null);
-        }
-        if (d.state() != io.hotclone.hypervisor.VmState.RUNNING) {
-          throw new HypervisorException.VmNotRunning(vm, d.state());
-        }
-        limitDowntime(d);
-        long since = System.nanoTime();
-        Snapshots.create(
-            d,
-            Snapshots.xml("hc-" + op.cloneId() + "-memory", cuts, image),
-            Snapshots.NO_METADATA | Snapshots.ATOMIC | Snapshots.LIVE,
-            "live memory snapshot");
-        cutAt = Instant.now();
-        pause = hosts.pauses().pauseSince(vm.value(), since, Duration.ofSeconds(2)).orElse(-1);
-        leases.recordCut(op, d, cutAt, pause);
+      return new CutPlan(vm, cuts, base, disks.size());
+    }
+
+    boolean done() {
+      return cuts.isEmpty();
+    }
+
+    /** Refuses a partly cut VM (no single instant to describe) and one that is not running. */
+    void requireWholeAndRunning(DomainRef d) {
+      if (cuts.size() != disks) {
+        throw new HypervisorException.DriverFailure("disks of " + vm + " are partly cut: " + cuts.keySet() + " are not", null);
       }
-      return new MemoryFreeze(op, vm, TIERS, cutAt, pause, imageBytes(d, image), base, l.until());
+      if (d.state() != io.hotclone.hypervisor.VmState.RUNNING) {
+        throw new HypervisorException.VmNotRunning(vm, d.state());
+      }
     }
   }
 
@@ -93,7 +115,7 @@ final class LiveSnapshotter {
     }
   }
 
-  private long imageBytes(DomainRef d, String image) {
+  static long imageBytes(Pools pools, DomainRef d, String image) {
     StoragePool pool = pools.holding(d.host(), image).orElseThrow();
     StorageVol vol = null;
     try {

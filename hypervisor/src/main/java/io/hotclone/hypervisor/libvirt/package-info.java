@@ -11,7 +11,12 @@
  * state, and at that same instant switches the disk to a second overlay {@code
  * <vm>.<clone>.cut.qcow2}; the storage overlay is then frozen exactly at the cut, so the memory
  * image and that file form the consistent cut (I1). The pause is measured from libvirt lifecycle
- * events (Suspended to Resumed). Step 3 gives each clone its own copy of the image (a {@code
+ * events (Suspended to Resumed). With {@link
+ * io.hotclone.hypervisor.libvirt.LibvirtOptions.MemoryFreezeMethod#BACKGROUND_SNAPSHOT} step 2 is
+ * instead QEMU's background snapshot ({@link io.hotclone.hypervisor.libvirt.BackgroundSnapshotter}):
+ * the source is suspended, its disks switched to the same cut overlays, its device state saved and
+ * its RAM write-protected, and it runs again while RAM is saved page by page as it was at the cut;
+ * the image has the same save-image layout, so every later step is unchanged. Step 3 gives each clone its own copy of the image (a {@code
  * LibvirtQemudSave} file that carries RAM, vCPU and device state), by {@link
  * io.hotclone.hypervisor.libvirt.LibvirtOptions.CopyMode}: SHARED (the default) has the snapshot
  * write the image into shared storage and copies it there with a local file copy by the driver

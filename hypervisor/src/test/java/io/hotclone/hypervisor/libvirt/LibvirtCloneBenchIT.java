@@ -23,7 +23,8 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 /**
  * Benchmark (bench/libvirt.sh, {@code -Dhotclone.bench=true}): repeated hot clones of one running
  * 128 MiB guest from host-a to host-b through the SPI, in the copy mode named by {@code
- * -Dhotclone.bench.copyMode} (SHARED unless set); per clone the source pause (lifecycle events)
+ * -Dhotclone.bench.copyMode} (SHARED unless set) and the memory-freeze method named by {@code
+ * -Dhotclone.bench.memoryFreeze} (LIVE_SNAPSHOT unless set); per clone the source pause (lifecycle events)
  * and the whole clone time (storage freeze to the clone running). Each clone is checked
  * to continue from the source's counter and is then destroyed.
  */
@@ -34,9 +35,11 @@ class LibvirtCloneBenchIT {
   void benchmark() throws Exception {
     int rounds = Integer.getInteger("hotclone.bench.rounds", 5);
     LibvirtOptions.CopyMode mode = LibvirtOptions.CopyMode.valueOf(System.getProperty("hotclone.bench.copyMode", "SHARED"));
+    LibvirtOptions.MemoryFreezeMethod freeze =
+        LibvirtOptions.MemoryFreezeMethod.valueOf(System.getProperty("hotclone.bench.memoryFreeze", "LIVE_SNAPSHOT"));
     LibvirtTestEnv env = LibvirtTestEnv.load();
     List<String> rows = new ArrayList<>();
-    try (LibvirtHypervisor hv = new LibvirtHypervisor(env.uris(), env.options().withCopyMode(mode))) {
+    try (LibvirtHypervisor hv = new LibvirtHypervisor(env.uris(), env.options().withCopyMode(mode).withMemoryFreeze(freeze))) {
       String suffix = UUID.randomUUID().toString().substring(0, 8);
       VmId source = hv.createVm(new VmSpec(LibvirtTestEnv.HOST_A, "hc-bench-src-" + suffix, 128L << 20, 64L << 20)).id();
       try {

@@ -23,6 +23,7 @@ public class HypervisorProperties {
   private int chainDepthBudget = 8;
   private long maxDowntimeMillis = 50;
   private String copyMode = "shared";
+  private String memoryFreeze = "live";
   private boolean recordCutDigests = false;
 
   /**
@@ -48,6 +49,20 @@ public class HypervisorProperties {
 
   public void setCopyMode(String copyMode) {
     this.copyMode = copyMode;
+  }
+
+  /**
+   * libvirt: how the source's memory is frozen: {@code live} (libvirt's live memory+disk
+   * snapshot, the default), {@code background} (QEMU's background-snapshot through the monitor
+   * passthrough: pause only for the disk cut and device state; needs userfaultfd for QEMU and a
+   * local connection to the source's libvirtd) or {@code auto} (background where the host has it).
+   */
+  public String getMemoryFreeze() {
+    return memoryFreeze;
+  }
+
+  public void setMemoryFreeze(String memoryFreeze) {
+    this.memoryFreeze = memoryFreeze;
   }
 
   /** libvirt: a host-local directory per host (memory images, logs); default storage-dir/hosts/name. */

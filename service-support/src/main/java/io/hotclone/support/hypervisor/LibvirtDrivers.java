@@ -28,10 +28,23 @@ final class LibvirtDrivers {
         LibvirtOptions.of(p.getStorageDir(), dirs)
             .withChainDepthBudget(p.getChainDepthBudget())
             .withMaxDowntimeMillis(p.getMaxDowntimeMillis())
-            .withCopyMode(LibvirtOptions.CopyMode.valueOf(p.getCopyMode().toUpperCase(Locale.ROOT)));
+            .withCopyMode(LibvirtOptions.CopyMode.valueOf(p.getCopyMode().toUpperCase(Locale.ROOT)))
+            .withMemoryFreeze(memoryFreeze(p.getMemoryFreeze()));
     if (p.getGuestDir() != null) {
       options = options.withGuestDir(p.getGuestDir());
     }
     return new LibvirtHypervisor(uris, options);
+  }
+
+  /** {@code live}, {@code background} or {@code auto} (also the enum's own names). */
+  static LibvirtOptions.MemoryFreezeMethod memoryFreeze(String value) {
+    String v = value.trim().toUpperCase(Locale.ROOT).replace('-', '_');
+    return switch (v) {
+      case "LIVE", "LIVE_SNAPSHOT" -> LibvirtOptions.MemoryFreezeMethod.LIVE_SNAPSHOT;
+      case "BACKGROUND", "BACKGROUND_SNAPSHOT" -> LibvirtOptions.MemoryFreezeMethod.BACKGROUND_SNAPSHOT;
+      case "AUTO" -> LibvirtOptions.MemoryFreezeMethod.AUTO;
+      default -> throw new IllegalArgumentException(
+          "hotclone.hypervisor.memory-freeze must be live, background or auto, not '" + value + "'");
+    };
   }
 }

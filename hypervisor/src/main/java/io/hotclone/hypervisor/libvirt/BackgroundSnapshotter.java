@@ -1,0 +1,263 @@
+package io.hotclone.hypervisor.libvirt;
+
+import tools.jackson.databind.JsonNode;
+import io.hotclone.hypervisor.HypervisorException;
+import io.hotclone.hypervisor.MemoryFreeze;
+import io.hotclone.hypervisor.OperationId;
+import io.hotclone.hypervisor.VmId;
+import io.hotclone.hypervisor.VmState;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+import org.libvirt.LibvirtException;
+
+/**
+ * Step 2 by QEMU's {@code background-snapshot} migration capability, the patent's freeze with
+ * write buffers: the source is suspended, every disk switched to its {@link Names#cutOverlay} by a
+ * disk-only external snapshot (NO_METADATA|DISK_ONLY|ATOMIC) while no vCPU runs, and a migration
+ * to a descriptor on the memory image started; QEMU saves vCPU and device state, write-protects
+ * guest RAM (userfaultfd) and resumes the guest itself (the driver waits for that and resumes
+ * only after a failure, or after {@link #RESUME_WAIT}, discarding the image). RAM is then saved while the guest runs,
+ * each page as it was at the cut: a page the guest is about to write is saved first. Disk and
+ * memory are one cut (I1): the instant between suspend and resume. The pause is the disk switch
+ * plus the device state, not the size or write rate of RAM; it is measured from lifecycle events.
+ *
+ * <p>libvirt 9 does not drive this capability, so the migration goes through the QEMU monitor
+ * passthrough ({@link QemuMonitor}); libvirt marks the source tainted. Containment: the capability
+ * is switched off again and the source is resumed if paused in every outcome; the image stays
+ * {@code LibvirtQemudPart} until the stream completed and the XML is in ({@link BackgroundImage}).
+ * A failure after the disk switch leaves the cut overlays on the running source and no complete
+ * image: a repeat of the step refuses (DriverFailure), and the release merges the overlays back out
+ * as for any failed clone. A repeat after success finds the cut and the complete image and does
+ * nothing twice.
+ *
+ * <p>Known limit of QEMU 7.2 (seen on these hosts): once the background migration has started, a
+ * failure of its stream (a write error on the descriptor) or a {@code migrate_cancel} leaves the
+ * QEMU process hung, guest and monitor. The driver therefore never cancels a started save, checks
+ * everything it can before starting it (descriptor handed over, disk cut made), and writes into a
+ * file it created itself; what remains (the disk filling up mid-stream) is documented.
+ */
+final class BackgroundSnapshotter {
+  static final List<String> TIERS = List.of("devices", "vcpu", "ram-write-protected");
+  private static final int XML_SECURE = 1;
+  private static final int XML_MIGRATABLE = 8;
+  private static final String CAPABILITY = "background-snapshot";
+  /** How long QEMU may take to save device state and resume the guest before the driver does. */
+  static final Duration RESUME_WAIT = Duration.ofSeconds(5);
+
+  private final Hosts hosts;
+  private final LibvirtOptions options;
+  private final Leases leases;
+  private final Pools pools;
+  private final Map<String, Boolean> supportByHost = new ConcurrentHashMap<>();
+
+  /** Runs paused, after the disk cut and before the migration starts; tests make the save fail here. */
+  volatile Consumer<DomainRef> beforeMigrate = d -> {};
+
+  /** Runs once the guest runs again and RAM is being saved; tests look at the source here. */
+  volatile Consumer<DomainRef> duringSave = d -> {};
+
+  BackgroundSnapshotter(Hosts hosts, LibvirtOptions options, Leases leases, Pools pools) {
+    this.hosts = hosts;
+    this.options = options;
+    this.leases = leases;
+    this.pools = pools;
+  }
+
+  /**
+   * Whether the source's host can take a background snapshot: a connection that passes file
+   * descriptors (a local socket) and a QEMU that accepts the capability (it checks userfaultfd
+   * write-protect for its own process). Probed once per host; the probe leaves the capability off.
+   */
+  boolean supported(DomainRef d) {
+    return supportByHost.computeIfAbsent(d.host().value(), h -> probe(d));
+  }
+
+  private boolean probe(DomainRef d) {
+    if (!passesFds(hosts.uri(d.host()))) {
+      return false;
+    }
+    try {
+      setCapability(d, true);
+      setCapability(d, false);
+      return true;
+    } catch (HypervisorException e) {
+      return false;
+    }
+  }
+
+  static boolean passesFds(String uri) {
+    URI u = URI.create(uri);
+    String scheme = u.getScheme() == null ? "" : u.getScheme();
+    return (u.getHost() == null || u.getHost().isEmpty()) && !scheme.contains("+tcp") && !scheme.contains("+tls") && !scheme.contains("+ssh")
+        || scheme.endsWith("+unix");
+  }
+
+  MemoryFreeze freeze(OperationId op, VmId vm, Duration lease) {
+    try (DomainRef d = hosts.require(vm)) {
+      Leases.Lease l = leases.holdMemory(op, d, lease);
+      Path image = options.memoryImageDir(d.host()).resolve(Names.memoryImage(op.cloneId()));
+      LiveSnapshotter.CutPlan plan = LiveSnapshotter.CutPlan.of(op, vm, d, options);
+      Instant cutAt;
+      long pause;
+      if (plan.done()) {
+        if (!BackgroundImage.isComplete(image)) {
+          throw new HypervisorException.DriverFailure(
+              "the cut of " + op + " was made but its memory image is missing or incomplete: release the clone", null);
+        }
+        Optional<FreezeBook.Cut> recorded = Leases.cutOf(d, op.cloneId());
+        cutAt = recorded.map(FreezeBook.Cut::at).orElseGet(Instant::now);
+        pause = recorded.map(FreezeBook.Cut::pauseNanos).orElse(-1L);
+      } else {
+        plan.requireWholeAndRunning(d);
+        long since = System.nanoTime();
+        cutAt = save(op, d, plan, image, lease);
+        pause = hosts.pauses().pauseSince(vm.value(), since, Duration.ofSeconds(2)).orElse(-1);
+        leases.recordCut(op, d, cutAt, pause);
+      }
+      return new MemoryFreeze(op, vm, TIERS, cutAt, pause, LiveSnapshotter.imageBytes(pools, d, image.toString()), plan.base(), l.until());
+    }
+  }
+
+  private Instant save(OperationId op, DomainRef d, LiveSnapshotter.CutPlan plan, Path image, Duration lease) {
+    String fdName = "hc-" + op.cloneId();
+    boolean fdHanded = false;
+    boolean ok = false;
+    setCapability(d, true);
+    try {
+      BackgroundImage.reserve(image);
+      int fd = QemuMonitor.openAppend(image);
+      try {
+        QemuMonitor.executeWithFd(d, "getfd", "{\"fdname\":\"" + fdName + "\"}", fd);
+        fdHanded = true;
+      } finally {
+        QemuMonitor.close(fd);
+      }
+      Instant cutAt;
+      suspend(d);
+      try {
+        cutAt = Instant.now();
+        Snapshots.create(
+            d, Snapshots.xml("hc-" + op.cloneId() + "-cut", plan.cuts(), null),
+            Snapshots.NO_METADATA | Snapshots.DISK_ONLY | Snapshots.ATOMIC, "disk cut");
+        beforeMigrate.accept(d);
+        QemuMonitor.execute(d, "migrate", "{\"uri\":\"fd:" + fdName + "\"}");
+        fdHanded = false; // the migration owns it now
+        // QEMU resumes the guest itself once device state is saved and RAM write-protected; a
+        // resume of ours before that would let the guest run between the disk cut and the
+        // memory cut
+        awaitResumedByQemu(d);
+      } finally {
+        resumeIfPaused(d); // only after a failure: the source is never left paused
+      }
+      duringSave.accept(d);
+      String xml = d.domain().getXMLDesc(XML_SECURE | XML_MIGRATABLE);
+      awaitCompleted(d, lease);
+      BackgroundImage.complete(image, xml);
+      ok = true;
+      return cutAt;
+    } catch (LibvirtException e) {
+      throw Failures.driver("domain XML of " + d.name(), e);
+    } finally {
+      if (fdHanded) {
+        quietly(() -> QemuMonitor.execute(d, "closefd", "{\"fdname\":\"" + fdName + "\"}"));
+      }
+      quietly(() -> setCapability(d, false));
+      resumeIfPaused(d);
+      if (!ok) {
+        quietly(() -> Files.deleteIfExists(image));
+      }
+    }
+  }
+
+  private static void awaitResumedByQemu(DomainRef d) {
+    long deadline = System.nanoTime() + RESUME_WAIT.toNanos();
+    while (d.state() != VmState.RUNNING) {
+      String status = QemuMonitor.execute(d, "query-migrate", null).path("status").asString("");
+      if (status.equals("failed") || status.equals("cancelled")) {
+        throw new HypervisorException.DriverFailure("background snapshot of " + d.name() + " " + status + " before the guest ran again", null);
+      }
+      if (System.nanoTime() > deadline) {
+        throw new HypervisorException.DriverFailure(
+            "QEMU did not resume " + d.name() + " within " + RESUME_WAIT + " of the background snapshot (status " + status + ")", null);
+      }
+      try {
+        Thread.sleep(1);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new HypervisorException.DriverFailure("interrupted waiting for QEMU to resume " + d.name(), e);
+      }
+    }
+  }
+
+  private void awaitCompleted(DomainRef d, Duration lease) {
+    long deadline = System.nanoTime() + lease.toNanos();
+    while (true) {
+      JsonNode info = QemuMonitor.execute(d, "query-migrate", null);
+      String status = info.path("status").asString("");
+      switch (status) {
+        case "completed":
+          return;
+        case "failed":
+        case "cancelled":
+        case "cancelling":
+          throw new HypervisorException.DriverFailure(
+              "background snapshot of " + d.name() + " " + status + ": " + info.path("error-desc").asString(""), null);
+        default:
+          if (System.nanoTime() > deadline) {
+            throw new HypervisorException.DriverFailure("background snapshot of " + d.name() + " outlived its lease", null);
+          }
+          try {
+            Thread.sleep(10);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new HypervisorException.DriverFailure("interrupted waiting for the background snapshot", e);
+          }
+      }
+    }
+  }
+
+  private static void setCapability(DomainRef d, boolean on) {
+    QemuMonitor.execute(d, "migrate-set-capabilities",
+        "{\"capabilities\":[{\"capability\":\"" + CAPABILITY + "\",\"state\":" + on + "}]}");
+  }
+
+  private static void suspend(DomainRef d) {
+    try {
+      d.domain().suspend();
+    } catch (LibvirtException e) {
+      throw Failures.driver("suspend " + d.name() + " for the cut", e);
+    }
+  }
+
+  private static void resumeIfPaused(DomainRef d) {
+    if (d.state() == VmState.PAUSED) {
+      try {
+        d.domain().resume();
+      } catch (LibvirtException e) {
+        if (d.state() == VmState.PAUSED) {
+          throw Failures.driver("resume " + d.name() + " after the cut", e);
+        }
+      }
+    }
+  }
+
+  private interface Step {
+    void run() throws Exception;
+  }
+
+  private static void quietly(Step step) {
+    try {
+      step.run();
+    } catch (Exception ignored) {
+      // best effort cleanup; the first failure is the one reported
+    }
+  }
+}
