@@ -195,6 +195,12 @@ if ! answers "$URI_A"; then
   pgrep -x libvirtd >/dev/null || libvirtd -d
 fi
 wait_for "$URI_A"
+# the background-snapshot memory freeze: QEMU (running as libvirt-qemu) write-protects guest RAM
+# with the userfaultfd system call, which unprivileged processes may use only with this setting
+if [ "$(cat /proc/sys/vm/unprivileged_userfaultfd 2>/dev/null || echo 1)" != 1 ]; then
+  log "allowing unprivileged userfaultfd (vm.unprivileged_userfaultfd=1) for QEMU's background snapshot"
+  echo 1 > /proc/sys/vm/unprivileged_userfaultfd
+fi
 
 # --- host-b: second daemon in its own network + mount namespace --------------------------------
 B="$LV/host-b-daemon"   # private state of host-b's libvirtd

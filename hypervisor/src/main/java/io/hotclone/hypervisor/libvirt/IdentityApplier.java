@@ -55,7 +55,8 @@ final class IdentityApplier {
     boolean canExec = enabled.contains("guest-exec") && enabled.contains("guest-exec-status");
     String noExec = "the agent does not offer guest-exec";
 
-    items.add(step("hostname", clock, canExec, noExec, () -> {
+    boolean named = intent.hostname() != null && !intent.hostname().isBlank();
+    items.add(step("hostname", clock, canExec && named, named ? noExec : "no host name was given to this clone", () -> {
       GuestAgent.Exec r = agent.exec("sh", List.of("-c", "hostname \"$1\" && if [ -d /etc ]; then echo \"$1\" > /etc/hostname; fi; hostname", "sh", intent.hostname()));
       return confirm(r, intent.hostname(), r.out().trim());
     }));
