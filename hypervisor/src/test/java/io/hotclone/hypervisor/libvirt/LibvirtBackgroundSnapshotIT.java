@@ -1,5 +1,8 @@
 package io.hotclone.hypervisor.libvirt;
 
+import static io.hotclone.hypervisor.libvirt.GuestTicks.assertIncreasingByOne;
+import static io.hotclone.hypervisor.libvirt.GuestTicks.sector;
+import static io.hotclone.hypervisor.libvirt.GuestTicks.ticks;
 import static io.hotclone.hypervisor.libvirt.LibvirtTestEnv.await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -23,12 +26,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -43,8 +43,6 @@ import org.junit.jupiter.api.Test;
  * {@code vm.unprivileged_userfaultfd=1}, which QEMU running unprivileged needs).
  */
 class LibvirtBackgroundSnapshotIT {
-  private static final Pattern TICK = Pattern.compile("tick (\\d+) rnd=([0-9a-f]+)");
-
   private LibvirtTestEnv env;
   private LibvirtHypervisor hv;
   private VmId source;
@@ -303,41 +301,5 @@ class LibvirtBackgroundSnapshotIT {
 
   private long counter(VmId vm) {
     return hv.findVm(vm).orElseThrow().guest().counter();
-  }
-
-  private static List<Long> ticks(Path log) {
-    List<Long> result = new ArrayList<>();
-    if (!Files.isReadable(log)) {
-      return result;
-    }
-    try {
-      Matcher m = TICK.matcher(Files.readString(log, StandardCharsets.ISO_8859_1));
-      while (m.find()) {
-        result.add(Long.parseLong(m.group(1)));
-      }
-    } catch (IOException e) {
-      throw new IllegalStateException(e);
-    }
-    return result;
-  }
-
-  private static void assertIncreasingByOne(List<Long> ticks) {
-    for (int i = 1; i < ticks.size(); i++) {
-      assertThat(ticks.get(i)).as("tick after " + ticks.get(i - 1)).isEqualTo(ticks.get(i - 1) + 1);
-    }
-  }
-
-  private static String sector(String top, long n) throws Exception {
-    Path raw = Files.createTempFile("hc-sector", ".raw");
-    try {
-      Process p = new ProcessBuilder("qemu-img", "dd", "-U", "-f", "qcow2", "-O", "raw", "bs=512", "skip=" + n, "count=" + (n + 1), "if=" + top, "of=" + raw)
-          .redirectErrorStream(true).start();
-      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      assertThat(p.waitFor()).as("qemu-img dd: " + out).isZero();
-      byte[] b = Files.readAllBytes(raw);
-      return new String(b, 0, Math.min(b.length, 64), StandardCharsets.ISO_8859_1).trim();
-    } finally {
-      Files.deleteIfExists(raw);
-    }
   }
 }

@@ -15,20 +15,19 @@ import io.hotclone.hypervisor.VmInfo;
 import io.hotclone.hypervisor.VmSpec;
 import io.hotclone.hypervisor.VmState;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import static io.hotclone.hypervisor.libvirt.GuestTicks.assertIncreasingByOne;
+import static io.hotclone.hypervisor.libvirt.GuestTicks.sector;
+import static io.hotclone.hypervisor.libvirt.GuestTicks.sha256;
+import static io.hotclone.hypervisor.libvirt.GuestTicks.tickLine;
+import static io.hotclone.hypervisor.libvirt.GuestTicks.ticks;
 import static io.hotclone.hypervisor.libvirt.LibvirtTestEnv.await;
 
 import org.junit.jupiter.api.AfterEach;
@@ -41,8 +40,6 @@ import org.junit.jupiter.api.Test;
  * through the SPI only: in the default copy mode (SHARED) and in STREAM mode.
  */
 class LibvirtHotCloneIT {
-  private static final Pattern TICK = Pattern.compile("tick (\\d+) rnd=([0-9a-f]+)");
-
   private LibvirtTestEnv env;
   private LibvirtHypervisor hv;
   private VmId source;
@@ -170,7 +167,7 @@ class LibvirtHotCloneIT {
     Path cloneLog = env.hostBDir().resolve(id.name() + ".serial.log");
     await("clone ticks", Duration.ofSeconds(30), () -> ticks(cloneLog).size() >= 3);
     step("clone ticks");
-    long firstCloneTick = ticks(cloneLog).get(0)[0];
+    long firstCloneTick = ticks(cloneLog).get(0);
     System.out.printf("source ticks %d..%d around the cut, clone starts at %d%n", before, after, firstCloneTick);
     assertThat(firstCloneTick).as("clone continues from the captured counter").isGreaterThan(before).isLessThanOrEqualTo(after + 2);
 
@@ -297,7 +294,7 @@ class LibvirtHotCloneIT {
     Path cloneLog = env.hostBDir().resolve(id.name() + ".serial.log");
     Path srcLog = env.hostADir().resolve(src.identity().name() + ".serial.log");
     await("clone ticks", Duration.ofSeconds(30), () -> ticks(cloneLog).size() >= 2);
-    long first = ticks(cloneLog).get(0)[0];
+    long first = ticks(cloneLog).get(0);
     long common = first + 2;
     await("both wrote tick " + common, Duration.ofSeconds(30), () -> counter(source) > common && counter(clone) > common);
     Map<String, List<String>> srcNow = hv.backingChains(source);
@@ -447,7 +444,7 @@ class LibvirtHotCloneIT {
 
     Path cloneLog = env.hostBDir().resolve(id.name() + ".serial.log");
     await("clone ticks", Duration.ofSeconds(30), () -> ticks(cloneLog).size() >= 2);
-    long firstCloneTick = ticks(cloneLog).get(0)[0];
+    long firstCloneTick = ticks(cloneLog).get(0);
     assertThat(firstCloneTick).as("clone continues from the captured counter").isGreaterThan(before).isLessThanOrEqualTo(after + 2);
     assertIncreasingByOne(ticks(cloneLog));
 
@@ -484,65 +481,4 @@ class LibvirtHotCloneIT {
   private long counter(VmId vm) {
     return hv.findVm(vm).orElseThrow().guest().counter();
   }
-
-  private static List<long[]> ticks(Path log) {
-    List<long[]> result = new ArrayList<>();
-    if (!Files.isReadable(log)) {
-      return result;
-    }
-    try {
-      Matcher m = TICK.matcher(Files.readString(log, StandardCharsets.ISO_8859_1));
-      while (m.find()) {
-        result.add(new long[] {Long.parseLong(m.group(1))});
-      }
-    } catch (IOException e) {
-      throw new IllegalStateException(e);
-    }
-    return result;
-  }
-
-  /** The line the guest printed for tick {@code n} ({@code tick n rnd=…}) in its serial log. */
-  private static String tickLine(Path log, long n) throws IOException {
-    Matcher m = Pattern.compile("tick " + n + " rnd=[0-9a-f]+").matcher(Files.readString(log, StandardCharsets.ISO_8859_1));
-    if (!m.find()) {
-      throw new AssertionError("no tick " + n + " in " + log);
-    }
-    return m.group();
-  }
-
-  private static void assertIncreasingByOne(List<long[]> ticks) {
-    for (int i = 1; i < ticks.size(); i++) {
-      assertThat(ticks.get(i)[0]).as("tick after " + ticks.get(i - 1)[0]).isEqualTo(ticks.get(i - 1)[0] + 1);
-    }
-  }
-
-  /** Sector {@code n} of a running VM's disk chain, read with qemu-img (sharing the lock). */
-  private static String sector(String top, long n) throws Exception {
-    Path raw = Files.createTempFile("hc-sector", ".raw");
-    try {
-      Process p =
-          new ProcessBuilder("qemu-img", "dd", "-U", "-f", "qcow2", "-O", "raw", "bs=512", "skip=" + n, "count=" + (n + 1), "if=" + top, "of=" + raw)
-              .redirectErrorStream(true)
-              .start();
-      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      assertThat(p.waitFor()).as("qemu-img dd: " + out).isZero();
-      byte[] b = Files.readAllBytes(raw);
-      return new String(b, 0, Math.min(b.length, 64), StandardCharsets.ISO_8859_1).trim();
-    } finally {
-      Files.deleteIfExists(raw);
-    }
-  }
-
-  private static String sha256(Path file) throws Exception {
-    MessageDigest sha = MessageDigest.getInstance("SHA-256");
-    try (InputStream in = Files.newInputStream(file)) {
-      byte[] buf = new byte[1 << 16];
-      int n;
-      while ((n = in.read(buf)) > 0) {
-        sha.update(buf, 0, n);
-      }
-    }
-    return HexFormat.of().formatHex(sha.digest());
-  }
-
 }
