@@ -95,10 +95,8 @@ class TracingIT {
         .as("trace ids of the clone's records").containsExactly(traceId);
 
     // the spans of all five services are in that one trace, the HTTP request its only root
-    Instant spansBy = Instant.now().plusSeconds(20);
-    while (!services(SpanCapture.ofTrace(traceId)).containsAll(SERVICES) && Instant.now().isBefore(spansBy)) {
-      Thread.sleep(50);
-    }
+    TestStack.await("spans of all five services in trace " + traceId, Duration.ofSeconds(20),
+        () -> services(SpanCapture.ofTrace(traceId)).containsAll(SERVICES));
     List<SpanData> spans = SpanCapture.ofTrace(traceId);
     assertThat(services(spans)).as("services with spans in the trace; its spans: %s", spans).containsAll(SERVICES);
     List<SpanData> roots = spans.stream().filter(s -> !SpanId.isValid(s.getParentSpanId())).toList();
@@ -158,11 +156,8 @@ class TracingIT {
           .as("trace ids of clone %s's records", e.getKey()).containsExactly(e.getValue());
     }
     // at least one of them waited for another's freeze: its freeze started in its own trace
-    Instant by = Instant.now().plusSeconds(10);
-    while (traceOf.values().stream().flatMap(t -> SpanCapture.ofTrace(t).stream()).noneMatch(TracingIT::queued)
-        && Instant.now().isBefore(by)) {
-      Thread.sleep(50);
-    }
+    TestStack.await("a span of a queued clone request", Duration.ofSeconds(10),
+        () -> traceOf.values().stream().flatMap(t -> SpanCapture.ofTrace(t).stream()).anyMatch(TracingIT::queued));
     assertThat(traceOf.values().stream().flatMap(t -> SpanCapture.ofTrace(t).stream()))
         .as("a span of a queued clone request").anyMatch(TracingIT::queued);
   }

@@ -42,13 +42,27 @@ public record IpPool(String network, long base, int prefixLength, String gateway
 
   /** How many addresses the pool can hand out in all. */
   public long capacity() {
-    long n = 0;
-    for (long a = first(); a <= last(); a++) {
-      if (usable(a)) {
-        n++;
+    java.util.Set<String> unusable = new java.util.HashSet<>(excluded);
+    if (gateway != null) {
+      unusable.add(gateway);
+    }
+    long held = 0;
+    for (String s : unusable) {
+      if (isHostAddress(s)) {
+        held++;
       }
     }
-    return n;
+    return last() - first() + 1 - held;
+  }
+
+  /** Whether {@code s} is written as this pool writes addresses and lies between its first and last. */
+  private boolean isHostAddress(String s) {
+    try {
+      long a = parse(s);
+      return a >= first() && a <= last() && format(a).equals(s);
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
   }
 
   /** How many of {@code taken} are addresses this pool hands out (held ones). */

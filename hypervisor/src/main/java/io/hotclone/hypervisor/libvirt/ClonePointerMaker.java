@@ -36,19 +36,23 @@ final class ClonePointerMaker {
     try (DomainRef d = hosts.require(vm)) {
       disks = StorageFreezer.fileDisks(DomainXml.parse(d.xml()), vm);
     }
-    List<StoragePointer.Disk> made = new ArrayList<>();
-    for (int i = 0; i < disks.size(); i++) {
-      made.add(create(op, vm, target, i, disks.get(i).target()));
+    StoragePool pool = pools.shared(target);
+    try {
+      Pools.refresh(pool);
+      List<StoragePointer.Disk> made = new ArrayList<>();
+      for (int i = 0; i < disks.size(); i++) {
+        made.add(create(pool, op, vm, target, i, disks.get(i).target()));
+      }
+      return StoragePointer.of(target, made);
+    } finally {
+      Pools.free(pool);
     }
-    return StoragePointer.of(target, made);
   }
 
-  private StoragePointer.Disk create(OperationId op, VmId vm, HostName target, int index, String device) {
-    StoragePool pool = pools.shared(target);
+  private StoragePointer.Disk create(StoragePool pool, OperationId op, VmId vm, HostName target, int index, String device) {
     StorageVol base = null;
     StorageVol clone = null;
     try {
-      Pools.refresh(pool);
       String name = Names.cloneDisk(op, index, device);
       String baseName = Names.storageOverlay(vm, op.cloneId(), index, device);
       String basePath = options.sharedStorageDir().resolve(baseName).toString();
@@ -78,7 +82,6 @@ final class ClonePointerMaker {
     } finally {
       Pools.free(base);
       Pools.free(clone);
-      Pools.free(pool);
     }
   }
 }
