@@ -2,6 +2,7 @@ package io.hotclone.hypervisor.libvirt;
 
 import io.hotclone.hypervisor.GuestIdentity;
 import io.hotclone.hypervisor.GuestStatus;
+import io.hotclone.hypervisor.HypervisorException;
 import io.hotclone.hypervisor.VmId;
 import io.hotclone.hypervisor.VmIdentity;
 import io.hotclone.hypervisor.VmInfo;
@@ -10,11 +11,13 @@ import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.libvirt.DomainBlockInfo;
+import org.libvirt.Connect;
 import org.libvirt.LibvirtException;
+import org.libvirt.StorageVol;
 
 /**
  * A domain as a {@link VmInfo}: identity from its XML, state from virDomainGetState, lineage and
@@ -54,23 +57,35 @@ final class VmInspector {
         identity,
         d.state(),
         memoryKiB * 1024,
-        diskBytes(d, disk),
+        diskBytes(d.domain().getConnect(), xml.firstDiskChain()),
         disk,
         lineage == null ? null : lineage.parent(),
         guest,
         report);
   }
 
-  private static long diskBytes(DomainRef d, String disk) {
-    if (disk == null || !d.active()) {
-      return 0;
+  /**
+   * The first disk's virtual size, read by libvirt's storage driver from the image files (the
+   * first file of the chain a storage pool knows; the overlays QEMU made at a freeze are often not
+   * in a pool yet, the base always is), or 0 when no pool knows any. Never through the domain
+   * (virDomainGetBlockInfo): that is a query job libvirt runs beside a domain's snapshot job, it asks
+   * QEMU for its block nodes, and QEMU 7.2 aborts when that query meets a qcow2 node being
+   * re-opened as the snapshot resumes the guest (assertion in qcow2_get_specific_info) — the
+   * periodic VM listings of clone-api and config-service crashed a source mid-freeze that way.
+   */
+  private static long diskBytes(Connect conn, List<String> chain) {
+    for (String file : chain) {
+      StorageVol vol = null;
+      try {
+        vol = conn.storageVolLookupByPath(file);
+        return Pools.capacity(vol);
+      } catch (LibvirtException | HypervisorException e) {
+        // not in a pool (or gone meanwhile): the next file of the chain
+      } finally {
+        Pools.free(vol);
+      }
     }
-    try {
-      DomainBlockInfo info = d.domain().blockInfo(disk);
-      return info.getCapacity();
-    } catch (LibvirtException e) {
-      return 0;
-    }
+    return 0;
   }
 
   /** The last {@code tick N} of a serial log, or UNKNOWN. */
