@@ -37,11 +37,16 @@ public final class EventTypes {
 
   /** The wire type of a payload. */
   public static String typeOf(CloneEvent event) {
+    return typeOf(event.getClass());
+  }
+
+  /** The wire type of a payload class. */
+  public static String typeOf(Class<? extends CloneEvent> payload) {
     for (Map.Entry<String, Class<? extends CloneEvent>> e : BY_TYPE.entrySet()) {
-      if (e.getValue().isInstance(event)) {
+      if (e.getValue() == payload) {
         return e.getKey();
       }
     }
-    throw new IllegalArgumentException("no wire type for " + event.getClass());
+    throw new IllegalArgumentException("no wire type for " + payload);
   }
 }
