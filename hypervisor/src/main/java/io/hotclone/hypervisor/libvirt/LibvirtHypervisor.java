@@ -8,6 +8,7 @@ import io.hotclone.hypervisor.Hypervisor;
 import io.hotclone.hypervisor.MemoryFreeze;
 import io.hotclone.hypervisor.MemoryThaw;
 import io.hotclone.hypervisor.OperationId;
+import io.hotclone.hypervisor.OperationJournal;
 import io.hotclone.hypervisor.StorageFreeze;
 import io.hotclone.hypervisor.StoragePointer;
 import io.hotclone.hypervisor.StorageThaw;
@@ -33,7 +34,7 @@ import java.util.UUID;
  */
 public final class LibvirtHypervisor implements Hypervisor {
   private final Hosts hosts;
-  private final Journal journal = new Journal();
+  private final OperationJournal journal = new OperationJournal();
   private final Leases leases;
   private final VmInspector inspector = new VmInspector();
   private final StorageFreezer storageFreezer;

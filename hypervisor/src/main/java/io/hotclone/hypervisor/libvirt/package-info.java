@@ -49,9 +49,10 @@
  * {@code urn:hotclone:freeze:1}) before the hypervisor call, so any service process on any machine
  * reads them, and the watchdog of every driver instance thaws (aborts the snapshot job, resumes a
  * paused source) a lease it finds past its deadline, whoever took it. The in-process journal of
- * first results is only a cache. Release (compensation, from any process) destroys what was made
- * for the clone id, deletes its images and disks and merges the clone's overlays back out of the
- * source's chain by an active block commit into the file the source wrote before the freeze.
+ * first results ({@link io.hotclone.hypervisor.OperationJournal}) is only a cache. Release
+ * (compensation, from any process) destroys what was made for the clone id, deletes its images and
+ * disks and merges the clone's overlays back out of the source's chain by an active block commit
+ * into the file the source wrote before the freeze.
  * Native handles are closed in finally blocks.
  */
 package io.hotclone.hypervisor.libvirt;
