@@ -81,6 +81,11 @@ public final class FakeSagaLog implements StepInbox, StepOutbox, StepTransaction
     return pendingClaims != null;
   }
 
+  /** The committed events, in order. */
+  public List<EventEnvelope> published() {
+    return List.copyOf(published);
+  }
+
   /** The payloads of the committed events, in order. */
   public List<CloneEvent> events() {
     return published.stream().map(EventEnvelope::payload).toList();
