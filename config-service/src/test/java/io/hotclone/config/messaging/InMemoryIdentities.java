@@ -14,7 +14,7 @@ import java.util.UUID;
 import java.util.stream.Collectors;
 
 /** {@link Identities} in memory, with the conflicts the PostgreSQL one reports (same messages). */
-final class InMemoryIdentities implements Identities {
+public final class InMemoryIdentities implements Identities {
 
   static final class Row {
     final UUID cloneId;
@@ -31,7 +31,7 @@ final class InMemoryIdentities implements Identities {
     }
   }
 
-  final List<Row> rows = new ArrayList<>();
+  public final List<Row> rows = new ArrayList<>();
   final Map<UUID, String> cancelled = new HashMap<>();
 
   @Override
@@ -106,7 +106,7 @@ final class InMemoryIdentities implements Identities {
     return rows.stream().filter(r -> r.cloneId.equals(cloneId) && r.live && r.vmId != null).map(r -> r.vmId).toList();
   }
 
-  long live(UUID cloneId) {
+  public long live(UUID cloneId) {
     return rows.stream().filter(r -> r.cloneId.equals(cloneId) && r.live).count();
   }
 }
