@@ -7,6 +7,7 @@ import io.hotclone.hypervisor.VmId;
 import io.hotclone.support.messaging.SagaSteps;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -47,7 +48,7 @@ public class FreezeLease {
   }
 
   /** When a freeze of {@code plan} registered now expires. */
-  public java.time.Instant until(ClonePlan plan) {
+  public Instant until(ClonePlan plan) {
     return steps.clock().instant().plus(Duration.ofMillis(plan.leaseMillis()));
   }
 
@@ -56,12 +57,12 @@ public class FreezeLease {
     return () -> thaw.thaw(cloneId, vm);
   }
 
-  public void frozen(UUID cloneId, java.time.Instant at) {
+  public void frozen(UUID cloneId, Instant at) {
     leases.markFrozen(cloneId, at);
   }
 
   /** The saga unfroze the VM. */
-  public void thawed(UUID cloneId, java.time.Instant at) {
+  public void thawed(UUID cloneId, Instant at) {
     leases.end(cloneId, LeaseState.THAWED, null, at);
   }
 
