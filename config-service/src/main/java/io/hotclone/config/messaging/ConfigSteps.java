@@ -1,6 +1,5 @@
 package io.hotclone.config.messaging;
 
-import io.hotclone.config.ConfigProperties;
 import io.hotclone.config.domain.IpPools;
 import io.hotclone.config.persistence.Identities;
 import io.hotclone.config.persistence.Lineage;
@@ -13,43 +12,37 @@ import io.hotclone.events.CopiedImage;
 import io.hotclone.events.EventEnvelope;
 import io.hotclone.events.IdentityStep;
 import io.hotclone.events.StorageUnfrozen;
+import io.hotclone.events.saga.SagaService;
+import io.hotclone.events.saga.SagaStep;
 import io.hotclone.hypervisor.CloneSpec;
 import io.hotclone.hypervisor.CopiedState;
 import io.hotclone.hypervisor.HostName;
 import io.hotclone.hypervisor.GuestIdentity;
 import io.hotclone.hypervisor.Hypervisor;
-import io.hotclone.hypervisor.HypervisorException;
 import io.hotclone.hypervisor.IdentityPolicy;
-import io.hotclone.hypervisor.OperationId;
 import io.hotclone.hypervisor.StoragePointer;
 import io.hotclone.hypervisor.VmId;
 import io.hotclone.hypervisor.VmIdentity;
 import io.hotclone.hypervisor.VmInfo;
 import io.hotclone.support.fault.HaltPoints;
 import io.hotclone.support.messaging.SagaEventHandler;
+import io.hotclone.support.messaging.SagaHandlers;
 import io.hotclone.support.messaging.SagaSteps;
+import io.hotclone.support.messaging.StepFailure;
+import io.hotclone.support.messaging.StepOperation;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-import org.springframework.boot.context.event.ApplicationReadyEvent;
-import org.springframework.context.event.EventListener;
-import org.springframework.scheduling.annotation.Scheduled;
-import org.springframework.stereotype.Component;
 
 /**
  * Step 6 (and the lineage part of 7): for each clone, allocate its identity (recorded before the
  * hypervisor call, reused on redelivery), define it from the copied state over its storage pointer,
  * start it, then record lineage and emit {@code CloneConfigured} in one transaction. If any clone
- * fails, the clones this step already made are destroyed and their identities retired.
+ * fails, the clones this step already made are destroyed and their identities retired. An event
+ * that lacks a clone's copied image or storage pointer fails the step before anything is made.
  */
-@Component
 public class ConfigSteps implements SagaEventHandler {
-
-  private static final Logger log = LoggerFactory.getLogger(ConfigSteps.class);
-  static final String CONFIGURE = "configure-clone";
 
   private final Hypervisor hypervisor;
   private final SagaSteps steps;
@@ -58,25 +51,32 @@ public class ConfigSteps implements SagaEventHandler {
   private final HaltPoints halt;
   private final IpPools pools;
   private final IdentityPolicy defaultPolicy;
+  private final SagaHandlers handlers;
 
   public ConfigSteps(
-      Hypervisor hypervisor, SagaSteps steps, Identities identities, Lineage lineage, HaltPoints halt, IpPools pools, ConfigProperties properties) {
+      Hypervisor hypervisor, SagaSteps steps, Identities identities, Lineage lineage, HaltPoints halt, IpPools pools, IdentityPolicy defaultPolicy) {
     this.hypervisor = hypervisor;
     this.steps = steps;
     this.identities = identities;
     this.lineage = lineage;
     this.halt = halt;
     this.pools = pools;
-    this.defaultPolicy = properties.defaultPolicy();
+    this.defaultPolicy = defaultPolicy;
+    this.handlers =
+        SagaHandlers.of(SagaService.CONFIG)
+            .on(SagaStep.CONFIGURE_CLONE, StorageUnfrozen.class, this::configure)
+            .onCloneFailed(this::cancel)
+            .build();
   }
 
   @Override
   public void on(EventEnvelope event) {
-    if (event.payload() instanceof StorageUnfrozen unfrozen) {
-      configure(event, unfrozen);
-    } else if (event.payload() instanceof CloneFailed failed) {
-      cancel(event, failed);
-    }
+    handlers.on(event);
+  }
+
+  /** The handlers, one per row of config-service in the saga table. */
+  public SagaHandlers handlers() {
+    return handlers;
   }
 
   /**
@@ -84,7 +84,7 @@ public class ConfigSteps implements SagaEventHandler {
    * it are destroyed and their identities retired; a configure step arriving later makes nothing.
    */
   private void cancel(EventEnvelope event, CloneFailed failed) {
-    if (CONFIGURE.equals(failed.step())) {
+    if (SagaStep.CONFIGURE_CLONE.wireName().equals(failed.step())) {
       return; // our own failure: compensated where it happened
     }
     steps.transaction(() -> identities.cancel(event.cloneId(), failed.step(), failed.reason()));
@@ -98,13 +98,14 @@ public class ConfigSteps implements SagaEventHandler {
     VmId source = new VmId(plan.sourceVm());
     HostName target = new HostName(plan.targetHost());
     List<VmId> made = new CopyOnWriteArrayList<>();
-    steps.step(
-        event,
-        CONFIGURE,
-        () -> {
+    steps.on(event, SagaStep.CONFIGURE_CLONE)
+        // each identity is recorded (allocated) before the hypervisor defines the clone with it
+        .undo(() -> made.forEach(hypervisor::destroyVm))
+        .run(() -> {
           if (identities.cancelled(cloneId)) {
             return null;
           }
+          List<Input> inputs = inputsOf(unfrozen, plan.count());
           VmInfo parent = hypervisor.requireVm(source);
           Lineage.Position position = lineage.positionOf(source.value());
           IdentityPolicy policy = policyOf(plan);
@@ -112,11 +113,11 @@ public class ConfigSteps implements SagaEventHandler {
           for (int i = 0; i < plan.count(); i++) {
             VmIdentity identity =
                 identities.allocate(cloneId, i, parent.identity().name(), plan.nameFor(i), pools.forHost(target.value()));
-            CopiedImage image = imageFor(unfrozen, i);
-            ClonePointer pointer = pointerFor(unfrozen, i);
+            CopiedImage image = inputs.get(i).image();
+            ClonePointer pointer = inputs.get(i).pointer();
             CopiedState state =
                 new CopiedState(
-                    OperationId.of(cloneId, "copy", i),
+                    StepOperation.COPY.id(cloneId, i),
                     source,
                     target,
                     image.imageRef(),
@@ -135,26 +136,25 @@ public class ConfigSteps implements SagaEventHandler {
                         .toList());
             VmInfo clone =
                 hypervisor.configureClone(
-                    OperationId.of(cloneId, "configure", i), new CloneSpec(source, state, disk, identity, policy));
+                    StepOperation.CONFIGURE.id(cloneId, i), new CloneSpec(source, state, disk, identity, policy));
             halt.reach(HaltPoints.CLONE_DEFINED);
             made.add(clone.id());
             identities.bind(cloneId, i, clone.id().value());
-            VmInfo started = hypervisor.startClone(OperationId.of(cloneId, "start", i), clone.id());
+            VmInfo started = hypervisor.startClone(StepOperation.START.id(cloneId, i), clone.id());
             clones.add(configured(i, started, identity, target, pointer, position.generation() + 1));
           }
-          return new Result(clones, position.root());
-        },
-        (Result r) -> {
+          return new Result(clones, position.root(), inputs);
+        })
+        .onFailure(reason -> identities.retire(cloneId))
+        .emit((Result r) -> {
           if (r == null) {
             return null; // cancelled before it was configured
           }
           for (ConfiguredClone c : r.clones()) {
-            lineage.record(cloneId, source.value(), r.root(), c, pointerFor(unfrozen, c.index()).baseRef());
+            lineage.record(cloneId, source.value(), r.root(), c, r.inputs().get(c.index()).pointer().baseRef());
           }
           return new CloneConfigured(plan, r.clones());
-        },
-        reason -> identities.retire(cloneId),
-        () -> made.forEach(hypervisor::destroyVm));
+        });
   }
 
   /**
@@ -190,46 +190,25 @@ public class ConfigSteps implements SagaEventHandler {
       return defaultPolicy;
     }
     return IdentityPolicy.parse(plan.identityPolicy())
-        .orElseThrow(() -> new HypervisorException.Unsupported("identity policy '" + plan.identityPolicy() + "' is not require-agent, isolate or allow"));
+        .orElseThrow(() -> new StepFailure.Unsupported("identity policy '" + plan.identityPolicy() + "' is not require-agent, isolate or allow"));
   }
 
-  private static CopiedImage imageFor(StorageUnfrozen e, int index) {
-    return e.images().stream().filter(i -> i.index() == index).findFirst()
-        .orElseThrow(() -> new IllegalStateException("no copied image for clone " + index));
-  }
-
-  private static ClonePointer pointerFor(StorageUnfrozen e, int index) {
-    return e.pointers().stream().filter(p -> p.index() == index).findFirst()
-        .orElseThrow(() -> new IllegalStateException("no storage pointer for clone " + index));
-  }
-
-  /**
-   * Keeps the identity registry equal to what the hosts run (invariant I5 across restarts and
-   * deletions): at start-up and then periodically, VMs the hosts run that this service did not
-   * configure are registered, and identities of VMs that no longer exist are freed.
-   */
-  @EventListener(ApplicationReadyEvent.class)
-  @Scheduled(fixedDelayString = "${hotclone.config.reconcile-interval:5000}", initialDelay = 5000)
-  public void reconcileIdentities() {
-    java.util.Set<String> running = new java.util.HashSet<>();
-    for (var host : hypervisor.hosts()) {
-      try {
-        for (VmInfo vm : hypervisor.vms(host.name())) {
-          running.add(vm.id().value());
-          identities.registerExisting(vm.id().value(), vm.identity());
-        }
-      } catch (RuntimeException e) {
-        log.warn("could not list VMs of {}: {}; its identities are kept", host.name(), e.toString());
-        return;
-      }
+  /** Each clone's copied image and storage pointer, by index; a missing one fails the step. */
+  static List<Input> inputsOf(StorageUnfrozen e, int count) {
+    List<Input> inputs = new ArrayList<>();
+    for (int index = 0; index < count; index++) {
+      int i = index;
+      CopiedImage image = e.images().stream().filter(c -> c.index() == i).findFirst()
+          .orElseThrow(() -> new StepFailure.MissingInput("no copied image for clone " + i));
+      ClonePointer pointer = e.pointers().stream().filter(p -> p.index() == i).findFirst()
+          .orElseThrow(() -> new StepFailure.MissingInput("no storage pointer for clone " + i));
+      inputs.add(new Input(image, pointer));
     }
-    for (String vmId : identities.liveVmIds()) {
-      if (!running.contains(vmId) && hypervisor.findVm(new VmId(vmId)).isEmpty()) {
-        identities.retireVm(vmId);
-        log.info("identity of {} freed: the VM no longer exists", vmId);
-      }
-    }
+    return inputs;
   }
 
-  private record Result(List<ConfiguredClone> clones, String root) {}
+  /** What the earlier steps made for one clone. */
+  record Input(CopiedImage image, ClonePointer pointer) {}
+
+  private record Result(List<ConfiguredClone> clones, String root, List<Input> inputs) {}
 }

@@ -1,2 +1,2 @@
-/** The configure step of the saga: identity, define, start, lineage; and VM discovery at start-up. */
+/** The configure step of the saga (identity, define, start, lineage), subscribed by the saga table. */
 package io.hotclone.config.messaging;

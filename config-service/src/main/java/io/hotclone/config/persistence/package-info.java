@@ -1,2 +1,2 @@
-/** Identities and lineage (schema {@code config}). */
+/** Identities and lineage (schema {@code config}): the ports the steps use and their PostgreSQL implementations. */
 package io.hotclone.config.persistence;

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.hotclone.config.domain.IdentityDerivation;
 import io.hotclone.config.domain.IpPool;
-import io.hotclone.hypervisor.HypervisorException;
+import io.hotclone.support.messaging.StepFailure;
 import io.hotclone.hypervisor.VmIdentity;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.util.ArrayList;
@@ -57,7 +57,7 @@ class IdentitiesIT {
         .load()
         .migrate();
     jdbc = new JdbcTemplate(dataSource);
-    identities = new Identities(jdbc, new TransactionTemplate(new DataSourceTransactionManager(dataSource)));
+    identities = new JdbcIdentities(jdbc, new TransactionTemplate(new DataSourceTransactionManager(dataSource)));
   }
 
   @AfterAll
@@ -80,7 +80,7 @@ class IdentitiesIT {
         () -> identities.allocate(UUID.randomUUID(), 0, "golden", name, POOL));
 
     assertThat(outcomes).filteredOn(VmIdentity.class::isInstance).as("winners %s", outcomes).hasSize(1);
-    assertThat(outcomes).filteredOn(HypervisorException.IdentityConflict.class::isInstance)
+    assertThat(outcomes).filteredOn(StepFailure.IdentityConflict.class::isInstance)
         .singleElement()
         .extracting(o -> ((Throwable) o).getMessage())
         .isEqualTo("name '" + name + "' is in use by a live VM");
@@ -147,7 +147,7 @@ class IdentitiesIT {
     assertThat(identities.allocate(first, 0, "golden", null, pool).ip()).isEqualTo("10.88.1.2");
     UUID second = UUID.randomUUID();
     assertThatThrownBy(() -> identities.allocate(second, 0, "golden", null, pool))
-        .isInstanceOf(HypervisorException.IdentityConflict.class)
+        .isInstanceOf(StepFailure.IdentityConflict.class)
         .hasMessage("IP pool host-x (10.88.1.0/30) is exhausted: all 1 of its addresses are held by live VMs");
     assertThat(jdbc.queryForObject("SELECT count(*) FROM identities WHERE clone_id = ?", Integer.class, second)).isZero();
 
@@ -170,7 +170,7 @@ class IdentitiesIT {
     String name = "reused-" + UUID.randomUUID().toString().substring(0, 8);
     identities.allocate(UUID.randomUUID(), 0, "golden", name, POOL);
     assertThatThrownBy(() -> identities.allocate(UUID.randomUUID(), 0, "golden", name, POOL))
-        .isInstanceOf(HypervisorException.IdentityConflict.class);
+        .isInstanceOf(StepFailure.IdentityConflict.class);
     jdbc.update("UPDATE identities SET live = FALSE WHERE name = ?", name);
 
     assertThat(identities.allocate(UUID.randomUUID(), 0, "golden", name, POOL).name()).isEqualTo(name);

@@ -12,14 +12,7 @@ import java.util.UUID;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /** The {@code freeze_leases} table of a service that freezes something (storage or memory). */
-public class FreezeLeases {
-
-  /** A held or ended lease. */
-  public record Lease(UUID cloneId, String vmId, ClonePlan plan, String state, Instant leaseUntil) {
-    public boolean held() {
-      return "FREEZING".equals(state) || "FROZEN".equals(state);
-    }
-  }
+public class FreezeLeases implements LeaseStore {
 
   private final JdbcTemplate jdbc;
   private final EventCodec codec;
@@ -29,7 +22,7 @@ public class FreezeLeases {
     this.codec = codec;
   }
 
-  /** Records the lease before the freeze is attempted; a repeat keeps the first record. */
+  @Override
   public void register(UUID cloneId, String vmId, ClonePlan plan, Instant leaseUntil) {
     jdbc.update(
         "INSERT INTO freeze_leases (clone_id, vm_id, plan, state, lease_until) VALUES (?, ?, ?, 'FREEZING', ?)"
@@ -40,6 +33,7 @@ public class FreezeLeases {
         Timestamp.from(leaseUntil));
   }
 
+  @Override
   public void markFrozen(UUID cloneId, Instant at) {
     jdbc.update(
         "UPDATE freeze_leases SET state = 'FROZEN', frozen_at = ? WHERE clone_id = ? AND state = 'FREEZING'",
@@ -47,23 +41,22 @@ public class FreezeLeases {
         cloneId);
   }
 
-  /**
-   * Ends a held lease.
-   *
-   * @param state {@code THAWED} (the saga unfroze) or {@code RELEASED} (compensation or expiry)
-   * @return whether this call ended it (false if it was not held)
-   */
-  public boolean end(UUID cloneId, String state, String reason, Instant at) {
+  @Override
+  public boolean end(UUID cloneId, LeaseState state, String reason, Instant at) {
+    if (state.held()) {
+      throw new IllegalArgumentException("a lease ends as THAWED or RELEASED, not " + state);
+    }
     return jdbc.update(
             "UPDATE freeze_leases SET state = ?, reason = ?, ended_at = ? WHERE clone_id = ?"
                 + " AND state IN ('FREEZING', 'FROZEN')",
-            state,
+            state.name(),
             reason,
             Timestamp.from(at),
             cloneId)
         == 1;
   }
 
+  @Override
   public Optional<Lease> find(UUID cloneId) {
     return jdbc
         .query("SELECT clone_id, vm_id, plan, state, lease_until FROM freeze_leases WHERE clone_id = ?", this::map, cloneId)
@@ -71,7 +64,7 @@ public class FreezeLeases {
         .findFirst();
   }
 
-  /** Held leases whose deadline has passed. */
+  @Override
   public List<Lease> expired(Instant now) {
     return jdbc.query(
         "SELECT clone_id, vm_id, plan, state, lease_until FROM freeze_leases"
@@ -85,7 +78,7 @@ public class FreezeLeases {
         rs.getObject(1, UUID.class),
         rs.getString(2),
         codec.mapper().readValue(rs.getString(3), ClonePlan.class),
-        rs.getString(4),
+        LeaseState.valueOf(rs.getString(4)),
         rs.getTimestamp(5).toInstant());
   }
 }

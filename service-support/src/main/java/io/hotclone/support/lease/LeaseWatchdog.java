@@ -12,21 +12,21 @@ import org.springframework.scheduling.annotation.Scheduled;
 /**
  * Releases expired freezes: thaws the VM through {@code thaw} (which must succeed when nothing is
  * frozen), ends the lease as RELEASED and emits {@link CloneFailed} so the rest of the saga
- * compensates. A service that freezes declares one as a bean; scheduling must be enabled. {@code
+ * compensates. A service that freezes declares one as a bean (see {@link FreezeLease#watchdog}); scheduling must be enabled. {@code
  * expiries} counts the leases it released, once each, after the release committed.
  */
 public class LeaseWatchdog {
 
   private static final Logger log = LoggerFactory.getLogger(LeaseWatchdog.class);
 
-  private final FreezeLeases leases;
+  private final LeaseStore leases;
   private final SagaSteps steps;
   private final String step;
-  private final Consumer<FreezeLeases.Lease> thaw;
+  private final Consumer<LeaseStore.Lease> thaw;
   private final Counter expiries;
 
   public LeaseWatchdog(
-      FreezeLeases leases, SagaSteps steps, String step, Consumer<FreezeLeases.Lease> thaw, Counter expiries) {
+      LeaseStore leases, SagaSteps steps, String step, Consumer<LeaseStore.Lease> thaw, Counter expiries) {
     this.leases = leases;
     this.steps = steps;
     this.step = step;
@@ -36,7 +36,7 @@ public class LeaseWatchdog {
 
   @Scheduled(fixedDelayString = "${hotclone.lease.check-interval:1000}")
   public void releaseExpired() {
-    for (FreezeLeases.Lease lease : leases.expired(steps.clock().instant())) {
+    for (LeaseStore.Lease lease : leases.expired(steps.clock().instant())) {
       try {
         thaw.accept(lease);
       } catch (RuntimeException e) {
@@ -47,7 +47,7 @@ public class LeaseWatchdog {
       steps.transaction(
           () -> {
             String reason = "freeze lease expired at " + lease.leaseUntil() + "; source thawed";
-            if (leases.end(lease.cloneId(), "RELEASED", reason, steps.clock().instant())) {
+            if (leases.end(lease.cloneId(), LeaseState.RELEASED, reason, steps.clock().instant())) {
               log.warn("clone {}: {}", lease.cloneId(), reason);
               steps.emit(lease.cloneId(), new CloneFailed(lease.plan(), step, reason));
               released.set(true);

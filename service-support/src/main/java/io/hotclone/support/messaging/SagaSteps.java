@@ -1,37 +1,44 @@
 package io.hotclone.support.messaging;
 
 import io.hotclone.events.CloneEvent;
-import io.hotclone.events.CloneFailed;
 import io.hotclone.events.EventEnvelope;
-import io.hotclone.hypervisor.HypervisorException;
+import io.hotclone.events.saga.SagaStep;
 import io.hotclone.support.inbox.Inbox;
 import io.hotclone.support.outbox.Outbox;
 import java.time.Clock;
 import java.util.UUID;
-import java.util.function.Consumer;
-import java.util.function.Function;
-import java.util.function.Supplier;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * The shape of every saga step: skip an event the inbox has seen; run the hypervisor effect (which
- * is idempotent by its operation id, so a crash before the commit only repeats it harmlessly); then
- * commit the inbox entry, the service's state change and the next event in one transaction. A
- * {@link HypervisorException} is a failed step, not a retry: the service compensates and emits
- * {@link CloneFailed} with the step and reason.
+ * Runs the saga steps of a service through its inbox, outbox and transactions. A step is written
+ * with {@link #on}: its undo is declared before its effect can be (see {@link StepRun}).
  */
 public class SagaSteps {
 
-  private static final Logger log = LoggerFactory.getLogger(SagaSteps.class);
-
-  private final Inbox inbox;
-  private final Outbox outbox;
-  private final TransactionTemplate tx;
+  private final StepInbox inbox;
+  private final StepOutbox outbox;
+  private final StepTransactions tx;
   private final Clock clock;
 
   public SagaSteps(Inbox inbox, Outbox outbox, TransactionTemplate tx, Clock clock) {
+    this(
+        new StepInbox() {
+          @Override
+          public boolean seen(EventEnvelope event) {
+            return inbox.seen(event);
+          }
+
+          @Override
+          public boolean claim(EventEnvelope event) {
+            return inbox.claim(event);
+          }
+        },
+        outbox::append,
+        work -> tx.executeWithoutResult(s -> work.run()),
+        clock);
+  }
+
+  public SagaSteps(StepInbox inbox, StepOutbox outbox, StepTransactions tx, Clock clock) {
     this.inbox = inbox;
     this.outbox = outbox;
     this.tx = tx;
@@ -39,58 +46,22 @@ public class SagaSteps {
   }
 
   /**
-   * Runs one step.
-   *
-   * @param effect the hypervisor calls, outside any transaction
-   * @param onSuccess runs in the commit transaction with the effect's result; returns the next event
-   *     (or null for none)
-   * @param onFailure runs in the commit transaction with the failure reason (state bookkeeping)
-   * @param compensate releases what the failed step may have left held, before the failure commits
+   * Starts step {@code step} for {@code event}: declare its undo (or {@link StepRun.Undo#noUndo()}),
+   * then its effect, then the event it emits.
    */
-  public <R> void step(
-      EventEnvelope in,
-      String step,
-      Supplier<R> effect,
-      Function<R, CloneEvent> onSuccess,
-      Consumer<String> onFailure,
-      Runnable compensate) {
-    if (inbox.seen(in)) {
-      log.debug("{} {}: already processed {}", step, in.cloneId(), in.eventId());
-      return;
-    }
-    R result;
-    try {
-      result = effect.get();
-    } catch (HypervisorException e) {
-      log.info("{} failed for clone {}: {}", step, in.cloneId(), e.getMessage());
-      try {
-        compensate.run();
-      } catch (RuntimeException c) {
-        log.warn("compensation after {} failed for clone {}: {}", step, in.cloneId(), c.toString());
-      }
-      String reason = e.code() + ": " + e.getMessage();
-      inTransaction(
-          in,
-          () -> {
-            onFailure.accept(reason);
-            emit(in.cloneId(), new CloneFailed(in.payload().plan(), step, reason));
-          });
-      return;
-    }
-    inTransaction(
-        in,
-        () -> {
-          CloneEvent next = onSuccess.apply(result);
-          if (next != null) {
-            emit(in.cloneId(), next);
-          }
-        });
+  public StepRun.Undo on(EventEnvelope event, SagaStep step) {
+    return new StepRunner(this, event, step);
+  }
+
+  /** Whether the inbox has processed {@code event} already. */
+  public boolean seen(EventEnvelope event) {
+    return inbox.seen(event);
   }
 
   /** Claims the event and runs {@code work} in one transaction; a repeat does nothing. */
   public void inTransaction(EventEnvelope in, Runnable work) {
-    tx.executeWithoutResult(
-        s -> {
+    tx.run(
+        () -> {
           if (inbox.claim(in)) {
             work.run();
           }
@@ -104,7 +75,7 @@ public class SagaSteps {
 
   /** Runs {@code work} in a transaction of its own (e.g. recording a lease before the freeze). */
   public void transaction(Runnable work) {
-    tx.executeWithoutResult(s -> work.run());
+    tx.run(work);
   }
 
   public Clock clock() {

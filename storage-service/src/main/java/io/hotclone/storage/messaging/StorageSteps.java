@@ -4,33 +4,36 @@ import io.hotclone.events.CloneFailed;
 import io.hotclone.events.ClonePlan;
 import io.hotclone.events.ClonePointer;
 import io.hotclone.events.CloneRequested;
+import io.hotclone.events.EventCodec;
 import io.hotclone.events.EventEnvelope;
 import io.hotclone.events.MemoryUnfrozen;
 import io.hotclone.events.StorageFrozen;
 import io.hotclone.events.StorageUnfrozen;
+import io.hotclone.events.saga.SagaService;
+import io.hotclone.events.saga.SagaStep;
 import io.hotclone.hypervisor.HostName;
 import io.hotclone.hypervisor.Hypervisor;
-import io.hotclone.hypervisor.OperationId;
 import io.hotclone.hypervisor.StorageFreeze;
 import io.hotclone.hypervisor.StoragePointer;
 import io.hotclone.hypervisor.VmId;
-import io.hotclone.events.EventCodec;
 import io.hotclone.storage.persistence.FreezeQueue;
 import io.hotclone.storage.persistence.StoragePointers;
-import io.hotclone.support.inbox.Inbox;
-import java.util.Optional;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-import io.hotclone.support.lease.FreezeLeases;
-import io.hotclone.support.lease.LeaseWatchdog;
+import io.hotclone.support.lease.FreezeLease;
+import io.hotclone.support.lease.LeaseStore;
 import io.hotclone.support.messaging.SagaEventHandler;
+import io.hotclone.support.messaging.SagaHandlers;
 import io.hotclone.support.messaging.SagaSteps;
+import io.hotclone.support.messaging.StepOperation;
+import io.hotclone.support.messaging.StepRun;
 import io.hotclone.support.tracing.TraceContexts;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.springframework.context.annotation.Bean;
-import org.springframework.stereotype.Component;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Steps 1, 5 and 7. The freeze is registered as a lease before the hypervisor is asked (so
@@ -38,87 +41,96 @@ import org.springframework.stereotype.Component;
  * the base frozen under the clone id. One freeze per VM at a time: a clone of a VM that is being
  * cloned waits in the {@link FreezeQueue} and starts when the earlier freeze ends, however it ends.
  */
-@Component
 public class StorageSteps implements SagaEventHandler {
 
   private static final Logger log = LoggerFactory.getLogger(StorageSteps.class);
 
-  static final String FREEZE = "freeze-storage";
-  static final String UNFREEZE = "unfreeze-storage";
-
   private final Hypervisor hypervisor;
   private final SagaSteps steps;
-  private final FreezeLeases leases;
+  private final FreezeLease lease;
   private final StoragePointers pointers;
   private final FreezeQueue queue;
-  private final Inbox inbox;
   private final EventCodec codec;
   private final TraceContexts traces;
+  private final SagaHandlers handlers;
 
   public StorageSteps(
       Hypervisor hypervisor,
       SagaSteps steps,
-      FreezeLeases leases,
+      FreezeLease lease,
       StoragePointers pointers,
       FreezeQueue queue,
-      Inbox inbox,
       EventCodec codec,
       TraceContexts traces) {
     this.hypervisor = hypervisor;
     this.steps = steps;
-    this.leases = leases;
+    this.lease = lease;
     this.pointers = pointers;
     this.queue = queue;
-    this.inbox = inbox;
     this.codec = codec;
     this.traces = traces;
+    this.handlers =
+        SagaHandlers.of(SagaService.STORAGE)
+            .on(SagaStep.FREEZE_STORAGE, CloneRequested.class, this::freeze)
+            .on(SagaStep.UNFREEZE_STORAGE, MemoryUnfrozen.class, this::unfreeze)
+            .onCloneFailed(this::release)
+            .build();
+  }
+
+  /** The lease logic of storage's freeze: thawed by {@code unfreeze-storage}. */
+  public static FreezeLease freezeLease(LeaseStore leases, SagaSteps steps, Hypervisor hypervisor) {
+    return new FreezeLease(
+        leases, steps, SagaStep.FREEZE_STORAGE,
+        (cloneId, vm) -> hypervisor.unfreezeStorage(StepOperation.UNFREEZE_STORAGE.id(cloneId), vm));
   }
 
   @Override
   public void on(EventEnvelope event) {
-    if (event.payload() instanceof CloneRequested requested) {
-      freeze(event, requested.plan());
-    } else if (event.payload() instanceof MemoryUnfrozen unfrozen) {
-      unfreeze(event, unfrozen);
-    } else if (event.payload() instanceof CloneFailed) {
-      release(event);
+    handlers.on(event);
+  }
+
+  /** The handlers, one per row of storage-service in the saga table. */
+  public SagaHandlers handlers() {
+    return handlers;
+  }
+
+  private void freeze(EventEnvelope event, CloneRequested requested) {
+    ClonePlan plan = requested.plan();
+    UUID cloneId = event.cloneId();
+    VmId vm = new VmId(plan.sourceVm());
+    StepRun.Outcome outcome =
+        steps.on(event, SagaStep.FREEZE_STORAGE)
+            .undoOrDefer(() -> admitOrQueue(event, vm, plan), lease.thawing(cloneId, vm))
+            .run(() -> hypervisor.freezeStorage(
+                StepOperation.FREEZE_STORAGE.id(cloneId), vm, Duration.ofMillis(plan.leaseMillis())))
+            .onFailure(reason -> lease.released(cloneId, reason))
+            .emit((StorageFreeze frozen) -> {
+              lease.frozen(cloneId, frozen.frozenAt());
+              pointers.recordFreeze(cloneId, plan.sourceHost(), frozen);
+              return new StorageFrozen(
+                  plan,
+                  frozen.baseRef(),
+                  frozen.sourcePointer(),
+                  frozen.frozenAt(),
+                  frozen.leaseUntil(),
+                  frozen.disks().stream()
+                      .map(d -> new StorageFrozen.FrozenDisk(d.device(), d.baseRef(), d.sourcePointer()))
+                      .toList());
+            });
+    if (outcome == StepRun.Outcome.SUCCEEDED || outcome == StepRun.Outcome.FAILED) {
+      startNext(vm.value());
     }
   }
 
-  private void freeze(EventEnvelope event, ClonePlan plan) {
-    VmId vm = new VmId(plan.sourceVm());
-    Duration lease = Duration.ofMillis(plan.leaseMillis());
-    if (inbox.seen(event)) {
-      return;
-    }
+  /** Registers the lease unless another clone holds a freeze of the VM; then queues the event. */
+  private boolean admitOrQueue(EventEnvelope event, VmId vm, ClonePlan plan) {
     boolean admitted =
         queue.admitOrQueue(
-            event.cloneId(), vm.value(), plan, steps.clock().instant().plus(lease), codec.encode(event),
-            traces.current());
+            event.cloneId(), vm.value(), plan, lease.until(plan), codec.encode(event), traces.current());
     if (!admitted) {
       log.info("clone {}: {} is being cloned already; queued", event.cloneId(), vm);
-      return;
     }
-    steps.step(
-        event,
-        FREEZE,
-        () -> hypervisor.freezeStorage(OperationId.of(event.cloneId(), FREEZE), vm, lease),
-        (StorageFreeze frozen) -> {
-          leases.markFrozen(event.cloneId(), frozen.frozenAt());
-          pointers.recordFreeze(event.cloneId(), plan.sourceHost(), frozen);
-          return new StorageFrozen(
-              plan,
-              frozen.baseRef(),
-              frozen.sourcePointer(),
-              frozen.frozenAt(),
-              frozen.leaseUntil(),
-              frozen.disks().stream()
-                  .map(d -> new StorageFrozen.FrozenDisk(d.device(), d.baseRef(), d.sourcePointer()))
-                  .toList());
-        },
-        reason -> leases.end(event.cloneId(), "RELEASED", reason, steps.clock().instant()),
-        () -> thaw(event, vm));
-    startNext(vm.value());
+    return admitted;
   }
 
   /**
@@ -132,17 +144,16 @@ public class StorageSteps implements SagaEventHandler {
 
   private void unfreeze(EventEnvelope event, MemoryUnfrozen unfrozen) {
     ClonePlan plan = unfrozen.plan();
+    UUID cloneId = event.cloneId();
     VmId vm = new VmId(plan.sourceVm());
     HostName target = new HostName(plan.targetHost());
-    steps.step(
-        event,
-        UNFREEZE,
-        () -> {
-          hypervisor.unfreezeStorage(OperationId.of(event.cloneId(), UNFREEZE), vm);
+    steps.on(event, SagaStep.UNFREEZE_STORAGE)
+        .undo(lease.thawing(cloneId, vm))
+        .run(() -> {
+          hypervisor.unfreezeStorage(StepOperation.UNFREEZE_STORAGE.id(cloneId), vm);
           List<ClonePointer> made = new ArrayList<>();
           for (int i = 0; i < plan.count(); i++) {
-            StoragePointer p =
-                hypervisor.createClonePointer(OperationId.of(event.cloneId(), "clone-pointer", i), vm, target);
+            StoragePointer p = hypervisor.createClonePointer(StepOperation.CLONE_POINTER.id(cloneId, i), vm, target);
             made.add(
                 new ClonePointer(
                     i,
@@ -154,45 +165,28 @@ public class StorageSteps implements SagaEventHandler {
                         .toList()));
           }
           return made;
-        },
-        made -> {
-          leases.end(event.cloneId(), "THAWED", null, steps.clock().instant());
-          made.forEach(p -> pointers.recordClonePointer(event.cloneId(), plan.sourceVm(), p, plan.targetHost()));
+        })
+        .onFailure(reason -> lease.released(cloneId, reason))
+        .emit(made -> {
+          lease.thawed(cloneId, steps.clock().instant());
+          made.forEach(p -> pointers.recordClonePointer(cloneId, plan.sourceVm(), p, plan.targetHost()));
           String sourcePointer = hypervisor.findVm(vm).map(v -> v.storagePointer()).orElse(null);
           return new StorageUnfrozen(plan, unfrozen.images(), made, sourcePointer);
-        },
-        reason -> leases.end(event.cloneId(), "RELEASED", reason, steps.clock().instant()),
-        () -> thaw(event, vm));
+        });
     startNext(vm.value());
   }
 
-  private void release(EventEnvelope event) {
-    Optional<FreezeLeases.Lease> lease = leases.find(event.cloneId());
-    lease.filter(FreezeLeases.Lease::held).ifPresent(l -> thaw(event, new VmId(l.vmId())));
-    // undo everything of the clone on the hypervisor (whichever service sees the failure first
-    // does it all) before the next queued freeze of the VM may start
-    hypervisor.release(event.cloneId());
-    Optional<String> queuedVm = queue.drop(event.cloneId());
-    steps.inTransaction(
-        event,
-        () -> leases.end(event.cloneId(), "RELEASED", "clone failed", steps.clock().instant()));
-    lease.map(FreezeLeases.Lease::vmId).or(() -> queuedVm).ifPresent(this::startNext);
-  }
-
-  private void thaw(EventEnvelope event, VmId vm) {
-    hypervisor.unfreezeStorage(OperationId.of(event.cloneId(), UNFREEZE), vm);
-  }
-
-  @Bean
-  static LeaseWatchdog storageLeaseWatchdog(
-      Hypervisor hypervisor, FreezeLeases leases, SagaSteps steps, io.micrometer.core.instrument.MeterRegistry registry) {
-    return new LeaseWatchdog(
-        leases,
-        steps,
-        FREEZE,
-        lease ->
-            hypervisor.unfreezeStorage(
-                OperationId.of(lease.cloneId(), UNFREEZE), new VmId(lease.vmId())),
-        registry.counter("hotclone.lease.expiries", "step", FREEZE));
+  /**
+   * Undoes everything of the clone on the hypervisor (whichever service sees the failure first
+   * does it all) before the next queued freeze of the VM may start.
+   */
+  private void release(EventEnvelope event, CloneFailed failed) {
+    AtomicReference<Optional<String>> queuedVm = new AtomicReference<>(Optional.empty());
+    Optional<LeaseStore.Lease> held =
+        lease.onCloneFailed(event, () -> {
+          hypervisor.release(event.cloneId());
+          queuedVm.set(queue.drop(event.cloneId()));
+        });
+    held.map(LeaseStore.Lease::vmId).or(queuedVm::get).ifPresent(this::startNext);
   }
 }

@@ -1,31 +1,15 @@
 package io.hotclone.storage.persistence;
 
 import io.hotclone.events.ClonePlan;
-import io.hotclone.support.lease.FreezeLeases;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.UUID;
-import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.stereotype.Repository;
-import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Admits one storage freeze per VM at a time. Admission and hand-over both run under a
- * transaction-scoped advisory lock on the VM, so a freeze ending and a request arriving can never
- * both conclude that the other one will start the next clone.
+ * Admits one storage freeze per VM at a time: a clone of a VM whose freeze another clone holds is
+ * queued, and handed over once no freeze of the VM is held.
  */
-@Repository
-public class FreezeQueue {
-
-  private final JdbcTemplate jdbc;
-  private final TransactionTemplate tx;
-  private final FreezeLeases leases;
-
-  public FreezeQueue(JdbcTemplate jdbc, TransactionTemplate tx, FreezeLeases leases) {
-    this.jdbc = jdbc;
-    this.tx = tx;
-    this.leases = leases;
-  }
+public interface FreezeQueue {
 
   /**
    * Registers the clone's freeze lease if no other clone holds a freeze of {@code vmId}; otherwise
@@ -33,71 +17,14 @@ public class FreezeQueue {
    *
    * @return true when admitted (the caller freezes now), false when queued
    */
-  public boolean admitOrQueue(
-      UUID cloneId, String vmId, ClonePlan plan, Instant leaseUntil, byte[] envelope, String traceparent) {
-    Boolean admitted =
-        tx.execute(
-            s -> {
-              lock(vmId);
-              Integer others =
-                  jdbc.queryForObject(
-                      "SELECT count(*) FROM freeze_leases WHERE vm_id = ? AND clone_id <> ?"
-                          + " AND state IN ('FREEZING', 'FROZEN')",
-                      Integer.class,
-                      vmId,
-                      cloneId);
-              if (others != null && others > 0) {
-                jdbc.update(
-                    "INSERT INTO pending_freezes (clone_id, vm_id, envelope, traceparent) VALUES (?, ?, ?, ?)"
-                        + " ON CONFLICT (clone_id) DO NOTHING",
-                    cloneId,
-                    vmId,
-                    envelope,
-                    traceparent);
-                return false;
-              }
-              leases.register(cloneId, vmId, plan, leaseUntil);
-              jdbc.update("DELETE FROM pending_freezes WHERE clone_id = ?", cloneId);
-              return true;
-            });
-    return Boolean.TRUE.equals(admitted);
-  }
+  boolean admitOrQueue(UUID cloneId, String vmId, ClonePlan plan, Instant leaseUntil, byte[] envelope, String traceparent);
 
   /** The oldest queued request for {@code vmId}, if no freeze of it is held any more. */
-  public Optional<Queued> next(String vmId) {
-    return tx.execute(
-        s -> {
-          lock(vmId);
-          Integer held =
-              jdbc.queryForObject(
-                  "SELECT count(*) FROM freeze_leases WHERE vm_id = ? AND state IN ('FREEZING', 'FROZEN')",
-                  Integer.class,
-                  vmId);
-          if (held != null && held > 0) {
-            return Optional.<Queued>empty();
-          }
-          return jdbc
-              .query(
-                  "SELECT envelope, traceparent FROM pending_freezes WHERE vm_id = ? ORDER BY queued_at, clone_id LIMIT 1",
-                  (rs, i) -> new Queued(rs.getBytes(1), rs.getString(2)),
-                  vmId)
-              .stream()
-              .findFirst();
-        });
-  }
+  Optional<Queued> next(String vmId);
 
   /** Drops a queued request (its clone failed before it started); returns its VM. */
-  public Optional<String> drop(UUID cloneId) {
-    return jdbc
-        .query("DELETE FROM pending_freezes WHERE clone_id = ? RETURNING vm_id", (rs, i) -> rs.getString(1), cloneId)
-        .stream()
-        .findFirst();
-  }
-
-  private void lock(String vmId) {
-    jdbc.query("SELECT pg_advisory_xact_lock(hashtext(?))", rs -> null, vmId);
-  }
+  Optional<String> drop(UUID cloneId);
 
   /** A queued clone request: the encoded envelope and the trace it belongs to (null: none). */
-  public record Queued(byte[] envelope, String traceparent) {}
+  record Queued(byte[] envelope, String traceparent) {}
 }

@@ -1,2 +1,6 @@
-/** Storage pointers and frozen bases (schema {@code storage}). */
+/**
+ * Storage-service's state (schema {@code storage}): the ports the steps use ({@link
+ * io.hotclone.storage.persistence.FreezeQueue}, {@link
+ * io.hotclone.storage.persistence.StoragePointers}) and their PostgreSQL implementations.
+ */
 package io.hotclone.storage.persistence;

@@ -1,0 +1,247 @@
+package io.hotclone.config.messaging;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.hotclone.config.domain.IpPool;
+import io.hotclone.config.domain.IpPools;
+import io.hotclone.config.persistence.Lineage;
+import io.hotclone.events.CloneConfigured;
+import io.hotclone.events.CloneFailed;
+import io.hotclone.events.ClonePlan;
+import io.hotclone.events.ClonePointer;
+import io.hotclone.events.ConfiguredClone;
+import io.hotclone.events.CopiedImage;
+import io.hotclone.events.EventEnvelope;
+import io.hotclone.events.StorageUnfrozen;
+import io.hotclone.events.saga.SagaService;
+import io.hotclone.events.saga.SagaStep;
+import io.hotclone.events.saga.SagaTable;
+import io.hotclone.hypervisor.HostName;
+import io.hotclone.hypervisor.IdentityPolicy;
+import io.hotclone.hypervisor.StoragePointer;
+import io.hotclone.hypervisor.VmId;
+import io.hotclone.hypervisor.VmInfo;
+import io.hotclone.hypervisor.VmSpec;
+import io.hotclone.hypervisor.embedded.EmbeddedHypervisor;
+import io.hotclone.hypervisor.embedded.EmbeddedOptions;
+import io.hotclone.support.fault.HaltPoints;
+import io.hotclone.support.messaging.FakeSagaLog;
+import io.hotclone.support.messaging.StepOperation;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The configure step on the embedded hypervisor, with the inbox, outbox, identities and lineage in memory. */
+class ConfigStepsTest {
+
+  private static final HostName A = new HostName("host-a");
+  private static final HostName B = new HostName("host-b");
+  private static final Instant NOW = Instant.parse("2026-01-01T00:00:00Z");
+
+  @TempDir Path dir;
+  private EmbeddedHypervisor hv;
+  private final FakeSagaLog log = new FakeSagaLog();
+  private final InMemoryIdentities identities = new InMemoryIdentities();
+  private final List<String> lineage = new ArrayList<>();
+  private ConfigSteps config;
+  private VmId vm;
+  private final UUID clone = UUID.randomUUID();
+
+  @BeforeEach
+  void start() {
+    hv = new EmbeddedHypervisor(dir, List.of(A, B), EmbeddedOptions.defaults());
+    VmInfo source = hv.createVm(new VmSpec(A, "src", 1 << 20, 1 << 20));
+    vm = source.id();
+    identities.registerExisting(vm.value(), source.identity()); // as the reconciler does
+    Lineage records = new Lineage() {
+      @Override
+      public Position positionOf(String vmId) {
+        return new Position(vmId, 0);
+      }
+
+      @Override
+      public void record(UUID cloneId, String parent, String root, ConfiguredClone c, String baseRef) {
+        lineage.add(c.index() + " " + c.vmId() + " " + parent + " " + root + " " + c.generation() + " " + baseRef);
+      }
+    };
+    IpPools pools = new IpPools(List.of(IpPool.of(IpPools.DEFAULT, "10.77.0.0/16", "10.77.0.1", List.of())));
+    config = new ConfigSteps(
+        hv, log.steps(Clock.fixed(NOW, ZoneOffset.UTC)), identities, records, HaltPoints.none(), pools, IdentityPolicy.ALLOW);
+  }
+
+  @AfterEach
+  void close() {
+    hv.close();
+  }
+
+  private ClonePlan plan(String... names) {
+    return new ClonePlan(vm.value(), "host-a", "host-b", 2, List.of(names), 30_000);
+  }
+
+  /** What the earlier steps do on the hypervisor, and storage's event. */
+  private EventEnvelope storageUnfrozen(ClonePlan plan) {
+    hv.freezeStorage(StepOperation.FREEZE_STORAGE.id(clone), vm, Duration.ofSeconds(30));
+    hv.freezeMemory(StepOperation.FREEZE_MEMORY.id(clone), vm, Duration.ofSeconds(30));
+    List<CopiedImage> images = new ArrayList<>();
+    for (int i = 0; i < plan.count(); i++) {
+      var c = hv.copyState(StepOperation.COPY.id(clone, i), vm, B);
+      images.add(new CopiedImage(i, c.imageRef(), c.bytes(), c.pagesCopied(), c.zeroPagesSkipped(), c.checksum()));
+    }
+    hv.unfreezeMemory(StepOperation.UNFREEZE_MEMORY.id(clone), vm);
+    hv.unfreezeStorage(StepOperation.UNFREEZE_STORAGE.id(clone), vm);
+    List<ClonePointer> pointers = new ArrayList<>();
+    for (int i = 0; i < plan.count(); i++) {
+      StoragePointer p = hv.createClonePointer(StepOperation.CLONE_POINTER.id(clone, i), vm, B);
+      pointers.add(new ClonePointer(i, p.id(), p.location(), p.baseRef(), p.disks().stream()
+          .map(d -> new ClonePointer.DiskPointer(d.device(), d.id(), d.location(), d.baseRef())).toList()));
+    }
+    return EventEnvelope.of(clone, new StorageUnfrozen(plan, images, pointers, null), NOW);
+  }
+
+  private int vmsOnB() {
+    return hv.vms(B).size();
+  }
+
+  @Test
+  void its_handlers_cover_exactly_configs_rows_of_the_saga_table_and_compensate() {
+    assertThat(config.handlers().steps())
+        .isEqualTo(SagaTable.rowsOf(SagaService.CONFIG))
+        .containsExactly(SagaStep.CONFIGURE_CLONE);
+    assertThat(config.handlers().compensates()).isTrue();
+  }
+
+  @Test
+  void storage_unfrozen_defines_and_starts_each_clone_records_lineage_and_emits_clone_configured() {
+    EventEnvelope event = storageUnfrozen(plan("web-1", "web-2"));
+    StorageUnfrozen in = (StorageUnfrozen) event.payload();
+
+    config.on(event);
+
+    CloneConfigured configured = (CloneConfigured) log.onlyEvent();
+    assertThat(configured.plan()).isEqualTo(in.plan());
+    assertThat(configured.clones()).extracting(ConfiguredClone::index).containsExactly(0, 1);
+    assertThat(configured.clones()).extracting(ConfiguredClone::name).containsExactly("web-1", "web-2");
+    assertThat(configured.clones()).extracting(ConfiguredClone::pointerId)
+        .containsExactly(in.pointers().get(0).pointerId(), in.pointers().get(1).pointerId());
+    assertThat(configured.clones()).extracting(ConfiguredClone::host).containsOnly("host-b");
+    assertThat(configured.clones()).extracting(ConfiguredClone::generation).containsOnly(1);
+    for (ConfiguredClone c : configured.clones()) {
+      assertThat(hv.requireVm(new VmId(c.vmId())).host()).isEqualTo(B);
+    }
+    assertThat(identities.boundVms(clone)).containsExactlyInAnyOrder(
+        configured.clones().get(0).vmId(), configured.clones().get(1).vmId());
+    assertThat(lineage).containsExactly(
+        "0 " + configured.clones().get(0).vmId() + " " + vm.value() + " " + vm.value() + " 1 " + in.pointers().get(0).baseRef(),
+        "1 " + configured.clones().get(1).vmId() + " " + vm.value() + " " + vm.value() + " 1 " + in.pointers().get(1).baseRef());
+  }
+
+  @Test
+  void an_identity_conflict_destroys_the_clones_made_retires_the_identities_and_emits_clone_failed_with_its_reason() {
+    int before = vmsOnB();
+    String taken = hv.requireVm(vm).identity().name();
+    EventEnvelope event = storageUnfrozen(plan("fresh", taken));
+
+    config.on(event);
+
+    assertThat(log.onlyEvent()).isEqualTo(
+        new CloneFailed(plan("fresh", taken), "configure-clone", "identity-conflict: name '" + taken + "' is in use by a live VM"));
+    assertThat(vmsOnB()).as("the clone made before the conflict is destroyed").isEqualTo(before);
+    assertThat(identities.live(clone)).isZero();
+  }
+
+  @Test
+  void a_hypervisor_failure_fails_the_step_with_code_and_message() {
+    int before = vmsOnB();
+    EventEnvelope event = storageUnfrozen(plan());
+    hv.failNextOperation("start-1", "no CPU left");
+
+    config.on(event);
+
+    assertThat(log.onlyEvent()).isEqualTo(new CloneFailed(plan(), "configure-clone", "driver-failure: no CPU left"));
+    assertThat(vmsOnB()).isEqualTo(before);
+    assertThat(identities.live(clone)).isZero();
+  }
+
+  @Test
+  void a_missing_copied_image_fails_the_step_with_a_clear_reason_and_makes_nothing() {
+    int before = vmsOnB();
+    StorageUnfrozen full = (StorageUnfrozen) storageUnfrozen(plan()).payload();
+    EventEnvelope event = EventEnvelope.of(
+        clone, new StorageUnfrozen(full.plan(), full.images().subList(0, 1), full.pointers(), null), NOW);
+
+    config.on(event);
+
+    assertThat(log.onlyEvent()).isEqualTo(new CloneFailed(plan(), "configure-clone", "missing-input: no copied image for clone 1"));
+    assertThat(vmsOnB()).isEqualTo(before);
+    assertThat(identities.rows.stream().filter(r -> r.cloneId.equals(clone))).isEmpty();
+  }
+
+  @Test
+  void a_missing_storage_pointer_fails_the_step_with_a_clear_reason() {
+    StorageUnfrozen full = (StorageUnfrozen) storageUnfrozen(plan()).payload();
+    EventEnvelope event = EventEnvelope.of(
+        clone, new StorageUnfrozen(full.plan(), full.images(), full.pointers().subList(1, 2), null), NOW);
+
+    config.on(event);
+
+    assertThat(log.onlyEvent()).isEqualTo(new CloneFailed(plan(), "configure-clone", "missing-input: no storage pointer for clone 0"));
+  }
+
+  @Test
+  void a_configure_arriving_after_the_clone_was_cancelled_makes_nothing_and_emits_nothing() {
+    int before = vmsOnB();
+    EventEnvelope event = storageUnfrozen(plan());
+    EventEnvelope failed = EventEnvelope.of(clone, new CloneFailed(plan(), "request", "timed out"), NOW);
+
+    config.on(failed);
+    config.on(event);
+
+    assertThat(log.events()).isEmpty();
+    assertThat(vmsOnB()).isEqualTo(before);
+    assertThat(identities.cancelled).containsEntry(clone, "request: timed out");
+    assertThat(log.claimed(event)).isTrue();
+  }
+
+  @Test
+  void clone_failed_after_the_configure_destroys_the_clones_and_retires_their_identities() {
+    int before = vmsOnB();
+    config.on(storageUnfrozen(plan()));
+    assertThat(vmsOnB()).isEqualTo(before + 2);
+
+    config.on(EventEnvelope.of(clone, new CloneFailed(plan(), "complete", "x"), NOW));
+
+    assertThat(vmsOnB()).isEqualTo(before);
+    assertThat(identities.live(clone)).isZero();
+  }
+
+  @Test
+  void its_own_clone_failed_is_left_alone() {
+    config.on(storageUnfrozen(plan()));
+
+    config.on(EventEnvelope.of(clone, new CloneFailed(plan(), "configure-clone", "x"), NOW));
+
+    assertThat(identities.live(clone)).isEqualTo(2);
+    assertThat(identities.cancelled).isEmpty();
+  }
+
+  @Test
+  void a_repeated_storage_unfrozen_does_nothing() {
+    int before = vmsOnB();
+    EventEnvelope event = storageUnfrozen(plan());
+    log.processed(event);
+
+    config.on(event);
+
+    assertThat(log.events()).isEmpty();
+    assertThat(vmsOnB()).isEqualTo(before);
+  }
+}

@@ -1,0 +1,151 @@
+package io.hotclone.transfer.messaging;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.hotclone.events.CloneFailed;
+import io.hotclone.events.ClonePlan;
+import io.hotclone.events.CopiedImage;
+import io.hotclone.events.EventEnvelope;
+import io.hotclone.events.MemoryFrozen;
+import io.hotclone.events.StateCopied;
+import io.hotclone.events.saga.SagaService;
+import io.hotclone.events.saga.SagaStep;
+import io.hotclone.events.saga.SagaTable;
+import io.hotclone.hypervisor.CopiedState;
+import io.hotclone.hypervisor.HostName;
+import io.hotclone.hypervisor.VmId;
+import io.hotclone.hypervisor.VmSpec;
+import io.hotclone.hypervisor.embedded.EmbeddedHypervisor;
+import io.hotclone.hypervisor.embedded.EmbeddedOptions;
+import io.hotclone.support.fault.HaltPoints;
+import io.hotclone.support.messaging.FakeSagaLog;
+import io.hotclone.support.messaging.StepOperation;
+import io.hotclone.transfer.persistence.Transfers;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The copy step on the embedded hypervisor, with the inbox, outbox and transfers in memory. */
+class TransferStepsTest {
+
+  private static final HostName A = new HostName("host-a");
+  private static final HostName B = new HostName("host-b");
+  private static final Instant NOW = Instant.parse("2026-01-01T00:00:00Z");
+
+  @TempDir Path dir;
+  private EmbeddedHypervisor hv;
+  private final FakeSagaLog log = new FakeSagaLog();
+  private final List<String> recorded = new ArrayList<>();
+  private TransferSteps transfer;
+  private VmId vm;
+  private ClonePlan plan;
+  private final UUID clone = UUID.randomUUID();
+
+  @BeforeEach
+  void start() {
+    hv = new EmbeddedHypervisor(dir, List.of(A, B), EmbeddedOptions.defaults());
+    vm = hv.createVm(new VmSpec(A, "src", 1 << 20, 1 << 20)).id();
+    plan = new ClonePlan(vm.value(), "host-a", "host-b", 2, List.of(), 30_000);
+    Transfers transfers = new Transfers() {
+      @Override
+      public void record(UUID cloneId, int index, VmId source, CopiedState copy) {
+        recorded.add("copy " + index + " " + source.value() + " " + copy.imageRef());
+      }
+
+      @Override
+      public void released(UUID cloneId) {
+        recorded.add("released " + cloneId);
+      }
+    };
+    transfer = new TransferSteps(hv, log.steps(Clock.fixed(NOW, ZoneOffset.UTC)), transfers, HaltPoints.none());
+  }
+
+  @AfterEach
+  void close() {
+    hv.close();
+  }
+
+  private boolean memoryFrozen() {
+    return hv.isMemoryFrozen(vm, "ram") || hv.isMemoryFrozen(vm, "swap");
+  }
+
+  /** What storage-service and memory-service do first: both freezes, and memory's event. */
+  private EventEnvelope memoryFrozenEvent() {
+    hv.freezeStorage(StepOperation.FREEZE_STORAGE.id(clone), vm, Duration.ofSeconds(30));
+    var m = hv.freezeMemory(StepOperation.FREEZE_MEMORY.id(clone), vm, Duration.ofSeconds(30));
+    return EventEnvelope.of(clone, new MemoryFrozen(
+        plan, m.baseRef(), m.cutAt(), 1L, m.tierOrder(), m.memoryBytes(), m.leaseUntil()), NOW);
+  }
+
+  @Test
+  void its_handlers_cover_exactly_transfers_rows_of_the_saga_table_and_compensate() {
+    assertThat(transfer.handlers().steps())
+        .isEqualTo(SagaTable.rowsOf(SagaService.TRANSFER))
+        .containsExactly(SagaStep.COPY_STATE);
+    assertThat(transfer.handlers().compensates()).isTrue();
+  }
+
+  @Test
+  void memory_frozen_copies_the_state_once_per_clone_and_emits_state_copied_with_each_image() {
+    EventEnvelope event = memoryFrozenEvent();
+
+    transfer.on(event);
+
+    StateCopied copied = (StateCopied) log.onlyEvent();
+    List<CopiedImage> expected = new ArrayList<>();
+    for (int i = 0; i < 2; i++) {
+      CopiedState c = hv.copyState(StepOperation.COPY.id(clone, i), vm, B); // same id: the first result
+      expected.add(new CopiedImage(i, c.imageRef(), c.bytes(), c.pagesCopied(), c.zeroPagesSkipped(), c.checksum()));
+    }
+    assertThat(copied.plan()).isEqualTo(plan);
+    assertThat(copied.baseRef()).isEqualTo(((MemoryFrozen) event.payload()).baseRef());
+    assertThat(copied.images()).isEqualTo(expected);
+    assertThat(copied.images().get(0).imageRef()).isNotEqualTo(copied.images().get(1).imageRef());
+    assertThat(recorded).containsExactly(
+        "copy 0 " + vm.value() + " " + expected.get(0).imageRef(), "copy 1 " + vm.value() + " " + expected.get(1).imageRef());
+  }
+
+  @Test
+  void a_failed_copy_releases_what_the_clone_holds_and_emits_clone_failed_with_step_and_reason() {
+    EventEnvelope event = memoryFrozenEvent();
+    hv.failNextOperation("copy-1", "link down");
+
+    transfer.on(event);
+
+    assertThat(log.onlyEvent()).isEqualTo(new CloneFailed(plan, "copy-state", "driver-failure: link down"));
+    assertThat(memoryFrozen()).as("release thaws the clone's freezes").isFalse();
+    assertThat(recorded).isEmpty();
+  }
+
+  @Test
+  void a_repeated_memory_frozen_does_nothing() {
+    EventEnvelope event = memoryFrozenEvent();
+    log.processed(event);
+
+    transfer.on(event);
+
+    assertThat(log.events()).isEmpty();
+    assertThat(hv.operationCalls(clone)).doesNotContainKeys("copy-0", "copy-1");
+  }
+
+  @Test
+  void clone_failed_releases_the_clone_on_the_hypervisor_and_marks_the_transfers_released() {
+    memoryFrozenEvent();
+    EventEnvelope failed = EventEnvelope.of(clone, new CloneFailed(plan, "unfreeze-memory", "x"), NOW);
+
+    transfer.on(failed);
+
+    assertThat(memoryFrozen()).isFalse();
+    assertThat(recorded).containsExactly("released " + clone);
+    assertThat(log.claimed(failed)).isTrue();
+  }
+}
