@@ -3,6 +3,9 @@ package io.hotclone.support.testing;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.Future;
+import org.apache.kafka.clients.producer.Callback;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import java.util.function.Predicate;
 import org.apache.kafka.clients.producer.MockProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -22,6 +25,7 @@ public final class TestProducer extends MockProducer<byte[], byte[]> {
 
   private Predicate<ProducerRecord<byte[], byte[]>> refuseAtFlush = r -> false;
   private int completed;
+  private String refuseOnSend;
 
   /** {@code autoComplete}: every send is acknowledged at once. */
   public TestProducer(boolean autoComplete) {
@@ -34,6 +38,20 @@ public final class TestProducer extends MockProducer<byte[], byte[]> {
 
   public void refuseAtFlush(Predicate<ProducerRecord<byte[], byte[]>> refuse) {
     this.refuseAtFlush = refuse;
+  }
+
+  /** Every later send is taken, then refused by the broker with {@code why} (no exception from send itself). */
+  public synchronized void refuseEverySend(String why) {
+    this.refuseOnSend = why;
+  }
+
+  @Override
+  public synchronized Future<RecordMetadata> send(ProducerRecord<byte[], byte[]> record, Callback callback) {
+    Future<RecordMetadata> future = super.send(record, callback);
+    if (refuseOnSend != null) {
+      refuseNext(refuseOnSend);
+    }
+    return future;
   }
 
   public synchronized void acknowledgeNext() {
