@@ -26,7 +26,8 @@ import org.springframework.transaction.support.TransactionTemplate;
  * query ({@link #publishCommitted}); the relay thread then records the acknowledgements in
  * batches. As a fallback the relay polls every {@code pollInterval} for rows still unpublished
  * after {@code pollInterval} (a crash between commit and send, a failed send) and sends them in
- * order: every row is published at least once, and consumers deduplicate by event id.
+ * order: every row is published at least once, and consumers deduplicate by event id. The table is
+ * reached through {@link OutboxRows}, Kafka through a {@link KafkaTemplate}.
  */
 public class OutboxRelay implements SmartLifecycle {
 
