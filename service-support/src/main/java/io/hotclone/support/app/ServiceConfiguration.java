@@ -12,8 +12,10 @@ import io.hotclone.support.messaging.SagaEventHandler;
 import io.hotclone.support.messaging.SagaSteps;
 import io.hotclone.support.metrics.OutboxInboxMetrics;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.hotclone.support.outbox.JdbcOutboxRows;
 import io.hotclone.support.outbox.Outbox;
 import io.hotclone.support.outbox.OutboxRelay;
+import io.hotclone.support.outbox.OutboxRows;
 import io.hotclone.support.outbox.Retention;
 import io.hotclone.support.tracing.TraceContexts;
 import io.micrometer.tracing.Tracer;
@@ -103,13 +105,17 @@ public class ServiceConfiguration {
   }
 
   @Bean
+  OutboxRows outboxRows(JdbcTemplate jdbc, TransactionTemplate tx) {
+    return new JdbcOutboxRows(jdbc, tx);
+  }
+
+  @Bean
   OutboxRelay outboxRelay(
       @Value("${spring.application.name}") String name,
       @Value("${hotclone.outbox.poll-interval:500ms}") Duration poll,
-      JdbcTemplate jdbc,
-      TransactionTemplate tx,
+      OutboxRows outboxRows,
       KafkaTemplate<byte[], byte[]> outboxKafkaTemplate) {
-    return new OutboxRelay(name, jdbc, tx, outboxKafkaTemplate, poll);
+    return new OutboxRelay(name, outboxRows, outboxKafkaTemplate, poll);
   }
 
   @Bean
@@ -129,8 +135,8 @@ public class ServiceConfiguration {
   }
 
   @Bean
-  Outbox outbox(JdbcTemplate jdbc, EventCodec codec, OutboxRelay relay, TraceContexts traces) {
-    return new Outbox(jdbc, codec, relay, traces);
+  Outbox outbox(OutboxRows outboxRows, EventCodec codec, OutboxRelay relay, TraceContexts traces) {
+    return new Outbox(outboxRows, codec, relay, traces);
   }
 
   @Bean

@@ -26,9 +26,16 @@ public final class HaltPoints {
 
   private static final Logger log = LoggerFactory.getLogger(HaltPoints.class);
   private final String haltAt;
+  private final Sleeper sleeper;
 
   public HaltPoints(String haltAt) {
+    this(haltAt, Thread::sleep);
+  }
+
+  /** {@code sleeper} is how a halted thread waits (a test's stand-in for {@link Thread#sleep}). */
+  HaltPoints(String haltAt, Sleeper sleeper) {
     this.haltAt = haltAt == null ? "" : haltAt.trim();
+    this.sleeper = sleeper;
   }
 
   public static HaltPoints none() {
@@ -43,10 +50,16 @@ public final class HaltPoints {
     log.warn("{} {} pid={}", MARKER, point, ProcessHandle.current().pid());
     while (true) {
       try {
-        Thread.sleep(60_000);
+        sleeper.sleep(60_000);
       } catch (InterruptedException e) {
         // a halted step never resumes: only SIGKILL ends it
       }
     }
+  }
+
+  /** Waits {@code millis}, or less when interrupted. */
+  @FunctionalInterface
+  interface Sleeper {
+    void sleep(long millis) throws InterruptedException;
   }
 }

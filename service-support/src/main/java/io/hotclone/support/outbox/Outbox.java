@@ -4,9 +4,8 @@ import io.hotclone.events.EventCodec;
 import io.hotclone.events.EventEnvelope;
 import io.hotclone.events.Topics;
 import io.hotclone.support.tracing.TraceContexts;
-import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
-import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 
@@ -20,17 +19,17 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
  */
 public class Outbox {
 
-  private final JdbcTemplate jdbc;
+  private final OutboxRows rows;
   private final EventCodec codec;
   private final OutboxRelay relay;
   private final TraceContexts traces;
 
-  public Outbox(JdbcTemplate jdbc, EventCodec codec, OutboxRelay relay) {
-    this(jdbc, codec, relay, TraceContexts.none());
+  public Outbox(OutboxRows rows, EventCodec codec, OutboxRelay relay) {
+    this(rows, codec, relay, TraceContexts.none());
   }
 
-  public Outbox(JdbcTemplate jdbc, EventCodec codec, OutboxRelay relay, TraceContexts traces) {
-    this.jdbc = jdbc;
+  public Outbox(OutboxRows rows, EventCodec codec, OutboxRelay relay, TraceContexts traces) {
+    this.rows = rows;
     this.codec = codec;
     this.relay = relay;
     this.traces = traces;
@@ -52,23 +51,12 @@ public class Outbox {
     if (!TransactionSynchronizationManager.isActualTransactionActive()) {
       throw new IllegalStateException("Outbox.append needs a transaction");
     }
-    String traceparent = traces.current();
-    List<Long> ids =
-        jdbc.queryForList(
-            "INSERT INTO outbox (event_id, clone_id, topic, type, content_type, traceparent, body)"
-                + " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (event_id) DO NOTHING RETURNING id",
-            Long.class,
-            eventId,
-            cloneId,
-            topic,
-            type,
-            contentType,
-            traceparent,
-            body);
-    if (ids.isEmpty()) {
+    Optional<OutboxRelay.Row> inserted =
+        rows.insert(eventId, cloneId, topic, type, contentType, traces.current(), body);
+    if (inserted.isEmpty()) {
       return; // appended before: it is published (or will be) from that row
     }
-    OutboxRelay.Row row = new OutboxRelay.Row(ids.get(0), cloneId, topic, type, contentType, traceparent, body);
+    OutboxRelay.Row row = inserted.get();
     TransactionSynchronizationManager.registerSynchronization(
         new TransactionSynchronization() {
           @Override

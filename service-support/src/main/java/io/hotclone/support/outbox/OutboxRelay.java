@@ -26,19 +26,20 @@ import org.springframework.transaction.support.TransactionTemplate;
  * query ({@link #publishCommitted}); the relay thread then records the acknowledgements in
  * batches. As a fallback the relay polls every {@code pollInterval} for rows still unpublished
  * after {@code pollInterval} (a crash between commit and send, a failed send) and sends them in
- * order: every row is published at least once, and consumers deduplicate by event id.
+ * order: every row is published at least once, and consumers deduplicate by event id. The table is
+ * reached through {@link OutboxRows}, Kafka through a {@link KafkaTemplate}.
  */
 public class OutboxRelay implements SmartLifecycle {
 
   private static final Logger log = LoggerFactory.getLogger(OutboxRelay.class);
-  private static final int BATCH = 200;
+  /** The most rows one poll sends before it marks them published. */
+  static final int BATCH = 200;
   /** The Kafka protocol binding's content type header (CloudEvents structured mode needs it). */
   static final String CONTENT_TYPE = "content-type";
   /** The W3C trace context header: the consumer continues the trace of the span that wrote the row. */
   static final String TRACEPARENT = TraceContexts.TRACEPARENT;
 
-  private final JdbcTemplate jdbc;
-  private final TransactionTemplate tx;
+  private final OutboxRows rows;
   private final KafkaTemplate<byte[], byte[]> kafka;
   private final Duration pollInterval;
   private final String name;
@@ -55,9 +56,12 @@ public class OutboxRelay implements SmartLifecycle {
       TransactionTemplate tx,
       KafkaTemplate<byte[], byte[]> kafka,
       Duration pollInterval) {
+    this(name, new JdbcOutboxRows(jdbc, tx), kafka, pollInterval);
+  }
+
+  public OutboxRelay(String name, OutboxRows rows, KafkaTemplate<byte[], byte[]> kafka, Duration pollInterval) {
     this.name = name;
-    this.jdbc = jdbc;
-    this.tx = tx;
+    this.rows = rows;
     this.kafka = kafka;
     this.pollInterval = pollInterval;
   }
@@ -151,44 +155,31 @@ public class OutboxRelay implements SmartLifecycle {
     }
   }
 
-  private void markAcknowledged() {
+  /** Marks published, in one batch, every row whose fast-path send Kafka acknowledged since the last call. */
+  void markAcknowledged() {
     List<Long> ids = new ArrayList<>();
     for (Long id = acknowledged.poll(); id != null; id = acknowledged.poll()) {
       ids.add(id);
     }
     if (!ids.isEmpty()) {
-      markPublished(ids.toArray(Long[]::new));
+      rows.markPublished(ids);
     }
   }
 
   /** Publishes up to one batch of rows left unpublished; returns how many rows were published. */
   int publishBatch() {
-    List<Row> rows =
-        jdbc.query(
-            "SELECT id, clone_id, topic, type, content_type, traceparent, body FROM outbox WHERE published_at IS NULL"
-                + " AND created_at < now() - make_interval(secs => ?) ORDER BY id LIMIT ?",
-            (rs, i) ->
-                new Row(
-                    rs.getLong(1),
-                    rs.getObject(2, UUID.class),
-                    rs.getString(3),
-                    rs.getString(4),
-                    rs.getString(5),
-                    rs.getString(6),
-                    rs.getBytes(7)),
-            pollInterval.toMillis() / 1000.0,
-            BATCH);
-    if (rows.isEmpty()) {
+    List<Row> batch = rows.unpublished(pollInterval, BATCH);
+    if (batch.isEmpty()) {
       return 0;
     }
-    List<CompletableFuture<SendResult<byte[], byte[]>>> sends = new ArrayList<>(rows.size());
-    for (Row row : rows) {
+    List<CompletableFuture<SendResult<byte[], byte[]>>> sends = new ArrayList<>(batch.size());
+    for (Row row : batch) {
       sends.add(kafka.send(record(row)));
     }
     kafka.flush();
     CompletableFuture.allOf(sends.toArray(new CompletableFuture[0])).join();
-    markPublished(rows.stream().map(Row::id).toArray(Long[]::new));
-    return rows.size();
+    rows.markPublished(batch.stream().map(Row::id).toList());
+    return batch.size();
   }
 
   /**
@@ -206,17 +197,6 @@ public class OutboxRelay implements SmartLifecycle {
       record.headers().add(TRACEPARENT, row.traceparent().getBytes(StandardCharsets.UTF_8));
     }
     return record;
-  }
-
-  private void markPublished(Long[] ids) {
-    tx.executeWithoutResult(
-        s ->
-            jdbc.update(
-                con -> {
-                  var ps = con.prepareStatement("UPDATE outbox SET published_at = now() WHERE id = ANY (?)");
-                  ps.setArray(1, con.createArrayOf("bigint", ids));
-                  return ps;
-                }));
   }
 
   private static void sleepQuietly(long millis) {

@@ -1,0 +1,72 @@
+package io.hotclone.support.fault;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A halt point blocks for good, interrupts included, and says where in the log (the crash-window
+ * tests wait for "HOTCLONE-HALTED-AT point" before they SIGKILL). The wait is a stand-in that
+ * counts its calls: the first is interrupted, the third ends the test by throwing.
+ */
+class HaltPointsTest {
+
+  /** Thrown by the stand-in sleeper to leave the halt loop; a halt point itself never returns. */
+  private static final class Released extends RuntimeException {}
+
+  private final List<Long> sleeps = new ArrayList<>();
+
+  private void sleeper(long millis) throws InterruptedException {
+    sleeps.add(millis);
+    if (sleeps.size() == 1) {
+      throw new InterruptedException("someone interrupts the halted thread");
+    }
+    if (sleeps.size() == 3) {
+      throw new Released();
+    }
+  }
+
+  @Test
+  void the_configured_point_logs_the_marker_and_keeps_blocking_even_when_interrupted() {
+    // given
+    HaltPoints halts = new HaltPoints(" memory-frozen-unpublished ", this::sleeper);
+    Logger log = (Logger) LoggerFactory.getLogger(HaltPoints.class);
+    ListAppender<ILoggingEvent> captured = new ListAppender<>();
+    captured.start();
+    log.addAppender(captured);
+    // when
+    try {
+      assertThatThrownBy(() -> halts.reach(HaltPoints.MEMORY_FROZEN_UNPUBLISHED)).isInstanceOf(Released.class);
+    } finally {
+      log.detachAppender(captured);
+    }
+    // then it slept on after the interrupt, a minute at a time, having said where it stopped
+    assertThat(sleeps).containsExactly(60_000L, 60_000L, 60_000L);
+    assertThat(captured.list).extracting(ILoggingEvent::getFormattedMessage).singleElement().asString()
+        .startsWith(HaltPoints.MARKER + " memory-frozen-unpublished pid=" + ProcessHandle.current().pid());
+  }
+
+  @Test
+  void every_other_point_and_every_point_when_unset_passes_through() {
+    new HaltPoints(HaltPoints.CLONE_DEFINED, this::sleeper).reach(HaltPoints.DURING_COPY);
+    new HaltPoints("", this::sleeper).reach(HaltPoints.DURING_COPY);
+    new HaltPoints(null, this::sleeper).reach("");
+    HaltPoints.none().reach(HaltPoints.BEFORE_FREEZE_MEMORY);
+    assertThat(sleeps).isEmpty();
+  }
+
+  @Test
+  void the_point_names_are_the_ones_the_crash_window_tests_configure() {
+    assertThat(List.of(HaltPoints.BEFORE_FREEZE_MEMORY, HaltPoints.MEMORY_FROZEN_UNPUBLISHED, HaltPoints.DURING_COPY,
+            HaltPoints.BEFORE_UNFREEZE_MEMORY, HaltPoints.CLONE_DEFINED))
+        .containsExactly("before-freeze-memory", "memory-frozen-unpublished", "during-copy", "before-unfreeze-memory",
+            "clone-defined");
+  }
+}
