@@ -11,9 +11,9 @@ import java.util.UUID;
 
 /**
  * A clone operation as the API shows it. {@code phaseTimes} maps each phase reached to when it was
- * reached; {@code stepMillis} the duration of each step ({@code freeze-storage}, {@code
- * freeze-memory}, {@code copy-state}, {@code unfreeze-memory}, {@code unfreeze-storage}, {@code
- * configure}); {@code cloneVmIds} and {@code clones} are filled once {@code COMPLETED}; {@code
+ * reached; {@code stepMillis} the duration of each step by its saga wire name ({@code
+ * freeze-storage}, {@code freeze-memory}, {@code copy-state}, {@code unfreeze-memory}, {@code
+ * unfreeze-storage}, {@code configure-clone}); {@code cloneVmIds} and {@code clones} are filled once {@code COMPLETED}; {@code
  * failedStep} and {@code failureReason} once {@code FAILED}; {@code tenant}, {@code requestedBy} and
  * {@code keyId} say who asked.
  */

@@ -114,7 +114,7 @@ class LifecycleCloudEventsTest {
     assertThat(data.get("clones").get(0).get("generation").asInt()).isEqualTo(1);
     assertThat(data.get("timings").get("freeze-storage").asLong()).isEqualTo(10);
     assertThat(data.get("timings").get("freeze-memory").asLong()).isEqualTo(10);
-    assertThat(data.get("timings").get("configure").asLong()).isEqualTo(50);
+    assertThat(data.get("timings").get("configure-clone").asLong()).isEqualTo(50);
     assertThat(data.get("totalMillis").asLong()).isEqualTo(75);
     assertThat(data.get("sourcePauseMicros").asLong()).isEqualTo(850);
     assertThat(data.get("freezeMillis").asLong()).isEqualTo(42);
