@@ -1,7 +1,11 @@
 package io.hotclone.api.web;
 
 import io.hotclone.api.domain.CloneOperation;
+import io.hotclone.api.domain.Outcome;
 import io.hotclone.api.domain.Phase;
+import io.hotclone.api.domain.Progress;
+import io.hotclone.api.domain.Request;
+import io.hotclone.events.ClonePlan;
 import io.hotclone.events.ConfiguredClone;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -46,36 +50,40 @@ public record CloneOperationView(
     String failureReason) {
 
   public static CloneOperationView of(CloneOperation op) {
+    Request request = op.request();
+    ClonePlan plan = request.plan();
+    Progress progress = op.progress();
+    Outcome outcome = op.outcome();
     Map<String, Instant> phaseTimes = new LinkedHashMap<>();
-    for (Map.Entry<Phase, Instant> e : op.reachedAt().entrySet()) {
+    for (Map.Entry<Phase, Instant> e : progress.reachedAt().entrySet()) {
       phaseTimes.put(e.getKey().name(), e.getValue());
     }
     return new CloneOperationView(
         op.id(),
-        op.phase().name(),
+        progress.phase().name(),
         op.isTerminal(),
-        op.sourceVm(),
-        op.sourceVmName(),
-        op.sourceHost(),
-        op.targetHost(),
-        op.count(),
-        op.names(),
-        op.leaseMillis(),
-        op.idempotencyKey(),
-        op.tenant(),
-        op.requester().subject(),
-        op.requester().keyId(),
-        op.requestedAt(),
-        op.updatedAt(),
-        op.completedAt(),
+        plan.sourceVm(),
+        request.sourceVmName(),
+        plan.sourceHost(),
+        plan.targetHost(),
+        plan.count(),
+        plan.names(),
+        plan.leaseMillis(),
+        request.idempotencyKey(),
+        request.tenant(),
+        request.requester().subject(),
+        request.requester().keyId(),
+        request.requestedAt(),
+        progress.updatedAt(),
+        outcome.completedAt(),
         phaseTimes,
-        op.stepMillis(),
+        progress.stepMillis(),
         op.totalMillis(),
-        op.sourcePauseMicros(),
-        op.freezeMillis(),
-        op.clones().stream().map(ConfiguredClone::vmId).toList(),
-        op.clones(),
-        op.failure() == null ? null : op.failure().step(),
-        op.failure() == null ? null : op.failure().reason());
+        progress.sourcePauseMicros(),
+        progress.freezeMillis(),
+        outcome.clones().stream().map(ConfiguredClone::vmId).toList(),
+        outcome.clones(),
+        outcome.failure() == null ? null : outcome.failure().step(),
+        outcome.failure() == null ? null : outcome.failure().reason());
   }
 }
