@@ -9,7 +9,7 @@ const REFRESH_MS = 3000;
 const PHASES = ['REQUESTED', 'STORAGE_FROZEN', 'MEMORY_FROZEN', 'STATE_COPIED', 'MEMORY_UNFROZEN',
   'STORAGE_UNFROZEN', 'CONFIGURED', 'COMPLETED'];
 const STEP_OF = { STORAGE_FROZEN: 'freeze-storage', MEMORY_FROZEN: 'freeze-memory', STATE_COPIED: 'copy-state',
-  MEMORY_UNFROZEN: 'unfreeze-memory', STORAGE_UNFROZEN: 'unfreeze-storage', CONFIGURED: 'configure' };
+  MEMORY_UNFROZEN: 'unfreeze-memory', STORAGE_UNFROZEN: 'unfreeze-storage', CONFIGURED: 'configure-clone' };
 
 const $ = (sel) => document.querySelector(sel);
 const followed = new Map(); // operation id -> AbortController of its stream

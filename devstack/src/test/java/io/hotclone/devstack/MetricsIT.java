@@ -44,8 +44,8 @@ class MetricsIT {
     assertThat(value(api, COMPLETED) - value(before, COMPLETED)).isEqualTo(2.0);
     assertThat(value(api, "hotclone_clones_made_total") - value(before, "hotclone_clones_made_total")).isEqualTo(3.0);
     assertThat(value(api, "hotclone_operations_in_flight")).isZero();
-    assertThat(value(api, "hotclone_step_duration_seconds_count{step=\"configure\"}")
-        - value(before, "hotclone_step_duration_seconds_count{step=\"configure\"}")).isEqualTo(2.0);
+    assertThat(value(api, "hotclone_step_duration_seconds_count{step=\"configure-clone\"}")
+        - value(before, "hotclone_step_duration_seconds_count{step=\"configure-clone\"}")).isEqualTo(2.0);
     assertThat(value(api, "hotclone_source_pause_seconds_count") - value(before, "hotclone_source_pause_seconds_count"))
         .isEqualTo(2.0);
     assertThat(names(api)).contains(

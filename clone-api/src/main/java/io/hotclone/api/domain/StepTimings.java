@@ -9,8 +9,9 @@ import java.util.Map;
  * Step durations derived from the instants at which an operation reached its phases. The duration
  * of a step is the time from the latest earlier phase that has an instant to the phase the step
  * reaches, so a missing phase (an event that never passed) folds into the next step rather than
- * producing a negative or absurd value. Keys are step names ({@code freeze-storage}, …, {@code
- * configure}) in saga order.
+ * producing a negative or absurd value. Keys are the steps' wire names ({@link
+ * io.hotclone.events.saga.SagaStep#wireName()}: {@code freeze-storage}, …, {@code configure-clone})
+ * in saga order; the request and the completion are not steps that take time of their own here.
  */
 public final class StepTimings {
 
@@ -28,7 +29,7 @@ public final class StepTimings {
         continue;
       }
       if (previous != null) {
-        out.put(phase.step(), Math.max(0, Duration.between(previous, at).toMillis()));
+        out.put(phase.step().wireName(), Math.max(0, Duration.between(previous, at).toMillis()));
       }
       previous = at;
     }

@@ -1,6 +1,7 @@
 package io.hotclone.api.messaging;
 
 import io.hotclone.api.domain.CloneOperation;
+import io.hotclone.api.domain.Failure;
 import io.hotclone.api.domain.Phase;
 import io.hotclone.api.persistence.CloneOperations;
 import io.micrometer.core.instrument.Counter;
@@ -54,7 +55,8 @@ public class CloneMetrics {
   private void record(CloneOperation op) {
     boolean completed = op.phase() == Phase.COMPLETED;
     String outcome = completed ? "completed" : "failed";
-    String failedStep = completed || op.failure() == null ? "none" : op.failure().step();
+    Failure failure = op.outcome().failure();
+    String failedStep = completed || failure == null ? "none" : failure.step();
     Counter.builder("hotclone.clones.ended")
         .description("Clone operations ended, by outcome and failed step")
         .tag("outcome", outcome)
@@ -62,14 +64,18 @@ public class CloneMetrics {
         .register(registry)
         .increment();
     if (completed) {
-      Counter.builder("hotclone.clones.made").description("Clones made").register(registry).increment(op.clones().size());
-      if (op.sourcePauseMicros() != null) {
+      Counter.builder("hotclone.clones.made")
+          .description("Clones made")
+          .register(registry)
+          .increment(op.outcome().clones().size());
+      Long pauseMicros = op.progress().sourcePauseMicros();
+      if (pauseMicros != null) {
         histogram("hotclone.source.pause", "Source VM paused for the memory cut")
             .register(registry)
-            .record(Duration.ofNanos(op.sourcePauseMicros() * 1_000));
+            .record(Duration.ofNanos(pauseMicros * 1_000));
       }
     }
-    for (Map.Entry<String, Long> step : op.stepMillis().entrySet()) {
+    for (Map.Entry<String, Long> step : op.progress().stepMillis().entrySet()) {
       if (step.getValue() == null) {
         continue;
       }

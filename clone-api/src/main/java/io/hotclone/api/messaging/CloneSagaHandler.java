@@ -1,18 +1,13 @@
 package io.hotclone.api.messaging;
 
 import io.hotclone.api.domain.Action;
+import io.hotclone.api.domain.Change;
 import io.hotclone.api.domain.CloneOperation;
 import io.hotclone.api.domain.CloneOperationStateMachine;
-import io.hotclone.api.domain.Transition;
 import io.hotclone.api.persistence.CloneOperations;
 import io.hotclone.api.persistence.Vms;
-import io.hotclone.events.CloneConfigured;
-import io.hotclone.events.CloneEvent;
-import io.hotclone.events.CloneFailed;
 import io.hotclone.events.ConfiguredClone;
 import io.hotclone.events.EventEnvelope;
-import io.hotclone.events.MemoryFrozen;
-import io.hotclone.events.MemoryUnfrozen;
 import io.hotclone.support.inbox.Inbox;
 import io.hotclone.support.messaging.SagaEventHandler;
 import java.time.Clock;
@@ -25,9 +20,10 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Follows every saga event of an operation this clone-api owns. In one transaction: lock the
- * operation, claim the event in the inbox (a repeat changes nothing), record when the step's phase
- * was reached (and the source's pause and freeze times as they pass), advance the phase through the
- * state machine, and append what the transition asks for. Events of unknown clones are ignored.
+ * operation, claim the event in the inbox (a repeat changes nothing), {@link CloneOperation#apply
+ * apply} the event, save the operation if it changed, and take the actions the transition asks for
+ * (record the clones in the VM read model, append the outcome events). Events of unknown clones are
+ * ignored.
  */
 @Component
 public class CloneSagaHandler implements SagaEventHandler {
@@ -41,7 +37,6 @@ public class CloneSagaHandler implements SagaEventHandler {
   private final CloneMetrics metrics;
   private final TransactionTemplate tx;
   private final Clock clock;
-  private final CloneOperationStateMachine machine = new CloneOperationStateMachine();
 
   public CloneSagaHandler(
       CloneOperations operations,
@@ -74,42 +69,25 @@ public class CloneSagaHandler implements SagaEventHandler {
     if (!inbox.claim(event)) {
       return;
     }
-    CloneOperation before = locked.get();
-    CloneOperation op = before;
     Instant now = clock.instant();
-    CloneEvent payload = event.payload();
-    Transition t;
-    if (payload instanceof CloneFailed failed) {
-      t = machine.onFailed(op.phase(), failed.step(), failed.reason());
-    } else {
-      if (!op.isTerminal()) {
-        op = op.withReached(CloneOperationStateMachine.phaseOf(event.type()), event.occurredAt());
-        if (payload instanceof MemoryFrozen frozen) {
-          op = op.withSourcePauseMicros(frozen.pauseMicros());
-        } else if (payload instanceof MemoryUnfrozen unfrozen) {
-          op = op.withFreezeMillis(unfrozen.frozenMillis());
-        }
-      }
-      t = machine.on(op.phase(), event.type());
-    }
-    if (t.has(Action.RECORD_CLONES) && payload instanceof CloneConfigured configured) {
-      op = op.withClones(configured.clones());
-      for (ConfiguredClone clone : configured.clones()) {
-        vms.cloned(clone, op.sourceVm(), op.id(), op.tenant(), now);
+    Change change = locked.get().apply(event, now);
+    CloneOperation op = change.after();
+    if (change.has(Action.RECORD_CLONES)) {
+      for (ConfiguredClone clone : op.outcome().clones()) {
+        vms.cloned(clone, op.plan().sourceVm(), op.id(), op.tenant(), now);
       }
     }
-    op = op.withTransition(t, now);
-    if (!op.equals(before)) {
+    if (change.altered()) {
       operations.update(op);
     }
-    outcomes.apply(op, t, now);
-    if (t.changed() && op.isTerminal()) {
+    outcomes.apply(change, now);
+    if (change.ended()) {
       metrics.ended(op);
     }
-    if (t.changed()) {
-      log.info("clone {}: {} -> {} on {}", op.id(), t.from(), t.to(), event.type());
-    } else if (before.isTerminal() && CloneOperationStateMachine.phaseOf(event.type()) != null) {
-      log.info("clone {}: late {} ignored, already {}", op.id(), event.type(), before.phase());
+    if (change.transition().changed()) {
+      log.info("clone {}: {} -> {} on {}", op.id(), change.transition().from(), change.transition().to(), event.type());
+    } else if (change.before().isTerminal() && CloneOperationStateMachine.phaseOf(event.type()) != null) {
+      log.info("clone {}: late {} ignored, already {}", op.id(), event.type(), change.before().phase());
     }
   }
 }

@@ -4,7 +4,11 @@ import io.cloudevents.core.builder.CloudEventBuilder;
 import io.cloudevents.jackson.JsonFormat;
 import io.cloudevents.kafka.KafkaMessageFactory;
 import io.hotclone.api.domain.CloneOperation;
+import io.hotclone.api.domain.Failure;
+import io.hotclone.api.domain.Progress;
+import io.hotclone.events.ClonePlan;
 import io.hotclone.events.ConfiguredClone;
+import io.hotclone.events.Requester;
 import io.hotclone.events.Topics;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -56,13 +60,13 @@ public final class LifecycleCloudEvents {
 
   public CloudEvent requested(CloneOperation op) {
     ObjectNode data = plan(op);
-    return encode(op, REQUESTED, op.requestedAt(), data);
+    return encode(op, REQUESTED, op.request().requestedAt(), data);
   }
 
   public CloudEvent completed(CloneOperation op, Instant at) {
     ObjectNode data = plan(op);
     ArrayNode clones = data.putArray("clones");
-    for (ConfiguredClone c : op.clones()) {
+    for (ConfiguredClone c : op.outcome().clones()) {
       clones.add(json.valueToTree(c));
     }
     timings(op, data);
@@ -72,8 +76,9 @@ public final class LifecycleCloudEvents {
   public CloudEvent failed(CloneOperation op, Instant at) {
     ObjectNode data = plan(op);
     timings(op, data);
-    data.put("failedStep", op.failure() == null ? null : op.failure().step());
-    data.put("reason", op.failure() == null ? null : op.failure().reason());
+    Failure failure = op.outcome().failure();
+    data.put("failedStep", failure == null ? null : failure.step());
+    data.put("reason", failure == null ? null : failure.reason());
     return encode(op, FAILED, at, data);
   }
 
@@ -83,33 +88,36 @@ public final class LifecycleCloudEvents {
   }
 
   private ObjectNode plan(CloneOperation op) {
+    ClonePlan plan = op.plan();
+    Requester requester = op.request().requester();
     ObjectNode data = json.createObjectNode();
     data.put("cloneId", op.id().toString());
-    data.put("sourceVm", op.sourceVm());
-    data.put("sourceHost", op.sourceHost());
-    data.put("targetHost", op.targetHost());
-    data.put("count", op.count());
+    data.put("sourceVm", plan.sourceVm());
+    data.put("sourceHost", plan.sourceHost());
+    data.put("targetHost", plan.targetHost());
+    data.put("count", plan.count());
     ArrayNode names = data.putArray("names");
-    op.names().forEach(names::add);
-    data.put("leaseMillis", op.leaseMillis());
-    data.put("requestedAt", op.requestedAt().toString());
+    plan.names().forEach(names::add);
+    data.put("leaseMillis", plan.leaseMillis());
+    data.put("requestedAt", op.request().requestedAt().toString());
     ObjectNode principal = data.putObject("principal");
-    principal.put("subject", op.requester().subject());
-    principal.put("tenant", op.requester().tenant());
-    principal.put("keyId", op.requester().keyId());
+    principal.put("subject", requester.subject());
+    principal.put("tenant", requester.tenant());
+    principal.put("keyId", requester.keyId());
     return data;
   }
 
   private void timings(CloneOperation op, ObjectNode data) {
+    Progress progress = op.progress();
     ObjectNode timings = data.putObject("timings");
-    for (Map.Entry<String, Long> e : op.stepMillis().entrySet()) {
+    for (Map.Entry<String, Long> e : progress.stepMillis().entrySet()) {
       timings.put(e.getKey(), e.getValue());
     }
     putLong(data, "totalMillis", op.totalMillis());
-    if (op.sourcePauseMicros() != null) { // not measured: absent, never 0
-      data.put("sourcePauseMicros", op.sourcePauseMicros().longValue());
+    if (progress.sourcePauseMicros() != null) { // not measured: absent, never 0
+      data.put("sourcePauseMicros", progress.sourcePauseMicros().longValue());
     }
-    putLong(data, "freezeMillis", op.freezeMillis());
+    putLong(data, "freezeMillis", progress.freezeMillis());
   }
 
   private static void putLong(ObjectNode node, String field, Long value) {

@@ -1,8 +1,9 @@
 package io.hotclone.api.messaging;
 
 import io.hotclone.api.domain.Action;
+import io.hotclone.api.domain.Change;
 import io.hotclone.api.domain.CloneOperation;
-import io.hotclone.api.domain.Transition;
+import io.hotclone.api.domain.Failure;
 import io.hotclone.events.CloneCompleted;
 import io.hotclone.events.CloneFailed;
 import io.hotclone.events.EventCodec;
@@ -35,27 +36,29 @@ public class OperationOutcomes {
     append(cloudEvents.requested(op), op.id());
   }
 
-  /** Appends what {@code t} (already applied to {@code op}) asks for. */
-  public void apply(CloneOperation op, Transition t, Instant now) {
-    if (t.has(Action.EMIT_CLONE_COMPLETED)) {
+  /** Appends what {@code change} asks for, from the operation it led to. */
+  public void apply(Change change, Instant now) {
+    CloneOperation op = change.after();
+    if (change.has(Action.EMIT_CLONE_COMPLETED)) {
       CloneCompleted completed =
           new CloneCompleted(
               op.plan(),
-              op.clones(),
-              op.stepMillis(),
+              op.outcome().clones(),
+              op.progress().stepMillis(),
               orZero(op.totalMillis()),
-              op.sourcePauseMicros(),
-              orZero(op.freezeMillis()));
+              op.progress().sourcePauseMicros(),
+              orZero(op.progress().freezeMillis()));
       outbox.append(envelope(op.id(), EventTypes.CLONE_COMPLETED, completed, now));
     }
-    if (t.has(Action.EMIT_CLONE_FAILED)) {
-      CloneFailed failed = new CloneFailed(op.plan(), op.failure().step(), op.failure().reason());
+    if (change.has(Action.EMIT_CLONE_FAILED)) {
+      Failure failure = op.outcome().failure();
+      CloneFailed failed = new CloneFailed(op.plan(), failure.step(), failure.reason());
       outbox.append(envelope(op.id(), EventTypes.CLONE_FAILED, failed, now));
     }
-    if (t.has(Action.PUBLISH_COMPLETED)) {
+    if (change.has(Action.PUBLISH_COMPLETED)) {
       append(cloudEvents.completed(op, now), op.id());
     }
-    if (t.has(Action.PUBLISH_FAILED)) {
+    if (change.has(Action.PUBLISH_FAILED)) {
       append(cloudEvents.failed(op, now), op.id());
     }
   }

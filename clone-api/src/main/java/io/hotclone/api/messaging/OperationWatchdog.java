@@ -1,9 +1,8 @@
 package io.hotclone.api.messaging;
 
 import io.hotclone.api.ApiProperties;
+import io.hotclone.api.domain.Change;
 import io.hotclone.api.domain.CloneOperation;
-import io.hotclone.api.domain.CloneOperationStateMachine;
-import io.hotclone.api.domain.Transition;
 import io.hotclone.api.persistence.CloneOperations;
 import java.time.Clock;
 import java.time.Duration;
@@ -35,7 +34,6 @@ public class OperationWatchdog {
   private final TransactionTemplate tx;
   private final Clock clock;
   private final Duration timeout;
-  private final CloneOperationStateMachine machine = new CloneOperationStateMachine();
 
   public OperationWatchdog(
       CloneOperations operations,
@@ -66,16 +64,15 @@ public class OperationWatchdog {
 
   private void timeOut(UUID id, Instant cutoff) {
     Optional<CloneOperation> locked = operations.lock(id);
-    if (locked.isEmpty() || locked.get().isTerminal() || !locked.get().requestedAt().isBefore(cutoff)) {
+    if (locked.isEmpty() || locked.get().isTerminal() || !locked.get().request().requestedAt().isBefore(cutoff)) {
       return;
     }
-    CloneOperation op = locked.get();
     Instant now = clock.instant();
-    Transition t = machine.onTimeout(op.phase());
-    CloneOperation failed = op.withTransition(t, now);
+    Change change = locked.get().timeOut(now);
+    CloneOperation failed = change.after();
     operations.update(failed);
-    outcomes.apply(failed, t, now);
+    outcomes.apply(change, now);
     metrics.ended(failed);
-    log.warn("clone {}: {} after {}", id, failed.failure().reason(), timeout);
+    log.warn("clone {}: {} after {}", id, failed.outcome().failure().reason(), timeout);
   }
 }

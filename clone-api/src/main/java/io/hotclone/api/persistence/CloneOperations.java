@@ -2,7 +2,11 @@ package io.hotclone.api.persistence;
 
 import io.hotclone.api.domain.CloneOperation;
 import io.hotclone.api.domain.Failure;
+import io.hotclone.api.domain.Outcome;
 import io.hotclone.api.domain.Phase;
+import io.hotclone.api.domain.Progress;
+import io.hotclone.api.domain.Request;
+import io.hotclone.events.ClonePlan;
 import io.hotclone.events.EventCodec;
 import io.hotclone.events.Requester;
 import java.sql.ResultSet;
@@ -43,45 +47,49 @@ public class CloneOperations {
    * @throws org.springframework.dao.DuplicateKeyException when the tenant's idempotency key is taken
    */
   public void insert(CloneOperation op, String fingerprint) {
+    Request request = op.request();
+    ClonePlan plan = op.plan();
     jdbc.update(
         "INSERT INTO clone_operations (id, idempotency_key, source_vm, source_vm_name, source_host,"
             + " target_host, count, names, lease_millis, phase, requested_at, updated_at, step_times,"
             + " tenant, requested_by, key_id, request_fingerprint)"
             + " VALUES (?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?, ?, ?::jsonb, ?, ?, ?, ?)",
         op.id(),
-        op.idempotencyKey(),
-        op.sourceVm(),
-        op.sourceVmName(),
-        op.sourceHost(),
-        op.targetHost(),
-        op.count(),
-        json.names(op.names()),
-        op.leaseMillis(),
+        request.idempotencyKey(),
+        plan.sourceVm(),
+        request.sourceVmName(),
+        plan.sourceHost(),
+        plan.targetHost(),
+        plan.count(),
+        json.names(plan.names()),
+        plan.leaseMillis(),
         op.phase().name(),
-        ts(op.requestedAt()),
-        ts(op.updatedAt()),
-        json.times(op.reachedAt()),
-        op.tenant(),
-        op.requester().subject(),
-        op.requester().keyId(),
+        ts(request.requestedAt()),
+        ts(op.progress().updatedAt()),
+        json.times(op.progress().reachedAt()),
+        request.tenant(),
+        request.requester().subject(),
+        request.requester().keyId(),
         fingerprint);
   }
 
   /** Writes everything that changes after the request. Call on a row locked by {@link #lock}. */
   public void update(CloneOperation op) {
+    Progress progress = op.progress();
+    Outcome outcome = op.outcome();
     jdbc.update(
         "UPDATE clone_operations SET phase = ?, updated_at = ?, step_times = ?::jsonb, completed_at = ?,"
             + " failed_step = ?, failure_reason = ?, clones = ?::jsonb, source_pause_micros = ?,"
             + " freeze_millis = ? WHERE id = ?",
-        op.phase().name(),
-        ts(op.updatedAt()),
-        json.times(op.reachedAt()),
-        ts(op.completedAt()),
-        op.failure() == null ? null : op.failure().step(),
-        op.failure() == null ? null : op.failure().reason(),
-        json.clones(op.clones()),
-        op.sourcePauseMicros(),
-        op.freezeMillis(),
+        progress.phase().name(),
+        ts(progress.updatedAt()),
+        json.times(progress.reachedAt()),
+        ts(outcome.completedAt()),
+        outcome.failure() == null ? null : outcome.failure().step(),
+        outcome.failure() == null ? null : outcome.failure().reason(),
+        json.clones(outcome.clones()),
+        progress.sourcePauseMicros(),
+        progress.freezeMillis(),
         op.id());
   }
 
@@ -176,26 +184,34 @@ public class CloneOperations {
 
   private CloneOperation map(ResultSet rs, int i) throws SQLException {
     String failedStep = rs.getString("failed_step");
-    return new CloneOperation(
-        rs.getObject("id", UUID.class),
-        rs.getString("idempotency_key"),
-        new Requester(rs.getString("requested_by"), rs.getString("tenant"), rs.getString("key_id")),
-        rs.getString("source_vm"),
-        rs.getString("source_vm_name"),
-        rs.getString("source_host"),
-        rs.getString("target_host"),
-        rs.getInt("count"),
-        json.names(rs.getString("names")),
-        rs.getLong("lease_millis"),
-        Phase.valueOf(rs.getString("phase")),
-        instant(rs, "requested_at"),
-        instant(rs, "updated_at"),
-        json.times(rs.getString("step_times")),
-        instant(rs, "completed_at"),
-        failedStep == null ? null : new Failure(failedStep, rs.getString("failure_reason")),
-        json.clones(rs.getString("clones")),
-        (Long) rs.getObject("source_pause_micros"),
-        (Long) rs.getObject("freeze_millis"));
+    ClonePlan plan =
+        new ClonePlan(
+            rs.getString("source_vm"),
+            rs.getString("source_host"),
+            rs.getString("target_host"),
+            rs.getInt("count"),
+            json.names(rs.getString("names")),
+            rs.getLong("lease_millis"));
+    Request request =
+        new Request(
+            rs.getString("idempotency_key"),
+            new Requester(rs.getString("requested_by"), rs.getString("tenant"), rs.getString("key_id")),
+            plan,
+            rs.getString("source_vm_name"),
+            instant(rs, "requested_at"));
+    Progress progress =
+        new Progress(
+            Phase.valueOf(rs.getString("phase")),
+            json.times(rs.getString("step_times")),
+            instant(rs, "updated_at"),
+            (Long) rs.getObject("source_pause_micros"),
+            (Long) rs.getObject("freeze_millis"));
+    Outcome outcome =
+        new Outcome(
+            instant(rs, "completed_at"),
+            json.clones(rs.getString("clones")),
+            failedStep == null ? null : new Failure(failedStep, rs.getString("failure_reason")));
+    return new CloneOperation(rs.getObject("id", UUID.class), request, progress, outcome);
   }
 
   static Timestamp ts(Instant at) {

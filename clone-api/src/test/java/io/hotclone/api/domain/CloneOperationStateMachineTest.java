@@ -3,6 +3,8 @@ package io.hotclone.api.domain;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.hotclone.events.EventTypes;
+import io.hotclone.events.saga.SagaStep;
+import io.hotclone.events.saga.SagaTable;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -167,6 +169,30 @@ class CloneOperationStateMachineTest {
     assertThat(t.failure().step()).isEqualTo("copy-state");
     assertThat(t.failure().reason()).isEqualTo("timed out in phase MEMORY_FROZEN");
     assertThat(t.actions()).containsExactlyInAnyOrder(Action.EMIT_CLONE_FAILED, Action.PUBLISH_FAILED);
+  }
+
+  @Test
+  void the_event_each_step_emits_marks_the_phase_it_reaches() {
+    for (SagaStep step : SagaTable.path()) {
+      if (step == SagaStep.COMPLETE) {
+        continue;
+      }
+      assertThat(CloneOperationStateMachine.phaseOf(EventTypes.typeOf(step.emits())))
+          .as(step.wireName())
+          .isEqualTo(Phase.reachedBy(step));
+    }
+    // clone-api's own CloneCompleted is a consequence of a transition, never an input
+    assertThat(CloneOperationStateMachine.phaseOf(EventTypes.CLONE_COMPLETED)).isNull();
+    assertThat(CloneOperationStateMachine.phaseOf(EventTypes.CLONE_FAILED)).isNull();
+  }
+
+  @Test
+  void a_timeout_while_configuring_fails_in_configure_clone_the_services_step_name() {
+    // given the storage is unfrozen (config-service's step is under way)
+    // when the watchdog times the operation out
+    Transition t = machine.onTimeout(Phase.STORAGE_UNFROZEN);
+    // then the failed step is the saga's wire name, as config-service's own CloneFailed says
+    assertThat(t.failure()).isEqualTo(new Failure("configure-clone", "timed out in phase STORAGE_UNFROZEN"));
   }
 
   @Test

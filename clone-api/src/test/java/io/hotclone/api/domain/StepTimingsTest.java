@@ -33,7 +33,7 @@ class StepTimingsTest {
             Map.entry("copy-state", 100L),
             Map.entry("unfreeze-memory", 5L),
             Map.entry("unfreeze-storage", 10L),
-            Map.entry("configure", 60L));
+            Map.entry("configure-clone", 60L));
   }
 
   @Test

@@ -3,13 +3,21 @@ package io.hotclone.api.messaging;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.hotclone.api.domain.CloneOperation;
-import io.hotclone.api.domain.CloneOperationStateMachine;
+import io.hotclone.api.domain.Outcome;
 import io.hotclone.api.domain.Phase;
+import io.hotclone.api.domain.Progress;
+import io.hotclone.events.CloneConfigured;
+import io.hotclone.events.CloneEvent;
+import io.hotclone.events.CloneFailed;
 import io.hotclone.events.ClonePlan;
 import io.hotclone.events.ConfiguredClone;
 import io.hotclone.events.EventCodec;
+import io.hotclone.events.EventEnvelope;
+import io.hotclone.events.MemoryFrozen;
+import io.hotclone.events.MemoryUnfrozen;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
@@ -20,7 +28,6 @@ class LifecycleCloudEventsTest {
   private static final Instant T0 = Instant.parse("2025-01-01T00:00:00Z");
   private final JsonMapper json = new EventCodec().mapper();
   private final LifecycleCloudEvents events = new LifecycleCloudEvents(json);
-  private final CloneOperationStateMachine machine = new CloneOperationStateMachine();
   private final UUID cloneId = UUID.fromString("11111111-2222-3333-4444-555555555555");
 
   private CloneOperation requested() {
@@ -95,15 +102,19 @@ class LifecycleCloudEventsTest {
     // given a completed operation
     ConfiguredClone clone =
         new ConfiguredClone(0, "vm-9", "web", "uuid-9", "52:54:00:00:00:09", "10.0.0.9", "web", "host-b", "ptr-9", 1);
+    Map<Phase, Instant> reached =
+        Map.of(
+            Phase.REQUESTED, T0,
+            Phase.STORAGE_FROZEN, T0.plusMillis(10),
+            Phase.MEMORY_FROZEN, T0.plusMillis(20),
+            Phase.CONFIGURED, T0.plusMillis(70),
+            Phase.COMPLETED, T0.plusMillis(75));
     CloneOperation op =
-        requested()
-            .withReached(Phase.STORAGE_FROZEN, T0.plusMillis(10))
-            .withReached(Phase.MEMORY_FROZEN, T0.plusMillis(20))
-            .withReached(Phase.CONFIGURED, T0.plusMillis(70))
-            .withSourcePauseMicros(850L)
-            .withFreezeMillis(42)
-            .withClones(List.of(clone));
-    op = op.withTransition(machine.on(Phase.MEMORY_FROZEN, "CloneConfigured"), T0.plusMillis(75));
+        new CloneOperation(
+            cloneId,
+            requested().request(),
+            new Progress(Phase.COMPLETED, reached, T0.plusMillis(75), 850L, 42L),
+            new Outcome(T0.plusMillis(75), List.of(clone), null));
     // when
     JsonNode root = parse(events.completed(op, T0.plusMillis(75)));
     // then
@@ -114,7 +125,7 @@ class LifecycleCloudEventsTest {
     assertThat(data.get("clones").get(0).get("generation").asInt()).isEqualTo(1);
     assertThat(data.get("timings").get("freeze-storage").asLong()).isEqualTo(10);
     assertThat(data.get("timings").get("freeze-memory").asLong()).isEqualTo(10);
-    assertThat(data.get("timings").get("configure").asLong()).isEqualTo(50);
+    assertThat(data.get("timings").get("configure-clone").asLong()).isEqualTo(50);
     assertThat(data.get("totalMillis").asLong()).isEqualTo(75);
     assertThat(data.get("sourcePauseMicros").asLong()).isEqualTo(850);
     assertThat(data.get("freezeMillis").asLong()).isEqualTo(42);
@@ -123,23 +134,26 @@ class LifecycleCloudEventsTest {
   @Test
   void completed_without_a_measured_pause_has_no_sourcePauseMicros() {
     // given a completed operation whose hypervisor could not measure the pause (-1 ns -> null)
-    CloneOperation op =
-        requested()
-            .withReached(Phase.MEMORY_FROZEN, T0.plusMillis(20))
-            .withSourcePauseMicros(io.hotclone.events.MemoryFrozen.pauseMicrosOf(-1))
-            .withFreezeMillis(42);
-    op = op.withTransition(machine.on(Phase.MEMORY_FROZEN, "CloneConfigured"), T0.plusMillis(75));
+    ClonePlan plan = requested().plan();
+    MemoryFrozen frozen =
+        new MemoryFrozen(plan, "base", T0, MemoryFrozen.pauseMicrosOf(-1), List.of("ram"), 1L << 20, T0.plusSeconds(30));
+    CloneOperation op = requested();
+    for (CloneEvent e : List.of(frozen, new MemoryUnfrozen(plan, "base", List.of(), 0, 42), new CloneConfigured(plan, List.of()))) {
+      op = op.apply(EventEnvelope.of(cloneId, e, T0.plusMillis(20)), T0.plusMillis(75)).after();
+    }
     // when
     JsonNode data = parse(events.completed(op, T0.plusMillis(75))).get("data");
     // then: absent, not 0
-    assertThat(op.sourcePauseMicros()).isNull();
+    assertThat(op.phase()).isEqualTo(Phase.COMPLETED);
+    assertThat(op.progress().sourcePauseMicros()).isNull();
     assertThat(data.has("sourcePauseMicros")).as("data %s", data).isFalse();
     assertThat(data.get("freezeMillis").asLong()).isEqualTo(42);
   }
 
   @Test
   void failed_carries_step_and_reason() {
-    CloneOperation op = requested().withTransition(machine.onFailed(Phase.REQUESTED, "freeze-storage", "disk busy"), T0);
+    CloneFailed failed = new CloneFailed(requested().plan(), "freeze-storage", "disk busy");
+    CloneOperation op = requested().apply(EventEnvelope.of(cloneId, failed, T0), T0).after();
     JsonNode root = parse(events.failed(op, T0.plusMillis(3)));
     assertThat(root.get("type").asString()).isEqualTo("io.hotclone.clone.failed");
     assertThat(root.get("data").get("failedStep").asString()).isEqualTo("freeze-storage");

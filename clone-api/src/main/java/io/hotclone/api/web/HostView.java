@@ -1,4 +1,4 @@
-package io.hotclone.api.api;
+package io.hotclone.api.web;
 
 import io.hotclone.events.IpPoolState;
 import io.hotclone.hypervisor.HostInfo;

@@ -1,4 +1,4 @@
-package io.hotclone.api.api;
+package io.hotclone.api.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

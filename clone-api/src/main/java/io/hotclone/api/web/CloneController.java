@@ -1,4 +1,4 @@
-package io.hotclone.api.api;
+package io.hotclone.api.web;
 
 import io.hotclone.api.domain.CloneOperation;
 import io.hotclone.api.domain.DnsLabels;

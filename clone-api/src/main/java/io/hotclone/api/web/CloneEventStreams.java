@@ -1,4 +1,4 @@
-package io.hotclone.api.api;
+package io.hotclone.api.web;
 
 import io.hotclone.api.ApiProperties;
 import io.hotclone.api.domain.CloneOperation;
@@ -87,7 +87,7 @@ public class CloneEventStreams implements DisposableBean {
       }
       CloneOperationView view = CloneOperationView.of(op.get());
       for (Phase phase : Phase.values()) {
-        boolean reached = phase == op.get().phase() || op.get().reachedAt().containsKey(phase);
+        boolean reached = phase == op.get().phase() || op.get().progress().reachedAt().containsKey(phase);
         if (reached && sent.add(phase)) {
           emitter.send(
               SseEmitter.event()

@@ -1,4 +1,4 @@
-package io.hotclone.api.api;
+package io.hotclone.api.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.mockito.ArgumentMatchers.any;
@@ -136,7 +136,7 @@ class RestContractTest {
         .andExpect(jsonPath("$.leaseMillis").value(30000));
     ArgumentCaptor<CloneOperation> op = ArgumentCaptor.forClass(CloneOperation.class);
     verify(operations).insert(op.capture(), any());
-    assertThat(op.getValue().requester()).isEqualTo(new Requester("alice", TENANT, "k1"));
+    assertThat(op.getValue().request().requester()).isEqualTo(new Requester("alice", TENANT, "k1"));
     ArgumentCaptor<EventEnvelope> event = ArgumentCaptor.forClass(EventEnvelope.class);
     verify(outbox).append(event.capture());
     assertThat(event.getValue().cloneId()).isEqualTo(op.getValue().id());

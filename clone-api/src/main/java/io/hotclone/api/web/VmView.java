@@ -1,4 +1,4 @@
-package io.hotclone.api.api;
+package io.hotclone.api.web;
 
 import io.hotclone.api.persistence.VmRecord;
 import io.hotclone.hypervisor.GuestIdentity;

@@ -1,4 +1,4 @@
-package io.hotclone.api.api;
+package io.hotclone.api.web;
 
 import io.hotclone.api.security.ProblemResponses;
 import io.swagger.v3.oas.annotations.Hidden;

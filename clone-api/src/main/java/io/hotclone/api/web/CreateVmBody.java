@@ -1,4 +1,4 @@
-package io.hotclone.api.api;
+package io.hotclone.api.web;
 
 /**
  * Body of {@code POST /api/v1/vms}: a new VM {@code name} on {@code host}, sizes in MiB; {@code

@@ -1,4 +1,4 @@
-package io.hotclone.api.api;
+package io.hotclone.api.web;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;

@@ -1,4 +1,4 @@
-package io.hotclone.api.api;
+package io.hotclone.api.web;
 
 import io.hotclone.api.ApiProperties;
 import io.hotclone.api.persistence.CloneOperations;

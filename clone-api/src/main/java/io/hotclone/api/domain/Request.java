@@ -1,0 +1,36 @@
+package io.hotclone.api.domain;
+
+import io.hotclone.events.ClonePlan;
+import io.hotclone.events.Requester;
+import java.time.Instant;
+import java.util.Objects;
+
+/**
+ * What was asked for, fixed when the operation is requested: the plan, who asked, with which
+ * idempotency key, the source's name at that time and when.
+ *
+ * <p>The plan is kept without its {@code identityPolicy}: only {@code CloneRequested} carries the
+ * policy to the services; the operation neither stores nor shows it (it has no column), so an
+ * operation read back from the database equals the one that was inserted.
+ *
+ * @param idempotencyKey the client's {@code Idempotency-Key}, or {@code null}
+ * @param requester who asked (subject, tenant, API key id); the operation belongs to its tenant
+ * @param plan the source VM, its host, the target host, count, names and lease
+ * @param sourceVmName the source VM's name at request time (for lookups by name), may be {@code null}
+ * @param requestedAt when the request was accepted
+ */
+public record Request(
+    String idempotencyKey, Requester requester, ClonePlan plan, String sourceVmName, Instant requestedAt) {
+
+  public Request {
+    Objects.requireNonNull(requester, "requester");
+    Objects.requireNonNull(plan, "plan");
+    plan = new ClonePlan(
+        plan.sourceVm(), plan.sourceHost(), plan.targetHost(), plan.count(), plan.names(), plan.leaseMillis());
+  }
+
+  /** The tenant the operation belongs to (its source's). */
+  public String tenant() {
+    return requester.tenant();
+  }
+}
