@@ -50,6 +50,10 @@ import org.slf4j.LoggerFactory;
  * <p>The public methods after the SPI ({@link #readPage}, {@link #verifyGuest}, {@link #cloneCut},
  * {@link #storageStats}, {@link #baseDigest}, {@link #pauseGuest}, {@link #setHostReachable}, ...)
  * are the inspection and failure-injection API for tests and benchmarks.
+ *
+ * <p>Why this class is longer than the others: it is the driver's one public face — each SPI method
+ * is a one-line delegation through the operation journal, and the inspection API is a list of short
+ * reads of the driver's state; the logic lives in the classes named above.
  */
 public final class EmbeddedHypervisor implements Hypervisor {
   private static final Logger log = LoggerFactory.getLogger(EmbeddedHypervisor.class);
