@@ -1,5 +1,7 @@
 package io.hotclone.config.messaging;
 
+import static io.hotclone.support.messaging.EmbeddedSaga.B;
+import static io.hotclone.support.messaging.EmbeddedSaga.NOW;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.hotclone.config.domain.IpPool;
@@ -8,7 +10,6 @@ import io.hotclone.config.persistence.Lineage;
 import io.hotclone.events.CloneConfigured;
 import io.hotclone.events.CloneFailed;
 import io.hotclone.events.ClonePlan;
-import io.hotclone.events.ClonePointer;
 import io.hotclone.events.ConfiguredClone;
 import io.hotclone.events.CopiedImage;
 import io.hotclone.events.EventEnvelope;
@@ -16,22 +17,14 @@ import io.hotclone.events.StorageUnfrozen;
 import io.hotclone.events.saga.SagaService;
 import io.hotclone.events.saga.SagaStep;
 import io.hotclone.events.saga.SagaTable;
-import io.hotclone.hypervisor.HostName;
 import io.hotclone.hypervisor.IdentityPolicy;
-import io.hotclone.hypervisor.StoragePointer;
 import io.hotclone.hypervisor.VmId;
-import io.hotclone.hypervisor.VmInfo;
-import io.hotclone.hypervisor.VmSpec;
 import io.hotclone.hypervisor.embedded.EmbeddedHypervisor;
-import io.hotclone.hypervisor.embedded.EmbeddedOptions;
 import io.hotclone.support.fault.HaltPoints;
+import io.hotclone.support.messaging.EmbeddedSaga;
 import io.hotclone.support.messaging.FakeSagaLog;
 import io.hotclone.support.messaging.StepOperation;
 import java.nio.file.Path;
-import java.time.Clock;
-import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -43,13 +36,10 @@ import org.junit.jupiter.api.io.TempDir;
 /** The configure step on the embedded hypervisor, with the inbox, outbox, identities and lineage in memory. */
 class ConfigStepsTest {
 
-  private static final HostName A = new HostName("host-a");
-  private static final HostName B = new HostName("host-b");
-  private static final Instant NOW = Instant.parse("2026-01-01T00:00:00Z");
-
   @TempDir Path dir;
+  private EmbeddedSaga saga;
   private EmbeddedHypervisor hv;
-  private final FakeSagaLog log = new FakeSagaLog();
+  private FakeSagaLog log;
   private final InMemoryIdentities identities = new InMemoryIdentities();
   private final List<String> lineage = new ArrayList<>();
   private ConfigSteps config;
@@ -58,10 +48,11 @@ class ConfigStepsTest {
 
   @BeforeEach
   void start() {
-    hv = new EmbeddedHypervisor(dir, List.of(A, B), EmbeddedOptions.defaults());
-    VmInfo source = hv.createVm(new VmSpec(A, "src", 1 << 20, 1 << 20));
-    vm = source.id();
-    identities.registerExisting(vm.value(), source.identity()); // as the reconciler does
+    saga = new EmbeddedSaga(dir);
+    hv = saga.hv();
+    log = saga.log();
+    vm = saga.vm();
+    identities.registerExisting(vm.value(), saga.source().identity()); // as the reconciler does
     Lineage records = new Lineage() {
       @Override
       public Position positionOf(String vmId) {
@@ -74,37 +65,26 @@ class ConfigStepsTest {
       }
     };
     IpPools pools = new IpPools(List.of(IpPool.of(IpPools.DEFAULT, "10.77.0.0/16", "10.77.0.1", List.of())));
-    config = new ConfigSteps(
-        hv, log.steps(Clock.fixed(NOW, ZoneOffset.UTC)), identities, records, HaltPoints.none(), pools, IdentityPolicy.ALLOW);
+    config = new ConfigSteps(hv, saga.steps(), identities, records, HaltPoints.none(), pools, IdentityPolicy.ALLOW);
   }
 
   @AfterEach
   void close() {
-    hv.close();
+    saga.close();
   }
 
   private ClonePlan plan(String... names) {
-    return new ClonePlan(vm.value(), "host-a", "host-b", 2, List.of(names), 30_000);
+    return saga.plan(2, names);
   }
 
   /** What the earlier steps do on the hypervisor, and storage's event. */
   private EventEnvelope storageUnfrozen(ClonePlan plan) {
-    hv.freezeStorage(StepOperation.FREEZE_STORAGE.id(clone), vm, Duration.ofSeconds(30));
-    hv.freezeMemory(StepOperation.FREEZE_MEMORY.id(clone), vm, Duration.ofSeconds(30));
-    List<CopiedImage> images = new ArrayList<>();
-    for (int i = 0; i < plan.count(); i++) {
-      var c = hv.copyState(StepOperation.COPY.id(clone, i), vm, B);
-      images.add(new CopiedImage(i, c.imageRef(), c.bytes(), c.pagesCopied(), c.zeroPagesSkipped(), c.checksum()));
-    }
+    saga.freezeStorage(clone);
+    saga.freezeMemory(clone);
+    List<CopiedImage> images = saga.copies(clone, plan.count());
     hv.unfreezeMemory(StepOperation.UNFREEZE_MEMORY.id(clone), vm);
     hv.unfreezeStorage(StepOperation.UNFREEZE_STORAGE.id(clone), vm);
-    List<ClonePointer> pointers = new ArrayList<>();
-    for (int i = 0; i < plan.count(); i++) {
-      StoragePointer p = hv.createClonePointer(StepOperation.CLONE_POINTER.id(clone, i), vm, B);
-      pointers.add(new ClonePointer(i, p.id(), p.location(), p.baseRef(), p.disks().stream()
-          .map(d -> new ClonePointer.DiskPointer(d.device(), d.id(), d.location(), d.baseRef())).toList()));
-    }
-    return EventEnvelope.of(clone, new StorageUnfrozen(plan, images, pointers, null), NOW);
+    return EventEnvelope.of(clone, new StorageUnfrozen(plan, images, saga.pointers(clone, plan.count()), null), NOW);
   }
 
   private int vmsOnB() {

@@ -1,10 +1,10 @@
 package io.hotclone.memory.messaging;
 
+import static io.hotclone.support.messaging.EmbeddedSaga.NOW;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.hotclone.events.CloneFailed;
 import io.hotclone.events.ClonePlan;
-import io.hotclone.events.CopiedImage;
 import io.hotclone.events.EventEnvelope;
 import io.hotclone.events.MemoryFrozen;
 import io.hotclone.events.MemoryUnfrozen;
@@ -13,25 +13,20 @@ import io.hotclone.events.StorageFrozen;
 import io.hotclone.events.saga.SagaService;
 import io.hotclone.events.saga.SagaStep;
 import io.hotclone.events.saga.SagaTable;
-import io.hotclone.hypervisor.HostName;
 import io.hotclone.hypervisor.MemoryFreeze;
 import io.hotclone.hypervisor.MemoryThaw;
 import io.hotclone.hypervisor.VmId;
-import io.hotclone.hypervisor.VmSpec;
 import io.hotclone.hypervisor.embedded.EmbeddedHypervisor;
-import io.hotclone.hypervisor.embedded.EmbeddedOptions;
 import io.hotclone.memory.persistence.MemoryFreezes;
 import io.hotclone.support.fault.HaltPoints;
 import io.hotclone.support.lease.InMemoryLeaseStore;
 import io.hotclone.support.lease.LeaseState;
+import io.hotclone.support.messaging.EmbeddedSaga;
 import io.hotclone.support.messaging.FakeSagaLog;
 import io.hotclone.support.messaging.SagaSteps;
 import io.hotclone.support.messaging.StepOperation;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -44,13 +39,10 @@ import org.junit.jupiter.api.io.TempDir;
 /** Memory's steps on the embedded hypervisor, with the inbox, outbox, leases and freezes in memory. */
 class MemoryStepsTest {
 
-  private static final HostName A = new HostName("host-a");
-  private static final HostName B = new HostName("host-b");
-  private static final Instant NOW = Instant.parse("2026-01-01T00:00:00Z");
-
   @TempDir Path dir;
+  private EmbeddedSaga saga;
   private EmbeddedHypervisor hv;
-  private final FakeSagaLog log = new FakeSagaLog();
+  private FakeSagaLog log;
   private final InMemoryLeaseStore leases = new InMemoryLeaseStore();
   private final Map<UUID, MemoryFreeze> freezes = new HashMap<>();
   private MemorySteps memory;
@@ -60,10 +52,12 @@ class MemoryStepsTest {
 
   @BeforeEach
   void start() {
-    hv = new EmbeddedHypervisor(dir, List.of(A, B), EmbeddedOptions.defaults());
-    vm = hv.createVm(new VmSpec(A, "src", 1 << 20, 1 << 20)).id();
-    plan = new ClonePlan(vm.value(), "host-a", "host-b", 1, List.of(), 30_000);
-    SagaSteps steps = log.steps(Clock.fixed(NOW, ZoneOffset.UTC));
+    saga = new EmbeddedSaga(dir);
+    hv = saga.hv();
+    log = saga.log();
+    vm = saga.vm();
+    plan = saga.plan(1);
+    SagaSteps steps = saga.steps();
     MemoryFreezes records = new MemoryFreezes() {
       @Override
       public void recordFreeze(UUID cloneId, MemoryFreeze frozen) {
@@ -80,11 +74,11 @@ class MemoryStepsTest {
 
   @AfterEach
   void close() {
-    hv.close();
+    saga.close();
   }
 
   private boolean memoryFrozen() {
-    return hv.isMemoryFrozen(vm, "ram") || hv.isMemoryFrozen(vm, "swap");
+    return saga.memoryFrozen();
   }
 
   /** What storage-service does first: the storage freeze, and its event. */
@@ -94,9 +88,7 @@ class MemoryStepsTest {
   }
 
   private EventEnvelope stateCopied() {
-    var c = hv.copyState(StepOperation.COPY.id(clone, 0), vm, B);
-    return EventEnvelope.of(clone, new StateCopied(
-        plan, "base", List.of(new CopiedImage(0, c.imageRef(), c.bytes(), c.pagesCopied(), c.zeroPagesSkipped(), c.checksum())), 5), NOW);
+    return EventEnvelope.of(clone, new StateCopied(plan, "base", saga.copies(clone, 1), 5), NOW);
   }
 
   @Test

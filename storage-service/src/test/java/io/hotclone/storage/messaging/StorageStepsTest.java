@@ -1,5 +1,7 @@
 package io.hotclone.storage.messaging;
 
+import static io.hotclone.support.messaging.EmbeddedSaga.B;
+import static io.hotclone.support.messaging.EmbeddedSaga.NOW;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.hotclone.events.CloneFailed;
@@ -15,24 +17,20 @@ import io.hotclone.events.StorageUnfrozen;
 import io.hotclone.events.saga.SagaService;
 import io.hotclone.events.saga.SagaStep;
 import io.hotclone.events.saga.SagaTable;
-import io.hotclone.hypervisor.HostName;
 import io.hotclone.hypervisor.StorageFreeze;
 import io.hotclone.hypervisor.StoragePointer;
 import io.hotclone.hypervisor.VmId;
-import io.hotclone.hypervisor.VmSpec;
 import io.hotclone.hypervisor.embedded.EmbeddedHypervisor;
-import io.hotclone.hypervisor.embedded.EmbeddedOptions;
 import io.hotclone.storage.persistence.StoragePointers;
 import io.hotclone.support.lease.InMemoryLeaseStore;
 import io.hotclone.support.lease.LeaseState;
+import io.hotclone.support.messaging.EmbeddedSaga;
 import io.hotclone.support.messaging.FakeSagaLog;
 import io.hotclone.support.messaging.SagaSteps;
 import io.hotclone.support.messaging.StepOperation;
 import io.hotclone.support.tracing.TraceContexts;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -43,13 +41,10 @@ import org.junit.jupiter.api.io.TempDir;
 /** Storage's steps on the embedded hypervisor, with the inbox, outbox, leases and queue in memory. */
 class StorageStepsTest {
 
-  private static final HostName A = new HostName("host-a");
-  private static final HostName B = new HostName("host-b");
-  private static final Instant NOW = Instant.parse("2026-01-01T00:00:00Z");
-
   @TempDir Path dir;
+  private EmbeddedSaga saga;
   private EmbeddedHypervisor hv;
-  private final FakeSagaLog log = new FakeSagaLog();
+  private FakeSagaLog log;
   private final InMemoryLeaseStore leases = new InMemoryLeaseStore();
   private final InMemoryFreezeQueue queue = new InMemoryFreezeQueue(leases);
   private final List<String> recorded = new ArrayList<>();
@@ -58,10 +53,12 @@ class StorageStepsTest {
   private ClonePlan plan;
 
   private void start() {
-    hv = new EmbeddedHypervisor(dir, List.of(A, B), EmbeddedOptions.defaults());
-    vm = hv.createVm(new VmSpec(A, "src", 1 << 20, 1 << 20)).id();
-    plan = new ClonePlan(vm.value(), "host-a", "host-b", 2, List.of(), 30_000);
-    SagaSteps steps = log.steps(Clock.fixed(NOW, java.time.ZoneOffset.UTC));
+    saga = new EmbeddedSaga(dir);
+    hv = saga.hv();
+    log = saga.log();
+    vm = saga.vm();
+    plan = saga.plan(2);
+    SagaSteps steps = saga.steps();
     StoragePointers pointers = new StoragePointers() {
       @Override
       public void recordFreeze(UUID cloneId, String host, StorageFreeze freeze) {
@@ -78,8 +75,8 @@ class StorageStepsTest {
 
   @AfterEach
   void close() {
-    if (hv != null) {
-      hv.close();
+    if (saga != null) {
+      saga.close();
     }
   }
 
@@ -89,9 +86,8 @@ class StorageStepsTest {
 
   /** What memory-service and transfer-service do between the freeze and the unfreeze, on the hypervisor. */
   private EventEnvelope memoryUnfrozen(UUID cloneId) {
-    hv.freezeMemory(StepOperation.FREEZE_MEMORY.id(cloneId), vm, Duration.ofSeconds(30));
-    hv.copyState(StepOperation.COPY.id(cloneId, 0), vm, B);
-    hv.copyState(StepOperation.COPY.id(cloneId, 1), vm, B);
+    saga.freezeMemory(cloneId);
+    saga.copies(cloneId, 2);
     hv.unfreezeMemory(StepOperation.UNFREEZE_MEMORY.id(cloneId), vm);
     List<CopiedImage> images = List.of(new CopiedImage(0, "img-0", 1, 1, 0, "c0"), new CopiedImage(1, "img-1", 1, 1, 0, "c1"));
     return EventEnvelope.of(cloneId, new MemoryUnfrozen(plan, "base", images, 3, 40), NOW);

@@ -1,5 +1,7 @@
 package io.hotclone.transfer.messaging;
 
+import static io.hotclone.support.messaging.EmbeddedSaga.B;
+import static io.hotclone.support.messaging.EmbeddedSaga.NOW;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.hotclone.events.CloneFailed;
@@ -12,20 +14,14 @@ import io.hotclone.events.saga.SagaService;
 import io.hotclone.events.saga.SagaStep;
 import io.hotclone.events.saga.SagaTable;
 import io.hotclone.hypervisor.CopiedState;
-import io.hotclone.hypervisor.HostName;
 import io.hotclone.hypervisor.VmId;
-import io.hotclone.hypervisor.VmSpec;
 import io.hotclone.hypervisor.embedded.EmbeddedHypervisor;
-import io.hotclone.hypervisor.embedded.EmbeddedOptions;
 import io.hotclone.support.fault.HaltPoints;
+import io.hotclone.support.messaging.EmbeddedSaga;
 import io.hotclone.support.messaging.FakeSagaLog;
 import io.hotclone.support.messaging.StepOperation;
 import io.hotclone.transfer.persistence.Transfers;
 import java.nio.file.Path;
-import java.time.Clock;
-import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -37,13 +33,10 @@ import org.junit.jupiter.api.io.TempDir;
 /** The copy step on the embedded hypervisor, with the inbox, outbox and transfers in memory. */
 class TransferStepsTest {
 
-  private static final HostName A = new HostName("host-a");
-  private static final HostName B = new HostName("host-b");
-  private static final Instant NOW = Instant.parse("2026-01-01T00:00:00Z");
-
   @TempDir Path dir;
+  private EmbeddedSaga saga;
   private EmbeddedHypervisor hv;
-  private final FakeSagaLog log = new FakeSagaLog();
+  private FakeSagaLog log;
   private final List<String> recorded = new ArrayList<>();
   private TransferSteps transfer;
   private VmId vm;
@@ -52,9 +45,11 @@ class TransferStepsTest {
 
   @BeforeEach
   void start() {
-    hv = new EmbeddedHypervisor(dir, List.of(A, B), EmbeddedOptions.defaults());
-    vm = hv.createVm(new VmSpec(A, "src", 1 << 20, 1 << 20)).id();
-    plan = new ClonePlan(vm.value(), "host-a", "host-b", 2, List.of(), 30_000);
+    saga = new EmbeddedSaga(dir);
+    hv = saga.hv();
+    log = saga.log();
+    vm = saga.vm();
+    plan = saga.plan(2);
     Transfers transfers = new Transfers() {
       @Override
       public void record(UUID cloneId, int index, VmId source, CopiedState copy) {
@@ -66,22 +61,22 @@ class TransferStepsTest {
         recorded.add("released " + cloneId);
       }
     };
-    transfer = new TransferSteps(hv, log.steps(Clock.fixed(NOW, ZoneOffset.UTC)), transfers, HaltPoints.none());
+    transfer = new TransferSteps(hv, saga.steps(), transfers, HaltPoints.none());
   }
 
   @AfterEach
   void close() {
-    hv.close();
+    saga.close();
   }
 
   private boolean memoryFrozen() {
-    return hv.isMemoryFrozen(vm, "ram") || hv.isMemoryFrozen(vm, "swap");
+    return saga.memoryFrozen();
   }
 
   /** What storage-service and memory-service do first: both freezes, and memory's event. */
   private EventEnvelope memoryFrozenEvent() {
-    hv.freezeStorage(StepOperation.FREEZE_STORAGE.id(clone), vm, Duration.ofSeconds(30));
-    var m = hv.freezeMemory(StepOperation.FREEZE_MEMORY.id(clone), vm, Duration.ofSeconds(30));
+    saga.freezeStorage(clone);
+    var m = saga.freezeMemory(clone);
     return EventEnvelope.of(clone, new MemoryFrozen(
         plan, m.baseRef(), m.cutAt(), 1L, m.tierOrder(), m.memoryBytes(), m.leaseUntil()), NOW);
   }
