@@ -34,6 +34,10 @@ import tools.jackson.databind.JsonNode;
  * back (the clone must fail with its step and reason within the lease plus a margin). Every case
  * checks the source is running and not paused, its chain, the files on both hosts and that no
  * second clone exists. Last, the Kafka broker and then PostgreSQL are restarted mid-saga.
+ *
+ * <p>Why one long class: every case runs on the one cluster this class starts (processes, broker,
+ * database, two libvirt hosts, a booted guest: minutes to start); split classes would start it
+ * again each.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class LibvirtClusterIT {

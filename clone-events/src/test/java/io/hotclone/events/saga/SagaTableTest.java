@@ -66,6 +66,30 @@ class SagaTableTest {
         .containsExactlyInAnyOrder(SagaService.STORAGE, SagaService.MEMORY, SagaService.TRANSFER, SagaService.CONFIG);
   }
 
+  /**
+   * The README's flow diagram passes the saga's events in the table's order: the event types, in
+   * the order the diagram first names them, are the events the steps react to, in path order.
+   */
+  @Test
+  void theReadmeFlowDiagramPassesTheEventsInTheTablesOrder() throws IOException {
+    String readme = Files.readString(Path.of("..", "README.md"));
+    int architecture = readme.indexOf("## Architecture");
+    int start = readme.indexOf("```", architecture);
+    String diagram = readme.substring(start + 3, readme.indexOf("```", start + 3));
+    List<String> expected = SagaTable.path().stream()
+        .flatMap(s -> s.on().stream())
+        .map(io.hotclone.events.EventTypes::typeOf)
+        .toList();
+    List<String> named = new ArrayList<>();
+    Matcher m = Pattern.compile("\\b(" + String.join("|", expected) + ")\\b").matcher(diagram);
+    while (m.find()) {
+      if (!named.contains(m.group(1))) {
+        named.add(m.group(1));
+      }
+    }
+    assertThat(named).as("event types in the diagram, in order of first mention").isEqualTo(expected);
+  }
+
   /** The README's architecture table says, per module, what the saga table says. */
   @Test
   void theReadmeArchitectureTableSaysWhatTheSagaTableSays() throws IOException {

@@ -38,6 +38,10 @@ import org.junit.jupiter.api.Test;
  * A real hot clone between two libvirt daemons (host-a: the system daemon, host-b: a second
  * daemon in its own network namespace over qemu+tcp) of a running busybox guest under QEMU TCG,
  * through the SPI only: in the default copy mode (SHARED) and in STREAM mode.
+ *
+ * <p>Why one long class: each case is one real clone of a booted guest told step by step (what the
+ * disks, chains, files and serial logs hold after each SPI call); the shared setup, teardown and
+ * reads are here and in {@link GuestTicks}.
  */
 class LibvirtHotCloneIT {
   private LibvirtTestEnv env;
