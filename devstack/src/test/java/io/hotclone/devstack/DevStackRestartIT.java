@@ -2,10 +2,10 @@ package io.hotclone.devstack;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
@@ -16,9 +16,17 @@ import tools.jackson.databind.JsonNode;
  */
 class DevStackRestartIT {
 
+  /** The data directory of the stack (or broker) the test started, deleted after it. */
+  private Path data;
+
+  @AfterEach
+  void deleteData() {
+    TestDirs.delete(data);
+  }
+
   @Test
   void restartMarksVanishedVmsGoneAndKeepsWorking() throws Exception {
-    Path data = Files.createTempDirectory("hotclone-restart");
+    data = TestDirs.create("hotclone-restart");
     String firstDemo;
     String firstClone;
     try (DevStack first = DevStack.start(DevStackSettings.forTests(data, Map.of()))) {

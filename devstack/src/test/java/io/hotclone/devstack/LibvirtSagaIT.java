@@ -15,7 +15,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import io.hotclone.support.hypervisor.HypervisorProperties;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -45,7 +44,7 @@ class LibvirtSagaIT {
     hv.getHostDirs().put("host-a", Path.of(env("HOTCLONE_LIBVIRT_HOST_A_DIR")));
     hv.getHostDirs().put("host-b", Path.of(env("HOTCLONE_LIBVIRT_HOST_B_DIR")));
     hv.setGuestDir(Path.of(env("HOTCLONE_GUEST_DIR")));
-    data = Files.createTempDirectory("hotclone-libvirt-saga");
+    data = TestDirs.create("hotclone-libvirt-saga");
     stack = DevStack.start(DevStackSettings.withHypervisor(data, hv, Map.of(
         "hotclone.api.operation-timeout", "120s",
         "hotclone.config.ip-pools.host-b.cidr", POOL,
@@ -61,6 +60,7 @@ class LibvirtSagaIT {
     if (stack != null) {
       stack.close();
     }
+    TestDirs.delete(data);
   }
 
   private static final String POOL = "10.231.8.0/24";

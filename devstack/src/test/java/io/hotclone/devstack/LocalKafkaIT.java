@@ -26,6 +26,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -35,12 +36,20 @@ import org.junit.jupiter.api.Test;
  */
 class LocalKafkaIT {
 
+  /** The data directory of the stack (or broker) the test started, deleted after it. */
+  private Path data;
+
+  @AfterEach
+  void deleteData() {
+    TestDirs.delete(data);
+  }
+
   private static final String TOPIC = "local-kafka-it";
   private static final String GROUP = "local-kafka-it-group";
 
   @Test
   void recordsOffsetsAndClusterIdSurviveARestart() throws Exception {
-    Path data = Files.createTempDirectory("hotclone-kafka");
+    data = TestDirs.create("hotclone-kafka");
     Path logDir = data.resolve("kafka");
     String value = "kept-" + System.nanoTime();
     String clusterId;

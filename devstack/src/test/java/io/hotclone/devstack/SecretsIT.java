@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.JsonNode;
@@ -24,6 +25,14 @@ import tools.jackson.databind.JsonNode;
  * its arguments and stack traces.
  */
 class SecretsIT {
+
+  /** The data directory of the stack (or broker) the test started, deleted after it. */
+  private Path data;
+
+  @AfterEach
+  void deleteData() {
+    TestDirs.delete(data);
+  }
 
   private static final String LOGGING_SYSTEM = "org.springframework.boot.logging.LoggingSystem";
   private static final String KAFKA_PASSWORD = "kafka-pw-5f0c1e9d";
@@ -50,7 +59,7 @@ class SecretsIT {
       l.setLevel(level);
     });
     List<String> secrets = new ArrayList<>(List.of(KAFKA_PASSWORD, WRONG_KEY.substring(20)));
-    Path data = Files.createTempDirectory("hotclone-secrets");
+    data = TestDirs.create("hotclone-secrets");
     try (DevStack stack = DevStack.start(DevStackSettings.forTests(data, Map.of(
         // SASL credentials with the broker's PLAINTEXT listener: Kafka is given them, and ignores them
         "hotclone.kafka.sasl-username", "hotclone",

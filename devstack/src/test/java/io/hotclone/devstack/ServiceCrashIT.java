@@ -4,11 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.hotclone.hypervisor.VmId;
 import io.hotclone.hypervisor.embedded.EmbeddedHypervisor;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.SingleConnectionDataSource;
@@ -21,9 +21,17 @@ import tools.jackson.databind.JsonNode;
  */
 class ServiceCrashIT {
 
+  /** The data directory of the stack (or broker) the test started, deleted after it. */
+  private Path data;
+
+  @AfterEach
+  void deleteData() {
+    TestDirs.delete(data);
+  }
+
   @Test
   void transferServiceDownWhileMemoryIsFrozenEndsFailedWithTheSourceThawed() throws Exception {
-    Path data = Files.createTempDirectory("hotclone-crash");
+    data = TestDirs.create("hotclone-crash");
     try (DevStack stack = DevStack.start(DevStackSettings.forTests(data, Map.of("hotclone.lease.check-interval", "200")))) {
       TestStack.register(stack);
       EmbeddedHypervisor h = (EmbeddedHypervisor) stack.hypervisor();
@@ -49,7 +57,7 @@ class ServiceCrashIT {
 
   @Test
   void memoryServiceDownWhileStorageIsFrozenEndsFailedWithTheSourceThawed() throws Exception {
-    Path data = Files.createTempDirectory("hotclone-crash");
+    data = TestDirs.create("hotclone-crash");
     try (DevStack stack = DevStack.start(DevStackSettings.forTests(data, Map.of("hotclone.lease.check-interval", "200")))) {
       TestStack.register(stack);
       EmbeddedHypervisor h = (EmbeddedHypervisor) stack.hypervisor();

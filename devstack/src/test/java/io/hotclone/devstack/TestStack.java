@@ -8,7 +8,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -54,16 +53,16 @@ final class TestStack {
 
   static synchronized DevStack get() {
     if (stack == null) {
-      try {
-        Path dir = Files.createTempDirectory("hotclone-it");
-        // HOTCLONE_IT_CONTAINERS=true: Kafka and PostgreSQL in containers (needs Docker)
-        stack = ContainerInfra.enabled()
-            ? DevStack.start(settings.apply(dir), ContainerInfra.start())
-            : DevStack.start(settings.apply(dir));
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-      Runtime.getRuntime().addShutdownHook(new Thread(stack::close));
+      Path dir = TestDirs.create("hotclone-it");
+      // HOTCLONE_IT_CONTAINERS=true: Kafka and PostgreSQL in containers (needs Docker)
+      stack = ContainerInfra.enabled()
+          ? DevStack.start(settings.apply(dir), ContainerInfra.start())
+          : DevStack.start(settings.apply(dir));
+      DevStack started = stack;
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        started.close();
+        TestDirs.delete(dir);
+      }));
       register(stack);
     }
     return stack;
