@@ -7,6 +7,10 @@
 # The driver runs with both memory-freeze methods: LIVE_SNAPSHOT (copy modes SHARED and STREAM) and
 # BACKGROUND_SNAPSHOT (copy mode SHARED; needs userfaultfd for QEMU, see README).
 #   usage: bench/libvirt.sh [driver-rounds] [recipe-rounds]
+# HOTCLONE_BENCH_MEMORY_MIB=<MiB> (default 128): the guests' RAM, driver and recipe alike.
+# HOTCLONE_BENCH_FILL=1: the guests fill 60 % of their RAM with random bytes at boot (a copy of the
+#   busybox guest whose init does so, built under .work/bench), so the memory to save is real data.
+# HOTCLONE_BENCH_DRIVER_MODES="SHARED STREAM BACKGROUND" (default): which driver runs to make.
 # HOTCLONE_LIBVIRT_ENV=<file>: use the hosts that file describes instead of running setup.sh here.
 # Prints a markdown section for bench/RESULTS.md and writes it to .work/bench/libvirt-section.md.
 set -euo pipefail
@@ -20,6 +24,23 @@ else
   set -a; . "$ROOT/.work/libvirt.env"; set +a
 fi
 OUT="$ROOT/.work/bench"; mkdir -p "$OUT"; chmod 755 "$OUT"
+MEM_MIB=${HOTCLONE_BENCH_MEMORY_MIB:-128}
+MODES=${HOTCLONE_BENCH_DRIVER_MODES:-SHARED STREAM BACKGROUND}
+if [ "${HOTCLONE_BENCH_FILL:-0}" = 1 ]; then
+  # the busybox guest, its init filling 60 % of MemTotal with random bytes before the tick loop
+  G="$OUT/guest-fill"; rm -rf "$G"; mkdir -p "$G/root"; chmod 755 "$G"
+  (cd "$G/root" && zcat "$HOTCLONE_GUEST_DIR/initrd.gz" | busybox cpio -id 2>/dev/null)
+  python3 - "$G/root/init" <<'PY'
+import sys
+p = sys.argv[1]; s = open(p).read(); marker = 'echo "BOOTED'
+fill = ("fill=$(awk '/MemTotal/{print int($2*6/10/1024)}' /proc/meminfo)\n"
+        "dd if=/dev/urandom of=/fill bs=1M count=$fill 2>/dev/null; echo \"FILLED $fill MiB\"\n")
+assert marker in s; open(p, 'w').write(s.replace(marker, fill + marker, 1))
+PY
+  (cd "$G/root" && find . | busybox cpio -o -H newc 2>/dev/null | gzip -1) > "$G/initrd.gz"
+  cp "$HOTCLONE_GUEST_DIR/vmlinuz" "$G/vmlinuz"; rm -rf "$G/root"; chmod 644 "$G/initrd.gz" "$G/vmlinuz"
+  export HOTCLONE_GUEST_DIR="$G"
+fi
 V="virsh -c $HOTCLONE_LIBVIRT_SOURCE_URI"
 now() { date +%s.%N; }
 ms() { awk -v a="$1" -v b="$2" 'BEGIN{printf "%.0f", (b-a)*1000}'; }
@@ -29,11 +50,11 @@ recipe_round() {
   local r=$1 W="$OUT/recipe-$1" name="hc-recipe-src-$1" clone="hc-recipe-clone-$1"
   rm -rf "$W"; mkdir -p "$W"; chmod 755 "$W"
   qemu-img create -q -f qcow2 "$W/disk.qcow2" 64M
-  python3 - "$W" "$name" "$HOTCLONE_GUEST_DIR" > "$W/src.xml" <<'PY'
+  python3 - "$W" "$name" "$HOTCLONE_GUEST_DIR" "$MEM_MIB" > "$W/src.xml" <<'PY'
 import sys, xml.etree.ElementTree as ET
-w, name, guest = sys.argv[1:4]
+w, name, guest, mib = sys.argv[1:5]
 d = ET.Element('domain', type='qemu'); ET.SubElement(d, 'name').text = name
-ET.SubElement(d, 'memory', unit='MiB').text = '128'; ET.SubElement(d, 'vcpu').text = '1'
+ET.SubElement(d, 'memory', unit='MiB').text = mib; ET.SubElement(d, 'vcpu').text = '1'
 os_ = ET.SubElement(d, 'os'); ET.SubElement(os_, 'type', arch='x86_64', machine='pc').text = 'hvm'
 ET.SubElement(os_, 'kernel').text = guest + '/vmlinuz'; ET.SubElement(os_, 'initrd').text = guest + '/initrd.gz'
 ET.SubElement(os_, 'cmdline').text = 'console=ttyS0 quiet'; ET.SubElement(d, 'on_reboot').text = 'destroy'
@@ -49,7 +70,7 @@ print(ET.tostring(d, encoding='unicode'))
 PY
   (stdbuf -oL $V event --all --loop --timestamp > "$W/events.log" 2>&1 & echo $! > "$W/event.pid")
   $V create "$W/src.xml" >/dev/null
-  for _ in $(seq 600); do grep -q 'tick 3 ' "$W/src-serial.log" 2>/dev/null && break; sleep 0.1; done
+  for _ in $(seq 1800); do grep -q 'tick 3 ' "$W/src-serial.log" 2>/dev/null && break; sleep 0.1; done
   local t0 t1 t2
   t0=$(now)
   $V snapshot-create-as "$name" --no-metadata --live --atomic --memspec "file=$W/mem.img,snapshot=external" \
@@ -102,12 +123,26 @@ driver_run() { # copy-mode output-file [memory-freeze]
   (cd "$ROOT" && mvn -B -q -o -pl hypervisor verify -Plibvirt -Dtest=NoSuchTest -Dsurefire.failIfNoSpecifiedTests=false \
      -Dit.test=LibvirtCloneBenchIT -Dhotclone.bench=true -Dhotclone.bench.rounds="$DRIVER_ROUNDS" \
      -Dhotclone.bench.copyMode="$1" -Dhotclone.bench.memoryFreeze="${3:-LIVE_SNAPSHOT}" -Dhotclone.bench.out="$2" \
+     -Dhotclone.bench.memoryMiB="$MEM_MIB" \
      ${MAVEN_REPO_LOCAL:+-Dmaven.repo.local=$MAVEN_REPO_LOCAL} >"$2.mvn.log" 2>&1) || { tail -50 "$2.mvn.log" >&2; exit 1; }
   cat "$2" >&2
 }
-driver_run SHARED "$OUT/driver.tsv"
-driver_run STREAM "$OUT/driver-stream.tsv"
-driver_run SHARED "$OUT/driver-background.tsv" BACKGROUND_SNAPSHOT
+# mode → its file, its copy mode, its memory freeze and its row in the table
+mode_file() { case $1 in SHARED) echo "$OUT/driver.tsv" ;; STREAM) echo "$OUT/driver-stream.tsv" ;; BACKGROUND) echo "$OUT/driver-background.tsv" ;; esac; }
+mode_label() {
+  case $1 in
+    SHARED) echo "driver, copy mode SHARED (default; SPI, 2 hosts)" ;;
+    STREAM) echo "driver, copy mode STREAM (SPI, 2 hosts)" ;;
+    BACKGROUND) echo "driver, memory freeze BACKGROUND_SNAPSHOT, copy mode SHARED (SPI, 2 hosts)" ;;
+  esac
+}
+for m in $MODES; do
+  case $m in
+    SHARED|STREAM) driver_run "$m" "$(mode_file "$m")" ;;
+    BACKGROUND) driver_run SHARED "$(mode_file "$m")" BACKGROUND_SNAPSHOT ;;
+    *) echo "unknown driver mode $m" >&2; exit 2 ;;
+  esac
+done
 
 stats() { # file column -> "median (min–max)"
   tail -n +2 "$1" | cut -f"$2" | sort -g | awk '{v[n++]=$1} END{m=(n%2)?v[(n-1)/2]:(v[n/2-1]+v[n/2])/2; printf "%.0f (%.0f–%.0f)", m, v[0], v[n-1]}'
@@ -116,19 +151,19 @@ stats() { # file column -> "median (min–max)"
   echo "## libvirt driver"
   echo
   echo "- Date: $(date -u +%Y-%m-%d), machine: 2 cores, 24 GiB, Debian 12, Java 17, QEMU TCG, no KVM; libvirt $(virsh --version), $(qemu-system-x86_64 --version | head -1)"
-  echo "- Command: \`bench/libvirt.sh $DRIVER_ROUNDS $RECIPE_ROUNDS\` (busybox guest, 128 MiB RAM, 64 MiB qcow2 disk)"
+  echo "- Command: \`bench/libvirt.sh $DRIVER_ROUNDS $RECIPE_ROUNDS\` (busybox guest, $MEM_MIB MiB RAM$([ "${HOTCLONE_BENCH_FILL:-0}" = 1 ] && echo ", 60 % of it filled with random bytes at boot"), 64 MiB qcow2 disk)"
   echo "- Driver: host-a (system libvirtd) → host-b (second libvirtd in its own network namespace, qemu+tcp); $DRIVER_ROUNDS clones in a row of one running source, per copy mode. SHARED (default): memory image in shared storage, a local file copy per clone verified by CRC-32C against the frozen image and flushed. STREAM: memory image streamed between the daemons and read back on host-b to compare its CRC-32C."
   echo "- Recipe: the reference virsh steps on one host (no copy, no checksum), $RECIPE_ROUNDS rounds, a fresh source each."
   echo
   echo "| median (min–max), ms | source pause | whole clone |"
   echo "|---|---|---|"
-  echo "| driver, copy mode SHARED (default; SPI, 2 hosts) | $(stats "$OUT/driver.tsv" 2) | $(stats "$OUT/driver.tsv" 9) |"
-  echo "| driver, copy mode STREAM (SPI, 2 hosts) | $(stats "$OUT/driver-stream.tsv" 2) | $(stats "$OUT/driver-stream.tsv" 9) |"
-  echo "| driver, memory freeze BACKGROUND_SNAPSHOT, copy mode SHARED (SPI, 2 hosts) | $(stats "$OUT/driver-background.tsv" 2) | $(stats "$OUT/driver-background.tsv" 9) |"
+  for m in $MODES; do
+    echo "| $(mode_label "$m") | $(stats "$(mode_file "$m")" 2) | $(stats "$(mode_file "$m")" 9) |"
+  done
   echo "| bare virsh recipe (1 host) | $(stats "$OUT/recipe.tsv" 2) | $(stats "$OUT/recipe.tsv" 4) |"
   echo
-  for m in SHARED STREAM BACKGROUND; do
-    f="$OUT/driver.tsv"; [ "$m" = STREAM ] && f="$OUT/driver-stream.tsv"; [ "$m" = BACKGROUND ] && f="$OUT/driver-background.tsv"
+  for m in $MODES; do
+    f=$(mode_file "$m")
     echo "Driver steps ($m), median (min–max) ms: freezeStorage $(stats "$f" 3), freezeMemory $(stats "$f" 4), copyState $(stats "$f" 5), unfreeze+pointer $(stats "$f" 6), configureClone $(stats "$f" 7), startClone $(stats "$f" 8)."
     echo
   done

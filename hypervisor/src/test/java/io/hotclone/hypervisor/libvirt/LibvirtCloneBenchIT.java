@@ -22,7 +22,7 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
 /**
  * Benchmark (bench/libvirt.sh, {@code -Dhotclone.bench=true}): repeated hot clones of one running
- * 128 MiB guest from host-a to host-b through the SPI, in the copy mode named by {@code
+ * guest ({@code -Dhotclone.bench.memoryMiB}, 128 unless set) from host-a to host-b through the SPI, in the copy mode named by {@code
  * -Dhotclone.bench.copyMode} (SHARED unless set) and the memory-freeze method named by {@code
  * -Dhotclone.bench.memoryFreeze} (LIVE_SNAPSHOT unless set); per clone the source pause (lifecycle events)
  * and the whole clone time (storage freeze to the clone running). Each clone is checked
@@ -37,11 +37,12 @@ class LibvirtCloneBenchIT {
     LibvirtOptions.CopyMode mode = LibvirtOptions.CopyMode.valueOf(System.getProperty("hotclone.bench.copyMode", "SHARED"));
     LibvirtOptions.MemoryFreezeMethod freeze =
         LibvirtOptions.MemoryFreezeMethod.valueOf(System.getProperty("hotclone.bench.memoryFreeze", "LIVE_SNAPSHOT"));
+    long memoryBytes = Long.getLong("hotclone.bench.memoryMiB", 128) << 20;
     LibvirtTestEnv env = LibvirtTestEnv.load();
     List<String> rows = new ArrayList<>();
     try (LibvirtHypervisor hv = new LibvirtHypervisor(env.uris(), env.options().withCopyMode(mode).withMemoryFreeze(freeze))) {
       String suffix = UUID.randomUUID().toString().substring(0, 8);
-      VmId source = hv.createVm(new VmSpec(LibvirtTestEnv.HOST_A, "hc-bench-src-" + suffix, 128L << 20, 64L << 20)).id();
+      VmId source = hv.createVm(new VmSpec(LibvirtTestEnv.HOST_A, "hc-bench-src-" + suffix, memoryBytes, 64L << 20)).id();
       try {
         awaitCounter(hv, source, 3);
         for (int i = 1; i <= rounds; i++) {
@@ -95,7 +96,7 @@ class LibvirtCloneBenchIT {
 
   /** Waits until the VM's counter reaches {@code atLeast}; returns the counter seen first. */
   private static long awaitCounter(LibvirtHypervisor hv, VmId vm, long atLeast) throws InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+    long deadline = System.nanoTime() + Duration.ofSeconds(180).toNanos(); // a filling guest boots slowly
     long first = -1;
     while (true) {
       long c = hv.findVm(vm).orElseThrow().guest().counter();
