@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Queue;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -45,8 +47,10 @@ class OperationJournalTest {
     CountDownLatch finish = new CountDownLatch(1);
 
     List<Future<String>> results = new ArrayList<>();
+    Queue<Thread> callers = new ConcurrentLinkedQueue<>();
     for (int i = 0; i < 8; i++) {
       results.add(pool.submit(() -> {
+        callers.add(Thread.currentThread());
         calling.countDown();
         return journal.once(op, String.class, () -> {
           int n = runs.incrementAndGet();
@@ -56,7 +60,7 @@ class OperationJournalTest {
       }));
     }
     assertThat(calling.await(10, TimeUnit.SECONDS)).isTrue();
-    Thread.sleep(200); // every caller is inside once() while the first attempt is still running
+    awaitParked(callers); // every caller is inside once() while the first attempt is still running
     finish.countDown();
 
     for (Future<String> r : results) {
@@ -77,8 +81,12 @@ class OperationJournalTest {
       throw new IllegalStateException("host down");
     }));
     assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
-    Future<String> joining = pool.submit(() -> journal.once(op, String.class, () -> "joiner ran " + runs.incrementAndGet()));
-    Thread.sleep(200); // the second caller waits on the first attempt
+    Queue<Thread> joiner = new ConcurrentLinkedQueue<>();
+    Future<String> joining = pool.submit(() -> {
+      joiner.add(Thread.currentThread());
+      return journal.once(op, String.class, () -> "joiner ran " + runs.incrementAndGet());
+    });
+    awaitParked(joiner); // the second caller waits on the first attempt
     fail.countDown();
 
     assertThatThrownBy(() -> failing.get(10, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class).hasRootCauseMessage("host down");
@@ -127,6 +135,21 @@ class OperationJournalTest {
 
     assertThat(journal.once(released, String.class, () -> "released-2")).isEqualTo("released-2");
     assertThat(journal.once(other, String.class, () -> "other-2")).isEqualTo("other-1");
+  }
+
+  /**
+   * Waits until each of {@code threads} (once they have all started) is parked: a caller parks only
+   * on the attempt it joined or, for the caller running the action, on the test's latch.
+   */
+  private static void awaitParked(Queue<Thread> threads) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (threads.isEmpty() || !threads.stream().allMatch(t ->
+        t.getState() == Thread.State.WAITING || t.getState() == Thread.State.TIMED_WAITING)) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("callers never parked: " + threads.stream().map(Thread::getState).toList());
+      }
+      TimeUnit.MILLISECONDS.sleep(1); // poll interval of this deadline wait
+    }
   }
 
   private static void await(CountDownLatch latch) {
