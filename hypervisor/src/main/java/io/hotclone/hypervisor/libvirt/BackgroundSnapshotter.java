@@ -20,8 +20,9 @@ import org.libvirt.LibvirtException;
 
 /**
  * Step 2 by QEMU's {@code background-snapshot} migration capability, the patent's freeze with
- * write buffers: the source is suspended, every disk switched to its {@link Names#cutOverlay} by a
- * disk-only external snapshot (NO_METADATA|DISK_ONLY|ATOMIC) while no vCPU runs, and a migration
+ * write buffers: the cut overlays are made ({@link CutOverlays}), the source is suspended, every
+ * disk switched to its {@link Names#cutOverlay} by a disk-only external snapshot
+ * (NO_METADATA|DISK_ONLY|ATOMIC|REUSE_EXT) while no vCPU runs, and a migration
  * to a descriptor on the memory image started; QEMU saves vCPU and device state, write-protects
  * guest RAM (userfaultfd) and resumes the guest itself (the driver waits for that and resumes
  * only after a failure, or after {@link #RESUME_WAIT}, discarding the image). RAM is then saved while the guest runs,
@@ -45,6 +46,7 @@ import org.libvirt.LibvirtException;
  * file it created itself; what remains (the disk filling up mid-stream) is documented.
  */
 final class BackgroundSnapshotter {
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(BackgroundSnapshotter.class);
   static final List<String> TIERS = List.of("devices", "vcpu", "ram-write-protected");
   private static final int XML_SECURE = 1;
   private static final int XML_MIGRATABLE = 8;
@@ -56,6 +58,7 @@ final class BackgroundSnapshotter {
   private final LibvirtOptions options;
   private final Leases leases;
   private final Pools pools;
+  private final CutOverlays overlays;
   private final Map<String, Boolean> supportByHost = new ConcurrentHashMap<>();
 
   /** Runs paused, after the disk cut and before the migration starts; tests make the save fail here. */
@@ -69,6 +72,7 @@ final class BackgroundSnapshotter {
     this.options = options;
     this.leases = leases;
     this.pools = pools;
+    this.overlays = new CutOverlays(pools);
   }
 
   /**
@@ -129,9 +133,11 @@ final class BackgroundSnapshotter {
   private Instant save(OperationId op, DomainRef d, LiveSnapshotter.CutPlan plan, Path image, Duration lease) {
     String fdName = "hc-" + op.cloneId();
     boolean fdHanded = false;
+    boolean switched = false;
     boolean ok = false;
     setCapability(d, true);
     try {
+      overlays.make(d, plan);
       BackgroundImage.reserve(image);
       int fd = QemuMonitor.openAppend(image);
       try {
@@ -141,19 +147,26 @@ final class BackgroundSnapshotter {
         QemuMonitor.close(fd);
       }
       Instant cutAt;
+      long t0 = System.nanoTime();
       suspend(d);
+      long t1 = System.nanoTime();
       try {
         cutAt = Instant.now();
         Snapshots.create(
             d, Snapshots.xml("hc-" + op.cloneId() + "-cut", plan.cuts(), null),
-            Snapshots.NO_METADATA | Snapshots.DISK_ONLY | Snapshots.ATOMIC, "disk cut");
+            Snapshots.NO_METADATA | Snapshots.DISK_ONLY | Snapshots.ATOMIC | CutOverlays.REUSE_EXT, "disk cut");
+        switched = true;
+        long t2 = System.nanoTime();
         beforeMigrate.accept(d);
         QemuMonitor.execute(d, "migrate", "{\"uri\":\"fd:" + fdName + "\"}");
+        long t3 = System.nanoTime();
         fdHanded = false; // the migration owns it now
         // QEMU resumes the guest itself once device state is saved and RAM write-protected; a
         // resume of ours before that would let the guest run between the disk cut and the
         // memory cut
         awaitResumedByQemu(d);
+        log.debug("cut of {}: suspend {} µs, disk switch {} µs, migrate {} µs, resumed by QEMU {} µs later",
+            d.name(), (t1 - t0) / 1000, (t2 - t1) / 1000, (t3 - t2) / 1000, (System.nanoTime() - t3) / 1000);
       } finally {
         resumeIfPaused(d); // only after a failure: the source is never left paused
       }
@@ -173,6 +186,9 @@ final class BackgroundSnapshotter {
       resumeIfPaused(d);
       if (!ok) {
         quietly(() -> Files.deleteIfExists(image));
+      }
+      if (!switched) {
+        overlays.discard(d, plan);
       }
     }
   }

@@ -11,7 +11,6 @@ import java.util.Optional;
 import org.libvirt.LibvirtException;
 import org.libvirt.StoragePool;
 import org.libvirt.StorageVol;
-import org.w3c.dom.Element;
 
 /**
  * Step 7: the clone's own qcow2 overlay of each disk over that disk's base frozen at the cut,
@@ -65,16 +64,8 @@ final class ClonePointerMaker {
       if (Pools.volume(pool, Names.cutOverlay(vm, op.cloneId(), index, device)).map(v -> { Pools.free(v); return true; }).isEmpty()) {
         throw new HypervisorException.NotFrozen(op, "memory of " + vm + " (no cut of " + device + " yet, the base is still written)");
       }
-      DomainXml x = DomainXml.create("volume");
-      Element root = x.root();
-      x.append(root, "name", name);
-      DomainXml.attrs(x.append(root, "capacity", Long.toString(Pools.capacity(base))), "unit", "bytes");
-      DomainXml.attrs(x.append(x.append(root, "target"), "format"), "type", "qcow2");
-      Element backing = x.append(root, "backingStore");
-      x.append(backing, "path", basePath);
-      DomainXml.attrs(x.append(backing, "format"), "type", "qcow2");
       try {
-        clone = pool.storageVolCreateXML(x.toXml(), 0);
+        clone = Pools.createOverlay(pool, name, Pools.capacity(base), basePath);
       } catch (LibvirtException e) {
         throw Failures.driver("create clone overlay " + name + " on " + target, e);
       }

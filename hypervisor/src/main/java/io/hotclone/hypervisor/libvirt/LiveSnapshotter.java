@@ -16,7 +16,8 @@ import org.libvirt.StorageVol;
  * Step 2: a live external memory+disk snapshot (NO_METADATA|ATOMIC|LIVE). QEMU copies RAM to the
  * memory image while the guest runs (slowest tier first: bulk RAM, then the pages dirtied
  * meanwhile), pauses the guest for the last dirty pages plus vCPU and device state, and libvirt
- * switches every disk to its {@link Names#cutOverlay} before resuming. The storage overlays of step
+ * switches every disk to its {@link Names#cutOverlay} (made beforehand, {@link CutOverlays})
+ * before resuming. The storage overlays of step
  * 1 are thereby frozen at exactly the instant the memory image describes: the consistent cut (I1),
  * and the clone's bases. The pause is measured from Suspended/Resumed lifecycle events.
  */
@@ -27,12 +28,14 @@ final class LiveSnapshotter {
   private final LibvirtOptions options;
   private final Leases leases;
   private final Pools pools;
+  private final CutOverlays overlays;
 
   LiveSnapshotter(Hosts hosts, LibvirtOptions options, Leases leases, Pools pools) {
     this.hosts = hosts;
     this.options = options;
     this.leases = leases;
     this.pools = pools;
+    this.overlays = new CutOverlays(pools);
   }
 
   MemoryFreeze freeze(OperationId op, VmId vm, Duration lease) {
@@ -53,12 +56,18 @@ final class LiveSnapshotter {
       } else {
         plan.requireWholeAndRunning(d);
         limitDowntime(d);
+        overlays.make(d, plan);
         long since = System.nanoTime();
-        Snapshots.create(
-            d,
-            Snapshots.xml("hc-" + op.cloneId() + "-memory", cuts, image),
-            Snapshots.NO_METADATA | Snapshots.ATOMIC | Snapshots.LIVE,
-            "live memory snapshot");
+        try {
+          Snapshots.create(
+              d,
+              Snapshots.xml("hc-" + op.cloneId() + "-memory", cuts, image),
+              Snapshots.NO_METADATA | Snapshots.ATOMIC | Snapshots.LIVE | CutOverlays.REUSE_EXT,
+              "live memory snapshot");
+        } catch (RuntimeException e) {
+          overlays.discard(d, plan);
+          throw e;
+        }
         cutAt = Instant.now();
         pause = hosts.pauses().pauseSince(vm.value(), since, Duration.ofSeconds(2)).orElse(-1);
         leases.recordCut(op, d, cutAt, pause);
@@ -69,12 +78,14 @@ final class LiveSnapshotter {
 
   /**
    * The cut overlays still to make, per disk target, of the freeze {@code op} of {@code vm}: empty
-   * when an earlier attempt made them all. Every disk must be writing to its storage overlay.
+   * when an earlier attempt made them all. Every disk must be writing to its storage overlay
+   * ({@code active}, per target of a cut still to make).
    */
-  record CutPlan(VmId vm, Map<String, String> cuts, String base, int disks) {
+  record CutPlan(VmId vm, Map<String, String> cuts, Map<String, String> active, String base, int disks) {
     static CutPlan of(OperationId op, VmId vm, DomainRef d, LibvirtOptions options) {
       List<DomainXml.Disk> disks = StorageFreezer.fileDisks(DomainXml.parse(d.xml()), vm);
       Map<String, String> cuts = new LinkedHashMap<>();
+      Map<String, String> active = new LinkedHashMap<>();
       String base = null;
       for (int i = 0; i < disks.size(); i++) {
         DomainXml.Disk disk = disks.get(i);
@@ -89,8 +100,9 @@ final class LiveSnapshotter {
           throw new HypervisorException.NotFrozen(op, "storage of " + vm + " (active file of " + disk.target() + " is not " + storage + ")");
         }
         cuts.put(disk.target(), cut);
+        active.put(disk.target(), storage);
       }
-      return new CutPlan(vm, cuts, base, disks.size());
+      return new CutPlan(vm, cuts, active, base, disks.size());
     }
 
     boolean done() {

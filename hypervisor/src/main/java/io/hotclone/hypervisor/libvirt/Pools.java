@@ -169,6 +169,22 @@ final class Pools {
     }
   }
 
+  /**
+   * A new empty qcow2 volume {@code name} over {@code backingPath} (qcow2), of {@code capacity}
+   * bytes. Caller frees.
+   */
+  static StorageVol createOverlay(StoragePool pool, String name, long capacity, String backingPath) throws LibvirtException {
+    DomainXml x = DomainXml.create("volume");
+    org.w3c.dom.Element root = x.root();
+    x.append(root, "name", name);
+    DomainXml.attrs(x.append(root, "capacity", Long.toString(capacity)), "unit", "bytes");
+    DomainXml.attrs(x.append(x.append(root, "target"), "format"), "type", "qcow2");
+    org.w3c.dom.Element backing = x.append(root, "backingStore");
+    x.append(backing, "path", backingPath);
+    DomainXml.attrs(x.append(backing, "format"), "type", "qcow2");
+    return pool.storageVolCreateXML(x.toXml(), 0);
+  }
+
   /** The backing file of a qcow2 volume as the pool reports it, if any. */
   static Optional<String> backingOf(StorageVol vol) {
     try {
