@@ -15,15 +15,22 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  *     request does not say: {@code require-agent}, {@code isolate} (default) or {@code allow}
  * @param ipPools per host network (key: host name, or {@code default} for hosts without their own)
  *     the CIDR, gateway and excluded addresses clones get their IPs from
+ * @param startParallelism how many clones of one request ({@code count}) start at once; default 4
  */
 @ConfigurationProperties("hotclone.config")
-public record ConfigProperties(String identityPolicy, Map<String, Pool> ipPools) {
+public record ConfigProperties(String identityPolicy, Map<String, Pool> ipPools, Integer startParallelism) {
 
   public static final String DEFAULT_POOL = io.hotclone.config.domain.IpPools.DEFAULT;
 
   public record Pool(String cidr, String gateway, List<String> exclude) {}
 
+  public static final int DEFAULT_START_PARALLELISM = 4;
+
   public ConfigProperties {
+    startParallelism = startParallelism == null ? DEFAULT_START_PARALLELISM : startParallelism;
+    if (startParallelism < 1) {
+      throw new IllegalArgumentException("hotclone.config.start-parallelism: " + startParallelism + " is not 1 or more");
+    }
     identityPolicy = identityPolicy == null ? IdentityPolicy.DEFAULT.wireName() : identityPolicy;
     Map<String, Pool> pools = new LinkedHashMap<>(ipPools == null ? Map.of() : ipPools);
     pools.putIfAbsent(DEFAULT_POOL, new Pool("10.77.0.0/16", "10.77.0.1", List.of()));

@@ -37,7 +37,7 @@ public class ConfigServiceConfiguration {
       HaltPoints halt,
       IpPools pools,
       ConfigProperties properties) {
-    return new ConfigSteps(hypervisor, steps, identities, lineage, halt, pools, properties.defaultPolicy());
+    return new ConfigSteps(hypervisor, steps, identities, lineage, halt, pools, properties.defaultPolicy(), properties.startParallelism());
   }
 
   @Bean

@@ -37,8 +37,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * Step 6 (and the lineage part of 7): for each clone, allocate its identity (recorded before the
- * hypervisor call, reused on redelivery), define it from the copied state over its storage pointer,
- * start it, then record lineage and emit {@code CloneConfigured} in one transaction. If any clone
+ * hypervisor call, reused on redelivery) and define it from the copied state over its storage
+ * pointer; then start the clones, up to {@code startParallelism} at once; then record lineage and emit {@code CloneConfigured} in one transaction. If any clone
  * fails, the clones this step already made are destroyed and their identities retired. An event
  * that lacks a clone's copied image or storage pointer fails the step before anything is made.
  */
@@ -52,9 +52,24 @@ public class ConfigSteps implements SagaEventHandler {
   private final IpPools pools;
   private final IdentityPolicy defaultPolicy;
   private final SagaHandlers handlers;
+  private final int startParallelism;
 
   public ConfigSteps(
       Hypervisor hypervisor, SagaSteps steps, Identities identities, Lineage lineage, HaltPoints halt, IpPools pools, IdentityPolicy defaultPolicy) {
+    this(hypervisor, steps, identities, lineage, halt, pools, defaultPolicy, 1);
+  }
+
+  /** @param startParallelism how many clones of one request start at once (1: one after another) */
+  public ConfigSteps(
+      Hypervisor hypervisor,
+      SagaSteps steps,
+      Identities identities,
+      Lineage lineage,
+      HaltPoints halt,
+      IpPools pools,
+      IdentityPolicy defaultPolicy,
+      int startParallelism) {
+    this.startParallelism = Math.max(1, startParallelism);
     this.hypervisor = hypervisor;
     this.steps = steps;
     this.identities = identities;
@@ -109,7 +124,8 @@ public class ConfigSteps implements SagaEventHandler {
           VmInfo parent = hypervisor.requireVm(source);
           Lineage.Position position = lineage.positionOf(source.value());
           IdentityPolicy policy = policyOf(plan);
-          List<ConfiguredClone> clones = new ArrayList<>();
+          List<VmIdentity> ids = new ArrayList<>();
+          List<VmId> defined = new ArrayList<>();
           for (int i = 0; i < plan.count(); i++) {
             VmIdentity identity =
                 identities.allocate(cloneId, i, parent.identity().name(), plan.nameFor(i), pools.forHost(target.value()));
@@ -140,8 +156,16 @@ public class ConfigSteps implements SagaEventHandler {
             halt.reach(HaltPoints.CLONE_DEFINED);
             made.add(clone.id());
             identities.bind(cloneId, i, clone.id().value());
-            VmInfo started = hypervisor.startClone(StepOperation.START.id(cloneId, i), clone.id());
-            clones.add(configured(i, started, identity, target, pointer, position.generation() + 1));
+            ids.add(identity);
+            defined.add(clone.id());
+          }
+          // every clone is defined (and its identity recorded) before any starts; the starts, the
+          // slow part (restore, identity in the guest), run side by side
+          List<VmInfo> started =
+              Fanout.run(plan.count(), startParallelism, i -> hypervisor.startClone(StepOperation.START.id(cloneId, i), defined.get(i)));
+          List<ConfiguredClone> clones = new ArrayList<>();
+          for (int i = 0; i < plan.count(); i++) {
+            clones.add(configured(i, started.get(i), ids.get(i), target, inputs.get(i).pointer(), position.generation() + 1));
           }
           return new Result(clones, position.root(), inputs);
         })

@@ -33,19 +33,19 @@ class IpPoolTest {
   @Test
   void givenOverlappingPools_thenTheConfigurationIsRefused() {
     ConfigProperties p =
-        new ConfigProperties(null, Map.of("host-b", new ConfigProperties.Pool("10.77.3.0/24", null, List.of())));
+        new ConfigProperties(null, Map.of("host-b", new ConfigProperties.Pool("10.77.3.0/24", null, List.of())), null);
     assertThatThrownBy(p::pools).hasMessageContaining("overlap");
   }
 
   @Test
   void givenNoPoolForAHost_thenItTakesTheDefault() {
     ConfigProperties p =
-        new ConfigProperties(null, Map.of("host-b", new ConfigProperties.Pool("10.231.7.0/24", "10.231.7.1", List.of())));
+        new ConfigProperties(null, Map.of("host-b", new ConfigProperties.Pool("10.231.7.0/24", "10.231.7.1", List.of())), null);
     IpPools pools = new IpPools(p.pools());
     assertThat(pools.forHost("host-b").cidr()).isEqualTo("10.231.7.0/24");
     assertThat(pools.forHost("host-a").cidr()).isEqualTo("10.77.0.0/16");
     assertThat(p.defaultPolicy().wireName()).isEqualTo("isolate");
-    assertThatThrownBy(() -> new ConfigProperties("sometimes", Map.of())).hasMessageContaining("'sometimes'");
+    assertThatThrownBy(() -> new ConfigProperties("sometimes", Map.of(), null)).hasMessageContaining("'sometimes'");
   }
 
   @Test

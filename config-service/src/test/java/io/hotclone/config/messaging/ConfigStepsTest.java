@@ -17,7 +17,14 @@ import io.hotclone.events.StorageUnfrozen;
 import io.hotclone.events.saga.SagaService;
 import io.hotclone.events.saga.SagaStep;
 import io.hotclone.events.saga.SagaTable;
+import io.hotclone.hypervisor.Hypervisor;
+import io.hotclone.hypervisor.HypervisorException;
 import io.hotclone.hypervisor.IdentityPolicy;
+import io.hotclone.hypervisor.VmState;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import io.hotclone.hypervisor.VmId;
 import io.hotclone.hypervisor.embedded.EmbeddedHypervisor;
 import io.hotclone.support.fault.HaltPoints;
@@ -122,6 +129,49 @@ class ConfigStepsTest {
     assertThat(lineage).containsExactly(
         "0 " + configured.clones().get(0).vmId() + " " + vm.value() + " " + vm.value() + " 1 " + in.pointers().get(0).baseRef(),
         "1 " + configured.clones().get(1).vmId() + " " + vm.value() + " " + vm.value() + " 1 " + in.pointers().get(1).baseRef());
+  }
+
+  @Test
+  void the_clones_start_side_by_side_up_to_the_start_parallelism_and_are_published_in_index_order() {
+    CountDownLatch allStarting = new CountDownLatch(3);
+    Hypervisor waiting = (Hypervisor) Proxy.newProxyInstance(
+        Hypervisor.class.getClassLoader(), new Class<?>[] {Hypervisor.class}, (proxy, method, args) -> {
+          if (method.getName().equals("startClone")) {
+            allStarting.countDown();
+            if (!allStarting.await(10, TimeUnit.SECONDS)) {
+              throw new HypervisorException.DriverFailure("the starts did not run side by side", null);
+            }
+          }
+          try {
+            return method.invoke(hv, args);
+          } catch (InvocationTargetException e) {
+            throw e.getCause();
+          }
+        });
+    IpPools pools = new IpPools(List.of(IpPool.of(IpPools.DEFAULT, "10.77.0.0/16", "10.77.0.1", List.of())));
+    ConfigSteps parallel = new ConfigSteps(waiting, saga.steps(), identities, noLineage(), HaltPoints.none(), pools, IdentityPolicy.ALLOW, 3);
+    EventEnvelope event = storageUnfrozen(saga.plan(3, "a", "b", "c"));
+
+    parallel.on(event);
+
+    CloneConfigured configured = (CloneConfigured) log.onlyEvent();
+    assertThat(configured.clones()).extracting(ConfiguredClone::index).containsExactly(0, 1, 2);
+    assertThat(configured.clones()).extracting(ConfiguredClone::name).containsExactly("a", "b", "c");
+    for (ConfiguredClone c : configured.clones()) {
+      assertThat(hv.requireVm(new VmId(c.vmId())).state()).isEqualTo(VmState.RUNNING);
+    }
+  }
+
+  private static Lineage noLineage() {
+    return new Lineage() {
+      @Override
+      public Position positionOf(String vmId) {
+        return new Position(vmId, 0);
+      }
+
+      @Override
+      public void record(UUID cloneId, String parent, String root, ConfiguredClone c, String baseRef) {}
+    };
   }
 
   @Test

@@ -1,0 +1,101 @@
+#!/usr/bin/env bash
+# Fan-out on real VMs: one request with `count: N` (one freeze of the source, N clones) for N = 1, 4
+# and 8, through devstack on the libvirt driver (the agent guest demo-1, 128 MiB, QEMU TCG, cloned
+# host-a -> host-b), for each start parallelism of config-service (hotclone.config.start-parallelism),
+# all in one run. Per request: request -> COMPLETED as the client sees it (polling every 20 ms), the
+# operation's totalMillis and its copy-state and configure-clone step times; the clones are deleted
+# after each request.
+#   usage: bench/fanout.sh [rounds]     (default 2 per count and parallelism)
+#   FANOUT_PARALLELISM="1 4" (default): the start parallelisms to compare; FANOUT_COUNTS="1 4 8".
+# Prints a markdown section for bench/RESULTS.md and writes it to .work/bench/fanout-section.md.
+set -euo pipefail
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$ROOT"
+ROUNDS=${1:-2}
+PARALLELISMS=${FANOUT_PARALLELISM:-1 4}
+COUNTS=${FANOUT_COUNTS:-1 4 8}
+OUT="$ROOT/.work/bench/fanout"
+rm -rf "$OUT"; mkdir -p "$OUT"
+bash scripts/libvirt/setup.sh >/dev/null
+set -a; . .work/libvirt.env; set +a
+mvn -B -ntp -q ${MVN_FLAGS:-} -DskipTests package
+
+api_key() { sed -n 's/^HOTCLONE_KEY_TENANT_A=//p' "$1" | tail -1; }
+
+# fan_rounds API KEY P N: ROUNDS requests of count N, one line each to $OUT/p$P-n$N.txt:
+#   client_ms total_ms copy_ms configure_ms
+fan_rounds() {
+  local api=$1 auth="X-API-Key: $2" p=$3 n=$4 r id t0 t1 body phase
+  for r in $(seq "$ROUNDS"); do
+    t0=$(date +%s%N)
+    id=$(curl -fsS -X POST "$api/api/v1/clones" -H "$auth" -H 'Content-Type: application/json' \
+      -d "{\"sourceVm\":\"demo-1\",\"targetHost\":\"host-b\",\"count\":$n,\"leaseMillis\":120000}" \
+      | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
+    while true; do
+      body=$(curl -fsS -H "$auth" "$api/api/v1/clones/$id")
+      phase=$(printf '%s' "$body" | python3 -c 'import json,sys; print(json.load(sys.stdin)["phase"])')
+      [ "$phase" = COMPLETED ] || [ "$phase" = FAILED ] && break
+      sleep 0.02
+    done
+    t1=$(date +%s%N)
+    [ "$phase" = COMPLETED ] || { echo "parallelism $p count $n round $r: $body" >&2; exit 1; }
+    printf '%s' "$body" | python3 -c '
+import json, sys
+op = json.load(sys.stdin); s = op.get("stepMillis") or {}
+assert len(op["clones"]) == int(sys.argv[2]), "expected %s clones" % sys.argv[2]
+print(sys.argv[1], op.get("totalMillis") or "-", s.get("copy-state", "-"), s.get("configure-clone", "-"))
+for c in op["clones"]: print(c["vmId"], file=sys.stderr)
+' $(((t1 - t0) / 1000000)) "$n" >> "$OUT/p$p-n$n.txt" 2> "$OUT/vms.txt"
+    while read -r vm; do curl -fsS -o /dev/null -H "$auth" -X DELETE "$api/api/v1/vms/$vm"; done < "$OUT/vms.txt"
+    echo "parallelism $p count $n round $r: $(tail -1 "$OUT/p$p-n$n.txt")" >&2
+  done
+}
+
+for p in $PARALLELISMS; do
+  rm -rf "$OUT/devstack-data"
+  HOTCLONE_DATA_DIR="$OUT/devstack-data" java -jar devstack/target/devstack-0.1.0-SNAPSHOT.jar \
+    --server.port=26080 \
+    --hotclone.config.start-parallelism="$p" \
+    --hotclone.hypervisor.driver=libvirt \
+    --hotclone.hypervisor.hosts.host-a="$HOTCLONE_LIBVIRT_SOURCE_URI" \
+    --hotclone.hypervisor.hosts.host-b="$HOTCLONE_LIBVIRT_TARGET_URI" \
+    --hotclone.hypervisor.storage-dir="$HOTCLONE_LIBVIRT_SHARED_DIR" \
+    --hotclone.hypervisor.host-dirs.host-a="$HOTCLONE_LIBVIRT_HOST_A_DIR" \
+    --hotclone.hypervisor.host-dirs.host-b="$HOTCLONE_LIBVIRT_HOST_B_DIR" \
+    --hotclone.hypervisor.guest-dir="$HOTCLONE_GUEST_DIR" > "$OUT/devstack-p$p.log" 2>&1 &
+  DEVSTACK=$!
+  trap 'kill $DEVSTACK 2>/dev/null || true' EXIT
+  for _ in $(seq 300); do grep -q "HotClone devstack is ready" "$OUT/devstack-p$p.log" && break; sleep 1; done
+  grep -q "HotClone devstack is ready" "$OUT/devstack-p$p.log" || { tail -30 "$OUT/devstack-p$p.log"; exit 1; }
+  sleep 5 # demo-1 boots to its first ticks
+  KEY=$(api_key "$OUT/devstack-data/credentials/credentials.env")
+  for n in $COUNTS; do fan_rounds http://127.0.0.1:26080 "$KEY" "$p" "$n"; done
+  curl -fsS -o /dev/null -H "X-API-Key: $KEY" -X DELETE "http://127.0.0.1:26080/api/v1/vms/demo-1" || true
+  kill $DEVSTACK; wait $DEVSTACK 2>/dev/null || true
+  trap - EXIT
+done
+
+stats() { # FILE COLUMN -> median (min-max)
+  awk -v c="$2" '$c != "-" {print $c}' "$1" | sort -n | awk '{a[NR]=$1} END {if (NR == 0) {print "-"; exit}
+    m = (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2; printf "%g (%g-%g)", m, a[1], a[NR]}'
+}
+median() { awk -v c="$2" '$c != "-" {print $c}' "$1" | sort -n | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2}'; }
+section="$ROOT/.work/bench/fanout-section.md"
+{
+  echo "## Fan-out on real VMs: \`count: N\` on libvirt (bench/fanout.sh)"
+  echo
+  echo "- Date: $(date -u +%F); machine: $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB, no KVM (QEMU TCG); libvirt $(virsh --version)"
+  echo "- Command: \`bench/fanout.sh $ROUNDS\` (start parallelisms: $PARALLELISMS; counts: $COUNTS); devstack on the libvirt driver, the agent guest demo-1 (128 MiB) cloned host-a -> host-b, one request per round, its clones deleted after it"
+  echo
+  echo "| start parallelism | count | request -> COMPLETED, client (ms) | totalMillis (ms) | copy-state (ms) | configure-clone (ms) | totalMillis / count 1's |"
+  echo "|---|---|---|---|---|---|---|"
+  for p in $PARALLELISMS; do
+    one=$(median "$OUT/p$p-n1.txt" 2 2>/dev/null || echo "")
+    for n in $COUNTS; do
+      f="$OUT/p$p-n$n.txt"
+      ratio=$(awk -v a="$(median "$f" 2)" -v b="$one" 'BEGIN{if (b > 0) printf "%.2f", a / b; else print "-"}')
+      echo "| $p | $n | $(stats "$f" 1) | $(stats "$f" 2) | $(stats "$f" 3) | $(stats "$f" 4) | $ratio |"
+    done
+  done
+} > "$section"
+cat "$section"
