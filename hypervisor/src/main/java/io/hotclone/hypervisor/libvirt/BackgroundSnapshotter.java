@@ -61,6 +61,9 @@ final class BackgroundSnapshotter {
   private final CutOverlays overlays;
   private final Map<String, Boolean> supportByHost = new ConcurrentHashMap<>();
 
+  /** Runs paused, before the disk switch; tests make the switch fail here. */
+  volatile Consumer<DomainRef> beforeSwitch = d -> {};
+
   /** Runs paused, after the disk cut and before the migration starts; tests make the save fail here. */
   volatile Consumer<DomainRef> beforeMigrate = d -> {};
 
@@ -152,6 +155,7 @@ final class BackgroundSnapshotter {
       long t1 = System.nanoTime();
       try {
         cutAt = Instant.now();
+        beforeSwitch.accept(d);
         Snapshots.create(
             d, Snapshots.xml("hc-" + op.cloneId() + "-cut", plan.cuts(), null),
             Snapshots.NO_METADATA | Snapshots.DISK_ONLY | Snapshots.ATOMIC | CutOverlays.REUSE_EXT, "disk cut");

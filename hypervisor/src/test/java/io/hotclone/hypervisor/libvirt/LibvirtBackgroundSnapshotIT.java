@@ -280,6 +280,43 @@ class LibvirtBackgroundSnapshotIT {
     assertThat(sector(chainBefore.get(0), later)).as("its writes land in its own disk").startsWith("tick " + later + " ");
   }
 
+  /**
+   * The cut overlays are made before the pause; a disk switch that fails leaves none of them: the
+   * source runs on, on its storage overlay, with no file of the failed cut.
+   */
+  @Test
+  void aDiskSwitchThatFailsLeavesNoCutOverlayBehind() throws Exception {
+    startSource("hc-bg-switch-src");
+    List<String> chainBefore = hv.backingChain(source);
+    cloneId = UUID.randomUUID();
+    hv.freezeStorage(OperationId.of(cloneId, "freeze-storage"), source, Duration.ofMinutes(5));
+    List<String> frozenChain = hv.backingChain(source);
+    AtomicReference<List<String>> cutsWhilePaused = new AtomicReference<>();
+    hv.backgroundSnapshotter().beforeSwitch = d -> {
+      cutsWhilePaused.set(cutOverlays());
+      throw new HypervisorException.DriverFailure("switch refused by the test", null);
+    };
+
+    assertThatThrownBy(() -> hv.freezeMemory(OperationId.of(cloneId, "freeze-memory"), source, Duration.ofMinutes(5)))
+        .isInstanceOf(HypervisorException.DriverFailure.class)
+        .hasMessageContaining("switch refused by the test");
+    hv.backgroundSnapshotter().beforeSwitch = d -> {};
+
+    assertThat(cutsWhilePaused.get()).as("the cut overlay was made before the pause").hasSize(1);
+    assertThat(cutOverlays()).as("and removed when the switch failed").isEmpty();
+    assertThat(hv.backingChain(source)).as("the source still writes its storage overlay").isEqualTo(frozenChain).hasSize(chainBefore.size() + 1);
+    assertThat(hv.state(source)).isEqualTo(VmState.RUNNING);
+    assertThat(env.sharedDir().resolve(cloneId + ".memory.img")).doesNotExist();
+  }
+
+  private List<String> cutOverlays() {
+    try (Stream<Path> all = Files.list(env.sharedDir())) {
+      return all.map(p -> p.getFileName().toString()).filter(n -> n.contains(String.valueOf(cloneId)) && n.endsWith(".cut.qcow2")).toList();
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
   private boolean capabilityOn(VmId vm) {
     try (Hosts h = new Hosts(env.uris(), new PauseMeter()); DomainRef d = h.require(vm)) {
       for (var c : QemuMonitor.execute(d, "query-migrate-capabilities", null)) {
