@@ -27,8 +27,9 @@ import org.springframework.transaction.support.TransactionTemplate;
  * batches, at most {@code markDelay} after the first of a batch arrived (marking is bookkeeping that
  * only spares the poll a second send, so it is coalesced into one transaction instead of one per
  * event, off the saga's path). {@code markDelay} is below {@code pollInterval}, and a poll marks what
- * was acknowledged before it reads, so an acknowledged row is not sent twice. As a fallback the relay polls every {@code pollInterval} for rows still unpublished
- * after {@code pollInterval} (a crash between commit and send, a failed send) and sends them in
+ * was acknowledged before it reads, so an acknowledged row is not sent twice. As a fallback the
+ * relay polls every {@code pollInterval} for rows still unpublished after {@code pollInterval} (a
+ * crash between commit and send, a failed send) and sends them in
  * order: every row is published at least once, and consumers deduplicate by event id. The table is
  * reached through {@link OutboxRows}, Kafka through a {@link KafkaTemplate}.
  */
