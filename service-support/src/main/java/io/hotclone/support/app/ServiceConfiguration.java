@@ -8,6 +8,7 @@ import io.hotclone.support.hypervisor.HypervisorProperties;
 import io.hotclone.support.inbox.Inbox;
 import io.hotclone.support.lease.FreezeLeases;
 import io.hotclone.support.messaging.CloneEventConsumer;
+import io.hotclone.support.messaging.HandledTypes;
 import io.hotclone.support.messaging.SagaEventHandler;
 import io.hotclone.support.messaging.SagaSteps;
 import io.hotclone.support.metrics.OutboxInboxMetrics;
@@ -169,6 +170,6 @@ public class ServiceConfiguration {
       TraceContexts traces) {
     return new CloneEventConsumer(
         codec, handler, outboxKafkaTemplate, Topics.DLQ_PREFIX + name,
-        registry.counter("hotclone.dead.letters", "service", name), traces);
+        registry.counter("hotclone.dead.letters", "service", name), traces, HandledTypes.filter(name));
   }
 }

@@ -10,6 +10,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,6 +26,12 @@ import org.springframework.messaging.Message;
  * before the offset moves on, so nothing is lost. Unknown types are skipped. Any other exception is
  * left to the binder (retries, then its own dead-lettering to the same topic).
  *
+ * <p>A record whose {@code hotclone_type} header names a type the service does not act on ({@link
+ * HandledTypes}) is skipped before it is decoded or traced: every service receives every event of
+ * the saga topic and acts on one or two of them. (Such a record, should it not decode, is
+ * dead-lettered by the services that act on its type; a record without the header is decoded as
+ * before.)
+ *
  * <p>Each event is handled in a consumer span that continues the record's {@code traceparent}
  * header (the trace of the span that wrote the event), with {@code cloneId} and {@code traceId} in
  * the log MDC: what the handler emits carries the same trace on.
@@ -32,6 +39,8 @@ import org.springframework.messaging.Message;
 public class CloneEventConsumer implements Consumer<Message<byte[]>> {
 
   private static final Logger log = LoggerFactory.getLogger(CloneEventConsumer.class);
+  /** The header the outbox relay writes the event's wire type to. */
+  static final String TYPE = "hotclone_type";
 
   private final EventCodec codec;
   private final SagaEventHandler handler;
@@ -39,6 +48,7 @@ public class CloneEventConsumer implements Consumer<Message<byte[]>> {
   private final String deadLetterTopic;
   private final Counter deadLetters;
   private final TraceContexts traces;
+  private final Predicate<String> handles;
 
   /** {@code deadLetters} counts the messages this consumer copied to the dead-letter topic. */
   public CloneEventConsumer(
@@ -57,6 +67,19 @@ public class CloneEventConsumer implements Consumer<Message<byte[]>> {
       String deadLetterTopic,
       Counter deadLetters,
       TraceContexts traces) {
+    this(codec, handler, kafka, deadLetterTopic, deadLetters, traces, type -> true);
+  }
+
+  /** {@code handles}: whether the service acts on events of a wire type (see {@link HandledTypes}). */
+  public CloneEventConsumer(
+      EventCodec codec,
+      SagaEventHandler handler,
+      KafkaTemplate<byte[], byte[]> kafka,
+      String deadLetterTopic,
+      Counter deadLetters,
+      TraceContexts traces,
+      Predicate<String> handles) {
+    this.handles = handles;
     this.codec = codec;
     this.handler = handler;
     this.kafka = kafka;
@@ -67,6 +90,10 @@ public class CloneEventConsumer implements Consumer<Message<byte[]>> {
 
   @Override
   public void accept(Message<byte[]> message) {
+    String type = header(message, TYPE);
+    if (type != null && !handles.test(type)) {
+      return;
+    }
     Optional<EventEnvelope> event;
     try {
       event = codec.decode(message.getPayload());
@@ -87,7 +114,12 @@ public class CloneEventConsumer implements Consumer<Message<byte[]>> {
 
   /** The record's {@code traceparent} header (the binder maps it as bytes or a string), or null. */
   static String traceparent(Message<?> message) {
-    Object v = message.getHeaders().get(TraceContexts.TRACEPARENT);
+    return header(message, TraceContexts.TRACEPARENT);
+  }
+
+  /** A record header as text (the binder maps it as bytes or a string), or null. */
+  private static String header(Message<?> message, String name) {
+    Object v = message.getHeaders().get(name);
     if (v instanceof byte[] bytes) {
       return new String(bytes, StandardCharsets.UTF_8);
     }

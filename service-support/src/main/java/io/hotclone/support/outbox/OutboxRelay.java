@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import io.hotclone.support.tracing.TraceContexts;
@@ -24,14 +24,20 @@ import org.springframework.transaction.support.TransactionTemplate;
  * Publishes committed outbox rows and marks them published once Kafka acknowledged them. The fast
  * path sends a row right after its transaction commits, from the committing thread, without a
  * query ({@link #publishCommitted}); the relay thread then records the acknowledgements in
- * batches. As a fallback the relay polls every {@code pollInterval} for rows still unpublished
- * after {@code pollInterval} (a crash between commit and send, a failed send) and sends them in
+ * batches, at most {@code markDelay} after the first of a batch arrived (marking is bookkeeping that
+ * only spares the poll a second send, so it is coalesced into one transaction instead of one per
+ * event, off the saga's path). {@code markDelay} is below {@code pollInterval}, and a poll marks what
+ * was acknowledged before it reads, so an acknowledged row is not sent twice. As a fallback the
+ * relay polls every {@code pollInterval} for rows still unpublished after {@code pollInterval} (a
+ * crash between commit and send, a failed send) and sends them in
  * order: every row is published at least once, and consumers deduplicate by event id. The table is
  * reached through {@link OutboxRows}, Kafka through a {@link KafkaTemplate}.
  */
 public class OutboxRelay implements SmartLifecycle {
 
   private static final Logger log = LoggerFactory.getLogger(OutboxRelay.class);
+  /** How long acknowledgements are collected before they are marked, unless the poll interval is shorter. */
+  static final Duration MARK_DELAY = Duration.ofMillis(100);
   /** The most rows one poll sends before it marks them published. */
   static final int BATCH = 200;
   /** The Kafka protocol binding's content type header (CloudEvents structured mode needs it). */
@@ -42,10 +48,14 @@ public class OutboxRelay implements SmartLifecycle {
   private final OutboxRows rows;
   private final KafkaTemplate<byte[], byte[]> kafka;
   private final Duration pollInterval;
+  private final long markDelayNanos;
   private final String name;
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition work = lock.newCondition();
   private final ConcurrentLinkedQueue<Long> acknowledged = new ConcurrentLinkedQueue<>();
+  /** Set by the first acknowledgement after a mark: the relay then marks {@code markDelay} later. */
+  private final AtomicBoolean markArmed = new AtomicBoolean();
+  private volatile long firstAcknowledgedAt;
   private volatile boolean running;
   private boolean pending;
   private Thread thread;
@@ -60,10 +70,17 @@ public class OutboxRelay implements SmartLifecycle {
   }
 
   public OutboxRelay(String name, OutboxRows rows, KafkaTemplate<byte[], byte[]> kafka, Duration pollInterval) {
+    this(name, rows, kafka, pollInterval, MARK_DELAY);
+  }
+
+  /** {@code markDelay} is capped at half the poll interval. */
+  OutboxRelay(
+      String name, OutboxRows rows, KafkaTemplate<byte[], byte[]> kafka, Duration pollInterval, Duration markDelay) {
     this.name = name;
     this.rows = rows;
     this.kafka = kafka;
     this.pollInterval = pollInterval;
+    this.markDelayNanos = Math.min(markDelay.toNanos(), pollInterval.toNanos() / 2);
   }
 
   /** Sends a just-committed row; its acknowledgement is recorded by the relay thread. */
@@ -72,13 +89,26 @@ public class OutboxRelay implements SmartLifecycle {
       kafka.send(record(row)).whenComplete((result, error) -> {
         if (error == null) {
           acknowledged.add(row.id());
-          wakeUp();
+          armMark();
         } else {
           log.warn("outbox relay {}: send of {} failed, the poll will retry: {}", name, row.id(), error.toString());
         }
       });
     } catch (RuntimeException e) {
       log.warn("outbox relay {}: send of {} failed, the poll will retry: {}", name, row.id(), e.toString());
+    }
+  }
+
+  /** The first acknowledgement since the last mark has the relay thread mark {@code markDelay} later. */
+  private void armMark() {
+    if (markArmed.compareAndSet(false, true)) {
+      firstAcknowledgedAt = System.nanoTime();
+      lock.lock();
+      try {
+        work.signalAll();
+      } finally {
+        lock.unlock();
+      }
     }
   }
 
@@ -140,11 +170,21 @@ public class OutboxRelay implements SmartLifecycle {
     }
   }
 
+  /**
+   * Waits for the poll interval, for a {@link #wakeUp}, or until the acknowledgements collected
+   * since the last mark are {@code markDelay} old.
+   */
   private void awaitWork() {
     lock.lock();
     try {
-      if (!pending && running) {
-        work.await(pollInterval.toMillis(), TimeUnit.MILLISECONDS);
+      long deadline = System.nanoTime() + pollInterval.toNanos();
+      while (running && !pending) {
+        long until = markArmed.get() ? Math.min(deadline, firstAcknowledgedAt + markDelayNanos) : deadline;
+        long left = until - System.nanoTime();
+        if (left <= 0) {
+          break;
+        }
+        work.awaitNanos(left);
       }
       pending = false;
     } catch (InterruptedException e) {
@@ -157,6 +197,7 @@ public class OutboxRelay implements SmartLifecycle {
 
   /** Marks published, in one batch, every row whose fast-path send Kafka acknowledged since the last call. */
   void markAcknowledged() {
+    markArmed.set(false);
     List<Long> ids = new ArrayList<>();
     for (Long id = acknowledged.poll(); id != null; id = acknowledged.poll()) {
       ids.add(id);

@@ -149,6 +149,30 @@ class CloneEventConsumerTest {
   }
 
   @Test
+  void a_record_whose_type_header_the_service_does_not_act_on_is_skipped_without_decoding() {
+    // given a consumer of a service that acts on CloneRequested only
+    TestProducer producer = new TestProducer(true);
+    CloneEventConsumer consumer = new CloneEventConsumer(
+        codec, handler, producer.template(), DLQ, deadLetters, TraceContexts.none(), "CloneRequested"::equals);
+    byte[] bytes = requested();
+    // when records arrive typed as another service's event (one of them not even JSON), as its own
+    // event, and without a type header
+    consumer.accept(typed(bytes, "StorageFrozen"));
+    consumer.accept(typed("{not json".getBytes(StandardCharsets.UTF_8), "StorageFrozen"));
+    consumer.accept(typed(bytes, "CloneRequested"));
+    consumer.accept(received(bytes));
+    // then only the last two reach the handler, and nothing is dead-lettered
+    assertThat(handled).hasSize(2).allMatch(e -> e.equals(codec.decode(bytes).orElseThrow()));
+    assertThat(producer.history()).isEmpty();
+  }
+
+  private static Message<byte[]> typed(byte[] payload, String type) {
+    return MessageBuilder.fromMessage(received(payload))
+        .setHeader("hotclone_type", type.getBytes(StandardCharsets.UTF_8))
+        .build();
+  }
+
+  @Test
   void a_decodable_event_reaches_the_handler_with_its_clone_id_in_the_mdc_meanwhile() {
     TestProducer producer = new TestProducer(true);
     byte[] bytes = requested();

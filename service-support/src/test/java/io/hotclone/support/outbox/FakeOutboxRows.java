@@ -76,7 +76,12 @@ final class FakeOutboxRows implements OutboxRows {
 
   /** Waits (at most 10 s, a guard against a hang) until {@code n} rows are published; returns whether they are. */
   synchronized boolean awaitPublished(int n) throws InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    return awaitPublished(n, Duration.ofSeconds(10));
+  }
+
+  /** Waits at most {@code limit} until {@code n} rows are published; returns whether they are. */
+  synchronized boolean awaitPublished(int n, Duration limit) throws InterruptedException {
+    long deadline = System.nanoTime() + limit.toNanos();
     while (published.size() < n && System.nanoTime() < deadline) {
       wait(100);
     }

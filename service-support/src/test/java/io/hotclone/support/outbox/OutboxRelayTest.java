@@ -192,6 +192,27 @@ class OutboxRelayTest {
   }
 
   @Test
+  void acknowledgements_arriving_within_the_mark_delay_are_marked_in_one_update_not_one_each()
+      throws InterruptedException {
+    // given a started relay that collects acknowledgements for up to an hour before marking them
+    TestProducer producer = new TestProducer(true);
+    started = new OutboxRelay("coalesce", rows, producer.template(), Duration.ofHours(4), AN_HOUR);
+    started.start();
+    assertThat(rows.awaitReads(1)).isTrue();
+    // when three committed rows are sent and acknowledged one after the other (each given the
+    // relay thread time to act on it: a relay that marked on every acknowledgement would), then
+    // the relay is woken
+    for (long id = 1; id <= 3; id++) {
+      started.publishCommitted(row(id));
+      rows.awaitPublished((int) id, Duration.ofMillis(300));
+    }
+    started.wakeUp();
+    // then the three are marked together, by one update
+    assertThat(rows.awaitPublished(3)).as("rows 1-3 marked").isTrue();
+    assertThat(rows.markCalls()).containsExactly(List.of(1L, 2L, 3L));
+  }
+
+  @Test
   void the_relay_thread_survives_a_failing_database_and_polls_again() throws InterruptedException {
     // given a row to publish and a database that fails the first read
     rows.add(row(1));
