@@ -53,16 +53,8 @@ for c in op["clones"]: print(c["vmId"], file=sys.stderr)
 
 for p in $PARALLELISMS; do
   rm -rf "$OUT/devstack-data"
-  HOTCLONE_DATA_DIR="$OUT/devstack-data" java -jar devstack/target/devstack-0.1.0-SNAPSHOT.jar \
-    --server.port=26080 \
-    --hotclone.config.start-parallelism="$p" \
-    --hotclone.hypervisor.driver=libvirt \
-    --hotclone.hypervisor.hosts.host-a="$HOTCLONE_LIBVIRT_SOURCE_URI" \
-    --hotclone.hypervisor.hosts.host-b="$HOTCLONE_LIBVIRT_TARGET_URI" \
-    --hotclone.hypervisor.storage-dir="$HOTCLONE_LIBVIRT_SHARED_DIR" \
-    --hotclone.hypervisor.host-dirs.host-a="$HOTCLONE_LIBVIRT_HOST_A_DIR" \
-    --hotclone.hypervisor.host-dirs.host-b="$HOTCLONE_LIBVIRT_HOST_B_DIR" \
-    --hotclone.hypervisor.guest-dir="$HOTCLONE_GUEST_DIR" > "$OUT/devstack-p$p.log" 2>&1 &
+  HOTCLONE_DATA_DIR="$OUT/devstack-data" HOTCLONE_NO_BUILD=1 bash scripts/devstack-libvirt.sh \
+    --server.port=26080 --hotclone.config.start-parallelism="$p" > "$OUT/devstack-p$p.log" 2>&1 &
   DEVSTACK=$!
   trap 'kill $DEVSTACK 2>/dev/null || true' EXIT
   for _ in $(seq 300); do grep -q "HotClone devstack is ready" "$OUT/devstack-p$p.log" && break; sleep 1; done
