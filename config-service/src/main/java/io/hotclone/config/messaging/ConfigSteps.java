@@ -125,7 +125,6 @@ public class ConfigSteps implements SagaEventHandler {
           Lineage.Position position = lineage.positionOf(source.value());
           IdentityPolicy policy = policyOf(plan);
           List<VmIdentity> ids = new ArrayList<>();
-          List<VmId> defined = new ArrayList<>();
           for (int i = 0; i < plan.count(); i++) {
             VmIdentity identity =
                 identities.allocate(cloneId, i, parent.identity().name(), plan.nameFor(i), pools.forHost(target.value()));
@@ -157,12 +156,11 @@ public class ConfigSteps implements SagaEventHandler {
             made.add(clone.id());
             identities.bind(cloneId, i, clone.id().value());
             ids.add(identity);
-            defined.add(clone.id());
           }
           // every clone is defined (and its identity recorded) before any starts; the starts, the
           // slow part (restore, identity in the guest), run side by side
           List<VmInfo> started =
-              Fanout.run(plan.count(), startParallelism, i -> hypervisor.startClone(StepOperation.START.id(cloneId, i), defined.get(i)));
+              Fanout.run(plan.count(), startParallelism, i -> hypervisor.startClone(StepOperation.START.id(cloneId, i), made.get(i)));
           List<ConfiguredClone> clones = new ArrayList<>();
           for (int i = 0; i < plan.count(); i++) {
             clones.add(configured(i, started.get(i), ids.get(i), target, inputs.get(i).pointer(), position.generation() + 1));
