@@ -17,34 +17,25 @@ bash scripts/libvirt/setup.sh >/dev/null
 set -a; . .work/libvirt.env; set +a
 mvn -B -ntp -q -DskipTests package
 
-# api_key CREDENTIALS_FILE: tenant-a's development API key (demo-1 belongs to tenant-a)
-api_key() { sed -n 's/^HOTCLONE_KEY_TENANT_A=//p' "$1" | tail -1; }
+. bench/lib.sh
 
 # clone_rounds API_PORT LABEL KEY: ROUNDS clones of demo-1, one line per round:
 #   client_ms total_ms pause_us vm_id link_up_ms
 clone_rounds() {
-  local api="http://127.0.0.1:$1" label=$2 auth="X-API-Key: $3" r id t0 t1 body phase
+  local api="http://127.0.0.1:$1" label=$2 r out body
   for r in $(seq "$ROUNDS"); do
-    t0=$(date +%s%N)
-    id=$(curl -fsS -X POST "$api/api/v1/clones" -H "$auth" -H 'Content-Type: application/json' \
-      -d '{"sourceVm":"demo-1","targetHost":"host-b","count":1,"leaseMillis":60000}' \
-      | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
-    while true; do
-      body=$(curl -fsS -H "$auth" "$api/api/v1/clones/$id")
-      phase=$(printf '%s' "$body" | python3 -c 'import json,sys; print(json.load(sys.stdin)["phase"])')
-      [ "$phase" = COMPLETED ] || [ "$phase" = FAILED ] && break
-      sleep 0.02
-    done
-    t1=$(date +%s%N)
-    [ "$phase" = COMPLETED ] || { echo "$label round $r: $body" >&2; exit 1; }
+    out=$(clone_and_wait "$api" "$3" '{"sourceVm":"demo-1","targetHost":"host-b","count":1,"leaseMillis":60000}')
+    body=${out#*$'\t'}
     printf '%s' "$body" | python3 -c '
 import json, sys
-op = json.load(sys.stdin); client = int(sys.argv[1]); c = op["clones"][0]
+op = json.load(sys.stdin); client = int(sys.argv[1])
+if op["phase"] != "COMPLETED": sys.exit(sys.argv[2] + ": " + json.dumps(op))
+c = op["clones"][0]
 up = [s["atMillis"] for s in c.get("identitySteps") or [] if s["name"] == "link-up" and s["status"] == "APPLIED"]
 print(client, op.get("totalMillis") or "-", op.get("sourcePauseMicros") or "-", c["vmId"], up[0] if up else "-")
-' $(((t1 - t0) / 1000000)) >> "$OUT/$label.txt"
+' "${out%%$'\t'*}" "$label round $r" >> "$OUT/$label.txt"
     vm=$(tail -1 "$OUT/$label.txt" | awk '{print $4}')
-    curl -fsS -o /dev/null -H "$auth" -X DELETE "$api/api/v1/vms/$vm"
+    curl -fsS -o /dev/null -H "X-API-Key: $3" -X DELETE "$api/api/v1/vms/$vm"
   done
 }
 
@@ -79,10 +70,6 @@ curl -fsS -o /dev/null -H "X-API-Key: $DEVSTACK_KEY" -X DELETE "http://127.0.0.1
 kill $DEVSTACK; wait $DEVSTACK 2>/dev/null || true
 trap - EXIT
 
-stats() { # FILE COLUMN -> median (min-max)
-  awk -v c="$2" '$c != "-" {print $c}' "$1" | sort -n | awk '{a[NR]=$1} END {if (NR == 0) {print "-"; exit}
-    m = (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2; printf "%g (%g-%g)", m, a[1], a[NR]}'
-}
 section="$ROOT/.work/bench/cluster-section.md"
 {
   echo "## Separate processes vs one JVM, libvirt (bench/cluster.sh)"

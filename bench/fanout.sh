@@ -20,33 +20,23 @@ bash scripts/libvirt/setup.sh >/dev/null
 set -a; . .work/libvirt.env; set +a
 mvn -B -ntp -q ${MVN_FLAGS:-} -DskipTests package
 
-api_key() { sed -n 's/^HOTCLONE_KEY_TENANT_A=//p' "$1" | tail -1; }
+. bench/lib.sh
 
 # fan_rounds API KEY P N: ROUNDS requests of count N, one line each to $OUT/p$P-n$N.txt:
 #   client_ms total_ms copy_ms configure_ms
 fan_rounds() {
-  local api=$1 auth="X-API-Key: $2" p=$3 n=$4 r id t0 t1 body phase
+  local api=$1 p=$3 n=$4 r out
   for r in $(seq "$ROUNDS"); do
-    t0=$(date +%s%N)
-    id=$(curl -fsS -X POST "$api/api/v1/clones" -H "$auth" -H 'Content-Type: application/json' \
-      -d "{\"sourceVm\":\"demo-1\",\"targetHost\":\"host-b\",\"count\":$n,\"leaseMillis\":120000}" \
-      | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
-    while true; do
-      body=$(curl -fsS -H "$auth" "$api/api/v1/clones/$id")
-      phase=$(printf '%s' "$body" | python3 -c 'import json,sys; print(json.load(sys.stdin)["phase"])')
-      [ "$phase" = COMPLETED ] || [ "$phase" = FAILED ] && break
-      sleep 0.02
-    done
-    t1=$(date +%s%N)
-    [ "$phase" = COMPLETED ] || { echo "parallelism $p count $n round $r: $body" >&2; exit 1; }
-    printf '%s' "$body" | python3 -c '
+    out=$(clone_and_wait "$api" "$2" "{\"sourceVm\":\"demo-1\",\"targetHost\":\"host-b\",\"count\":$n,\"leaseMillis\":120000}")
+    printf '%s' "${out#*$'\t'}" | python3 -c '
 import json, sys
 op = json.load(sys.stdin); s = op.get("stepMillis") or {}
+if op["phase"] != "COMPLETED": sys.exit(sys.argv[3] + ": " + json.dumps(op))
 assert len(op["clones"]) == int(sys.argv[2]), "expected %s clones" % sys.argv[2]
 print(sys.argv[1], op.get("totalMillis") or "-", s.get("copy-state", "-"), s.get("configure-clone", "-"))
-for c in op["clones"]: print(c["vmId"], file=sys.stderr)
-' $(((t1 - t0) / 1000000)) "$n" >> "$OUT/p$p-n$n.txt" 2> "$OUT/vms.txt"
-    while read -r vm; do curl -fsS -o /dev/null -H "$auth" -X DELETE "$api/api/v1/vms/$vm"; done < "$OUT/vms.txt"
+open(sys.argv[4], "w").write("".join(c["vmId"] + "\n" for c in op["clones"]))
+' "${out%%$'\t'*}" "$n" "parallelism $p count $n round $r" "$OUT/vms.txt" >> "$OUT/p$p-n$n.txt"
+    while read -r vm; do curl -fsS -o /dev/null -H "X-API-Key: $2" -X DELETE "$api/api/v1/vms/$vm"; done < "$OUT/vms.txt"
     echo "parallelism $p count $n round $r: $(tail -1 "$OUT/p$p-n$n.txt")" >&2
   done
 }
@@ -67,11 +57,6 @@ for p in $PARALLELISMS; do
   trap - EXIT
 done
 
-stats() { # FILE COLUMN -> median (min-max)
-  awk -v c="$2" '$c != "-" {print $c}' "$1" | sort -n | awk '{a[NR]=$1} END {if (NR == 0) {print "-"; exit}
-    m = (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2; printf "%g (%g-%g)", m, a[1], a[NR]}'
-}
-median() { awk -v c="$2" '$c != "-" {print $c}' "$1" | sort -n | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2}'; }
 section="$ROOT/.work/bench/fanout-section.md"
 {
   echo "## Fan-out on real VMs: \`count: N\` on libvirt (bench/fanout.sh)"
