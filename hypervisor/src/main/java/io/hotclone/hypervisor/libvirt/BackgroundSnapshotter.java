@@ -17,6 +17,8 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import org.libvirt.LibvirtException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Step 2 by QEMU's {@code background-snapshot} migration capability, the patent's freeze with
@@ -46,7 +48,7 @@ import org.libvirt.LibvirtException;
  * file it created itself; what remains (the disk filling up mid-stream) is documented.
  */
 final class BackgroundSnapshotter {
-  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(BackgroundSnapshotter.class);
+  private static final Logger log = LoggerFactory.getLogger(BackgroundSnapshotter.class);
   static final List<String> TIERS = List.of("devices", "vcpu", "ram-write-protected");
   private static final int XML_SECURE = 1;
   private static final int XML_MIGRATABLE = 8;

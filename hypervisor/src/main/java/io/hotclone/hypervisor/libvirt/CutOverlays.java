@@ -3,6 +3,7 @@ package io.hotclone.hypervisor.libvirt;
 import io.hotclone.hypervisor.HypervisorException;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Set;
 import org.libvirt.LibvirtException;
 import org.libvirt.StoragePool;
 import org.libvirt.StorageVol;
@@ -10,8 +11,8 @@ import org.libvirt.StorageVol;
 /**
  * Cut overlays made before the source is paused, so that the disk switch inside the pause only
  * opens them (REUSE_EXT): creating a qcow2 file is then no longer part of the source's stall.
- * Measured with virsh on these hosts (128 MiB guest, suspend → disk-only snapshot → resume): 30–35
- * ms when libvirt creates the overlay, 21–25 ms when it reuses one made beforehand.
+ * Measured with {@code bench/pause-breakdown.sh} (128 MiB guest, suspend → disk-only snapshot →
+ * resume): 38–43 ms when libvirt creates the overlay, 21–32 ms when it reuses one made beforehand.
  *
  * <p>A made overlay is an empty qcow2 file over the disk's active storage overlay, in the shared
  * pool, under its {@link Names#cutOverlay} name. One left by an attempt that failed before the
@@ -48,7 +49,7 @@ final class CutOverlays {
   void discard(DomainRef d, LiveSnapshotter.CutPlan plan) {
     StoragePool pool = pools.shared(d.host());
     try {
-      java.util.Set<String> used = java.util.Set.copyOf(DomainXml.parse(d.xml()).allDiskFiles());
+      Set<String> used = Set.copyOf(DomainXml.parse(d.xml()).allDiskFiles());
       for (String cut : plan.cuts().values()) {
         if (!used.contains(cut)) {
           Pools.delete(pool, name(cut));
