@@ -43,6 +43,8 @@ command -v qemu-img >/dev/null || need+=(qemu-utils)
 [ -x /bin/busybox ] || need+=(busybox-static)
 has "$(ldconfig -p)" 'libvirt.so.0' || need+=(libvirt0)
 command -v ip >/dev/null || need+=(iproute2)
+# XFS with reflinks for the shared-storage reflink test (SharedImageReflinkIT) and bench/fanout.sh
+command -v mkfs.xfs >/dev/null || need+=(xfsprogs)
 if [ ${#need[@]} -gt 0 ]; then
   log "installing ${need[*]}"
   apt-get update -qq

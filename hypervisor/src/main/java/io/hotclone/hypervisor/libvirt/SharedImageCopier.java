@@ -20,7 +20,12 @@ import java.util.zip.CRC32C;
  *
  * <p>Each clone needs a file of its own because the clone definition rewrites the domain XML in
  * the image header in place, and the frozen image serves every clone of one freeze until the
- * memory thaw deletes it. So: the kernel copies the file (sendfile; no JVM buffers), while a
+ * memory thaw deletes it. Where the filesystem shares blocks between files ({@link Reflink}: XFS,
+ * Btrfs) the clone's file is a reflink of the frozen image: no data written, no space taken, and
+ * the header rewrite gives the clone its own copy of the few blocks it writes — so N clones of one
+ * freeze hold one memory image between them. Such a copy is not read back (it holds the frozen
+ * image's own blocks, and the clone is atomic): its size and header are checked and its CRC-32C is
+ * the frozen image's. Elsewhere the kernel copies the file (sendfile; no JVM buffers), while a
  * second thread computes the CRC-32C of the frozen image; then the copy is read back for its own
  * CRC-32C while a third thread flushes it to disk (fdatasync). The copy counts only if its size
  * and CRC equal the frozen image's and its header carries the save-image magic and a supported
@@ -40,16 +45,21 @@ final class SharedImageCopier {
   /** Copies one file to a new one (must not exist). */
   @FunctionalInterface
   interface FileCopy {
-    void copy(Path from, Path to) throws IOException;
+    /** @return true when the copy shares the source's blocks (a reflink), false for a byte copy */
+    boolean copy(Path from, Path to) throws IOException;
   }
 
-  /** What the copy holds: its length and CRC-32C (8 hex digits), equal to the frozen image's. */
-  record Copied(long bytes, String crc32c) {}
+  /**
+   * What the copy holds: its length and CRC-32C (8 hex digits), equal to the frozen image's, and
+   * whether this call made it as a reflink of the frozen image (a repeat that finds an equal copy
+   * says false: it does not tell how an earlier attempt made it).
+   */
+  record Copied(long bytes, String crc32c, boolean reflinked) {}
 
   private final FileCopy fileCopy;
 
   SharedImageCopier() {
-    this(Files::copy); // keeps the source's mode (0600 for libvirt's images)
+    this(SharedImageCopier::reflinkOrCopy);
   }
 
   /** With another file copy (tests inject faults here). */
@@ -66,18 +76,21 @@ final class SharedImageCopier {
       if (Files.exists(copy)) {
         if (Files.size(copy) == size && crc32c(copy).equals(await(want))) {
           SaveImageHeader.parse(head(copy));
-          return new Copied(size, await(want));
+          return new Copied(size, await(want), false);
         }
         Files.delete(copy); // torn or stale: redo it
       }
       boolean ok = false;
       try {
-        fileCopy.copy(frozen, copy);
+        boolean shared = fileCopy.copy(frozen, copy);
         Future<Void> flushed = IO.submit(flush(copy));
-        String have = crc32c(copy);
+        String have = shared ? null : crc32c(copy);
         long stored = Files.size(copy);
         await(flushed);
         String sent = await(want);
+        if (shared) {
+          have = sent;
+        }
         if (stored != size || !have.equals(sent)) {
           throw new HypervisorException.CorruptImage(
               "memory image copy " + copy.getFileName() + " does not match the frozen image: crc32c "
@@ -85,7 +98,7 @@ final class SharedImageCopier {
         }
         SaveImageHeader.parse(head(copy));
         ok = true;
-        return new Copied(size, have);
+        return new Copied(size, have, shared);
       } finally {
         if (!ok) {
           Files.deleteIfExists(copy);
@@ -94,6 +107,15 @@ final class SharedImageCopier {
     } catch (IOException e) {
       throw new HypervisorException.DriverFailure("copy memory image " + frozen.getFileName() + " in shared storage: " + e, e);
     }
+  }
+
+  /** A reflink where the filesystem has them, else a byte copy; keeps the source's mode (0600). */
+  static boolean reflinkOrCopy(Path from, Path to) throws IOException {
+    if (Reflink.tryClone(from, to)) {
+      return true;
+    }
+    Files.copy(from, to);
+    return false;
   }
 
   /** CRC-32C of a whole file (8 hex digits). */

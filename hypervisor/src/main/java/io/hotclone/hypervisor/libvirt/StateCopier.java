@@ -12,6 +12,8 @@ import org.libvirt.Connect;
 import org.libvirt.LibvirtException;
 import org.libvirt.StoragePool;
 import org.libvirt.StorageVol;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Step 3: gives the target host its own copy of the frozen memory image (RAM, vCPU and device
@@ -22,7 +24,9 @@ import org.libvirt.StorageVol;
  * <ul>
  *   <li>In shared storage ({@link LibvirtOptions.CopyMode#SHARED}) and visible to this process:
  *       {@link SharedImageCopier} copies it beside itself as {@link Names#copiedImage}, a local
- *       file copy with no byte through libvirt; the target restores from that path.
+ *       file copy with no byte through libvirt — a reflink sharing the frozen image's blocks
+ *       where the filesystem has them, so the clones of one freeze hold one image between them;
+ *       the target restores from that path.
  *   <li>Otherwise ({@link LibvirtOptions.CopyMode#STREAM}, or shared storage this process does not
  *       see): streams it from the source host's pool into the target host's local pool over the
  *       two libvirt connections, computing its CRC-32C as it leaves, then reads it back on the
@@ -30,6 +34,7 @@ import org.libvirt.StorageVol;
  * </ul>
  */
 final class StateCopier {
+  private static final Logger log = LoggerFactory.getLogger(StateCopier.class);
   private final Hosts hosts;
   private final Leases leases;
   private final Pools pools;
@@ -52,6 +57,9 @@ final class StateCopier {
     if (Files.isReadable(frozen)) {
       Path copy = options.sharedStorageDir().resolve(Names.copiedImage(op));
       SharedImageCopier.Copied copied = shared.copy(frozen, copy);
+      if (copied.reflinked()) {
+        log.debug("{}: {} shares the frozen image's blocks (reflink)", op, copy.getFileName());
+      }
       return new CopiedState(op, vm, target, copy.toString(), copied.bytes(), pages(copied.bytes()), 0, "crc32c:" + copied.crc32c());
     }
     return stream(op, vm, lease.host(), target);

@@ -72,6 +72,7 @@ class SharedImageCopierTest {
       byte[] b = Files.readAllBytes(from);
       b[400_000] ^= 0x01;
       Files.write(to, b);
+      return false;
     });
 
     assertThatThrownBy(() -> flipsAByte.copy(frozen, copy))
@@ -84,7 +85,10 @@ class SharedImageCopierTest {
   void givenAShortCopy_whenCopied_thenCorruptImageAndNoCopyLeft() throws Exception {
     Path frozen = image("LibvirtQemudSave", 500_000);
     Path copy = dir.resolve("c-copy-1.state.img");
-    SharedImageCopier truncates = new SharedImageCopier((from, to) -> Files.write(to, java.util.Arrays.copyOf(Files.readAllBytes(from), 250_000)));
+    SharedImageCopier truncates = new SharedImageCopier((from, to) -> {
+      Files.write(to, java.util.Arrays.copyOf(Files.readAllBytes(from), 250_000));
+      return false;
+    });
 
     assertThatThrownBy(() -> truncates.copy(frozen, copy)).isInstanceOf(HypervisorException.CorruptImage.class);
     assertThat(copy).doesNotExist();
