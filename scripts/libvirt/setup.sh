@@ -204,8 +204,29 @@ if [ "$(cat /proc/sys/vm/unprivileged_userfaultfd 2>/dev/null || echo 1)" != 1 ]
   echo 1 > /proc/sys/vm/unprivileged_userfaultfd
 fi
 
-# --- host-b: second daemon in its own network + mount namespace --------------------------------
+# --- shared storage: a plain directory, or (HOTCLONE_LIBVIRT_SHARED_FS=xfs) an XFS filesystem with
+# reflinks on a loop device mounted there, so the copy mode SHARED's clones of one memory image
+# share its blocks (bench/fanout.sh compares the two). host-b's daemon sees the mounts as they were
+# when it started (its own mount namespace), so it is restarted when the choice changes.
 B="$LV/host-b-daemon"   # private state of host-b's libvirtd
+restart_b=false
+if [ "${HOTCLONE_LIBVIRT_SHARED_FS:-plain}" = xfs ] && ! mountpoint -q "$LV/shared"; then
+  log "mounting an XFS filesystem with reflinks on $LV/shared"
+  rm -f "$LV/shared.xfs"; truncate -s 8G "$LV/shared.xfs"
+  mkfs.xfs -q -m reflink=1 "$LV/shared.xfs"
+  mount -o loop "$LV/shared.xfs" "$LV/shared"; chmod 755 "$LV/shared"
+  restart_b=true
+elif [ "${HOTCLONE_LIBVIRT_SHARED_FS:-plain}" = plain ] && mountpoint -q "$LV/shared"; then
+  log "unmounting the XFS filesystem from $LV/shared"
+  umount "$LV/shared"; rm -f "$LV/shared.xfs"; chmod 755 "$LV/shared"
+  restart_b=true
+fi
+if $restart_b && [ -f "$B/libvirtd.pid" ] && kill -0 "$(cat "$B/libvirtd.pid")" 2>/dev/null; then
+  kill "$(cat "$B/libvirtd.pid")"
+  for _ in $(seq 50); do kill -0 "$(cat "$B/libvirtd.pid")" 2>/dev/null || break; sleep 0.1; done
+fi
+
+# --- host-b: second daemon in its own network + mount namespace --------------------------------
 if ! has " $(ip netns list | awk '{print $1}' | tr '\n' ' ')" " $NS "; then
   ip netns add "$NS"
 fi

@@ -24,5 +24,6 @@ for f in libvirtd virtlogd; do
 done
 ip link del hcb-out 2>/dev/null
 ip netns del hotclone-b 2>/dev/null
-rm -rf "$LV/shared" "$LV/host-a" "$LV/host-b" "$B" "$ROOT/.work/libvirt.env"
+mountpoint -q "$LV/shared" && umount "$LV/shared" # the XFS of HOTCLONE_LIBVIRT_SHARED_FS=xfs
+rm -rf "$LV/shared" "$LV/shared.xfs" "$LV/host-a" "$LV/host-b" "$B" "$ROOT/.work/libvirt.env"
 echo "[libvirt-teardown] done" >&2
