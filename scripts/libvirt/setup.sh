@@ -16,6 +16,9 @@
 # Idempotent: safe to run twice; the kernel is cached under .work/guest/.
 # Writes .work/libvirt.env with the variables the tests read.
 set -euo pipefail
+# the daemons started below must not inherit the caller's descriptors: a lock the caller holds
+# (e.g. flock around a benchmark) would stay held for as long as the daemon runs
+for fd in 3 4 5 6 7 8 9; do eval "exec $fd>&-"; done
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 WORK="$ROOT/.work"
@@ -221,9 +224,11 @@ elif [ "${HOTCLONE_LIBVIRT_SHARED_FS:-plain}" = plain ] && mountpoint -q "$LV/sh
   umount "$LV/shared"; rm -f "$LV/shared.xfs"; chmod 755 "$LV/shared"
   restart_b=true
 fi
-if $restart_b && [ -f "$B/libvirtd.pid" ] && kill -0 "$(cat "$B/libvirtd.pid")" 2>/dev/null; then
-  kill "$(cat "$B/libvirtd.pid")"
-  for _ in $(seq 50); do kill -0 "$(cat "$B/libvirtd.pid")" 2>/dev/null || break; sleep 0.1; done
+if $restart_b; then # whichever checkout started it: its daemons are the ones in host-b's netns
+  for pid in $(ip netns pids "$NS" 2>/dev/null); do
+    case "$(cat "/proc/$pid/comm" 2>/dev/null)" in libvirtd | virtlogd) kill "$pid" ;; esac
+  done
+  for _ in $(seq 50); do answers "$URI_B" || break; sleep 0.1; done
 fi
 
 # --- host-b: second daemon in its own network + mount namespace --------------------------------
