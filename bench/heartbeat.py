@@ -36,6 +36,8 @@ in the file (QEMU writes the file as the guest prints).
                        op_end + 500 ms]: also while other work (the clones' start) loads the host
         before_ms      Suspended - the last heartbeat arrival before it ("-" without events)
         after_ms       the first heartbeat arrival after Resumed - Resumed ("-" without events)
+        end_stall_ms   the stamper's own stall (> 5 ms, else 0) just before the poll that stamped
+                       either end of the gap at the pause: how late that gap's stamps may be
       Intervals are measured on CLOCK_MONOTONIC, windows on CLOCK_REALTIME.
 """
 import datetime
@@ -139,10 +141,15 @@ def stats(vals):
     return median(vals), percentile(vals, 0.99), (vals[-1] if vals else float('nan')), len(vals)
 
 
+def longest_at(beats, lo, hi):
+    """(ms, index of its closing arrival) of the longest interval (monotonic) between consecutive
+    arrivals that overlaps [lo, hi] (realtime); (nan, None) if none."""
+    return max((((beats[i][1] - beats[i - 1][1]) / 1e6, i) for i in range(1, len(beats))
+                if beats[i][0] >= lo and beats[i - 1][0] <= hi), default=(float('nan'), None))
+
+
 def longest(beats, lo, hi):
-    """The longest interval (ms, monotonic) between consecutive arrivals that overlaps [lo, hi] (realtime)."""
-    return max(((beats[i][1] - beats[i - 1][1]) / 1e6 for i in range(1, len(beats))
-                if beats[i][0] >= lo and beats[i - 1][0] <= hi), default=float('nan'))
+    return longest_at(beats, lo, hi)[0]
 
 
 def gaps(stamps_path, windows_path, events_path=None, domain_glob='*'):
@@ -165,7 +172,11 @@ def gaps(stamps_path, windows_path, events_path=None, domain_glob='*'):
         lo, hi = a - 100_000_000, b + 100_000_000
         susp = next((t for t, k in events if k == 'Suspended' and lo <= t <= hi), None)
         res = next((t for t, k in events if k == 'Resumed' and susp is not None and t >= susp), None)
-        gap_pause = longest(beats, susp - 50_000_000, res + 50_000_000) if res is not None else None
+        gap_pause, end_stall = None, None
+        if res is not None:
+            gap_pause, i = longest_at(beats, susp - 50_000_000, res + 50_000_000)
+            stall_at = {st[1]: st[2] / 1e6 for st in stalls}  # stamped by the same poll: same monotonic ns
+            end_stall = max(stall_at.get(beats[i][1], 0.0), stall_at.get(beats[i - 1][1], 0.0)) if i else None
         event_pause = (res - susp) / 1e6 if res is not None else None
         stall = max((st[2] / 1e6 for st in stalls if lo <= st[0] <= hi), default=0.0)
         before = after = None
@@ -174,7 +185,7 @@ def gaps(stamps_path, windows_path, events_path=None, domain_glob='*'):
             after = next(((rt - res) / 1e6 for rt, _ in beats if rt >= res), None)
         print('\t'.join([r, fmt(gap_pause), fmt(longest(beats, lo, hi)), fmt(event_pause), fmt(stall),
                          fmt(idle[0]), fmt(idle[1]), fmt(idle[2]), str(idle[3]),
-                         fmt(out[0]), fmt(out[1]), fmt(out[2]), str(out[3]), fmt(before), fmt(after)]))
+                         fmt(out[0]), fmt(out[1]), fmt(out[2]), str(out[3]), fmt(before), fmt(after), fmt(end_stall)]))
 
 
 if __name__ == '__main__':

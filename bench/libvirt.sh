@@ -57,11 +57,11 @@ PY
 fi
 V="virsh -c $HOTCLONE_LIBVIRT_SOURCE_URI"
 now() { date +%s.%N; }
-# hb_columns STAMPS WINDOWS EVENTS DOMAIN_GLOB -> per window line the 14 heartbeat columns (HB_HEAD;
+# hb_columns STAMPS WINDOWS EVENTS DOMAIN_GLOB -> per window line the 15 heartbeat columns (HB_HEAD;
 # bench/heartbeat.py says what each is)
 hb_columns() { python3 "$HB" gaps "$@" | cut -f2-; }
-HB_HEAD=$(printf 'hb_gap_pause_ms\thb_gap_call_ms\tevent_pause_ms\thb_stamper_stall_ms\thb_idle_median_ms\thb_idle_p99_ms\thb_idle_max_ms\thb_idle_n\thb_out_median_ms\thb_out_p99_ms\thb_out_max_ms\thb_out_n\thb_before_suspended_ms\thb_after_resumed_ms')
-HB_NONE=$(printf -- '-\t-\t-\t-\t-\t-\t-\t-\t-\t-\t-\t-\t-\t-')
+HB_HEAD=$(printf 'hb_gap_pause_ms\thb_gap_call_ms\tevent_pause_ms\thb_stamper_stall_ms\thb_idle_median_ms\thb_idle_p99_ms\thb_idle_max_ms\thb_idle_n\thb_out_median_ms\thb_out_p99_ms\thb_out_max_ms\thb_out_n\thb_before_suspended_ms\thb_after_resumed_ms\thb_gap_end_stall_ms')
+HB_NONE=$(printf -- '-\t-\t-\t-\t-\t-\t-\t-\t-\t-\t-\t-\t-\t-\t-')
 ms() { awk -v a="$1" -v b="$2" 'BEGIN{printf "%.0f", (b-a)*1000}'; }
 
 # ---- the bare recipe (reference steps) ---------------------------------------------------------
