@@ -10,6 +10,14 @@
 # HOTCLONE_BENCH_MEMORY_MIB=<MiB> (default 128): the guests' RAM, driver and recipe alike.
 # HOTCLONE_BENCH_FILL=1: the guests fill 60 % of their RAM with random bytes at boot (a copy of the
 #   busybox guest whose init does so, built under .work/bench), so the memory to save is real data.
+# HOTCLONE_BENCH_HEARTBEAT_MS=<ms> (default 0 = off, so runs stay comparable with the earlier
+#   sections; bench/pause-by-size.sh uses 10): the guests also print "hb N" to the serial console
+#   every <ms> ms from a background loop (busybox usleep), and bench/heartbeat.py stamps each line
+#   with the host's clock as QEMU writes it to the source's serial log (1 ms poll, SCHED_FIFO). Per clone round:
+#   the heartbeat gap, the longest interval between arrivals overlapping the source's Suspended -
+#   50 ms .. Resumed + 50 ms (and over the whole freeze call +- 100 ms), next to the intervals
+#   without a clone operation (median, p99, max) -- the guest's view of its stall, timed by the
+#   host since the guest's clocks stop with its vCPUs. Columns: HB_HEAD below, bench/heartbeat.py.
 # HOTCLONE_BENCH_DRIVER_MODES="SHARED STREAM BACKGROUND" (default): which driver runs to make.
 # HOTCLONE_LIBVIRT_ENV=<file>: use the hosts that file describes instead of running setup.sh here.
 # Prints a markdown section for bench/RESULTS.md and writes it to .work/bench/libvirt-section.md.
@@ -26,16 +34,22 @@ fi
 OUT="$ROOT/.work/bench"; mkdir -p "$OUT"; chmod 755 "$OUT"
 MEM_MIB=${HOTCLONE_BENCH_MEMORY_MIB:-128}
 MODES=${HOTCLONE_BENCH_DRIVER_MODES:-SHARED STREAM BACKGROUND}
-if [ "${HOTCLONE_BENCH_FILL:-0}" = 1 ]; then
-  # the busybox guest, its init filling 60 % of MemTotal with random bytes before the tick loop
-  G="$OUT/guest-fill"; rm -rf "$G"; mkdir -p "$G/root"; chmod 755 "$G"
+FILL=${HOTCLONE_BENCH_FILL:-0}
+HB_MS=${HOTCLONE_BENCH_HEARTBEAT_MS:-0}
+HB="$ROOT/bench/heartbeat.py"
+if [ "$FILL" = 1 ] || [ "$HB_MS" != 0 ]; then
+  # the busybox guest, its init (before "BOOTED" and the tick loop) filling 60 % of MemTotal with
+  # random bytes (FILL) and then starting the heartbeat loop (HB_MS)
+  G="$OUT/guest-bench"; rm -rf "$G"; mkdir -p "$G/root"; chmod 755 "$G"
   (cd "$G/root" && zcat "$HOTCLONE_GUEST_DIR/initrd.gz" | busybox cpio -id 2>/dev/null)
-  python3 - "$G/root/init" <<'PY'
+  python3 - "$G/root/init" "$FILL" "$HB_MS" <<'PY'
 import sys
-p = sys.argv[1]; s = open(p).read(); marker = 'echo "BOOTED'
+p, fill_on, hb_ms = sys.argv[1], sys.argv[2] == '1', int(sys.argv[3])
+s = open(p).read(); marker = 'echo "BOOTED'
 fill = ("fill=$(awk '/MemTotal/{print int($2*6/10/1024)}' /proc/meminfo)\n"
-        "dd if=/dev/urandom of=/fill bs=1M count=$fill 2>/dev/null; echo \"FILLED $fill MiB\"\n")
-assert marker in s; open(p, 'w').write(s.replace(marker, fill + marker, 1))
+        "dd if=/dev/urandom of=/fill bs=1M count=$fill 2>/dev/null; echo \"FILLED $fill MiB\"\n") if fill_on else ''
+hb = ("(h=0; while true; do h=$((h+1)); echo \"hb $h\"; usleep %d; done) &\n" % (hb_ms * 1000)) if hb_ms else ''
+assert marker in s; open(p, 'w').write(s.replace(marker, fill + hb + marker, 1))
 PY
   (cd "$G/root" && find . | busybox cpio -o -H newc 2>/dev/null | gzip -1) > "$G/initrd.gz"
   cp "$HOTCLONE_GUEST_DIR/vmlinuz" "$G/vmlinuz"; rm -rf "$G/root"; chmod 644 "$G/initrd.gz" "$G/vmlinuz"
@@ -43,6 +57,11 @@ PY
 fi
 V="virsh -c $HOTCLONE_LIBVIRT_SOURCE_URI"
 now() { date +%s.%N; }
+# hb_columns STAMPS WINDOWS EVENTS DOMAIN_GLOB -> per window line the 15 heartbeat columns (HB_HEAD;
+# bench/heartbeat.py says what each is)
+hb_columns() { python3 "$HB" gaps "$@" | cut -f2-; }
+HB_HEAD=$(printf 'hb_gap_pause_ms\thb_gap_call_ms\tevent_pause_ms\thb_stamper_stall_ms\thb_idle_median_ms\thb_idle_p99_ms\thb_idle_max_ms\thb_idle_n\thb_out_median_ms\thb_out_p99_ms\thb_out_max_ms\thb_out_n\thb_before_suspended_ms\thb_after_resumed_ms\thb_gap_end_stall_ms')
+HB_NONE=$(printf -- '-\t-\t-\t-\t-\t-\t-\t-\t-\t-\t-\t-\t-\t-\t-')
 ms() { awk -v a="$1" -v b="$2" 'BEGIN{printf "%.0f", (b-a)*1000}'; }
 
 # ---- the bare recipe (reference steps) ---------------------------------------------------------
@@ -69,6 +88,7 @@ ET.SubElement(ET.SubElement(dev, 'video'), 'model', type='none'); ET.SubElement(
 print(ET.tostring(d, encoding='unicode'))
 PY
   (stdbuf -oL $V event --all --loop --timestamp > "$W/events.log" 2>&1 & echo $! > "$W/event.pid")
+  [ "$HB_MS" = 0 ] || (python3 "$HB" follow "$W/src-serial.log" "$W/hb.txt" & echo $! > "$W/hb.pid")
   $V create "$W/src.xml" >/dev/null
   for _ in $(seq 1800); do grep -q 'tick 3 ' "$W/src-serial.log" 2>/dev/null && break; sleep 0.1; done
   local t0 t1 t2
@@ -102,6 +122,13 @@ PY
   for _ in $(seq 100); do grep -q 'tick' "$W/clone-serial.log" 2>/dev/null && break; sleep 0.1; done
   sleep 0.3
   kill "$(cat "$W/event.pid")" 2>/dev/null || true
+  local hb=$HB_NONE
+  if [ "$HB_MS" != 0 ]; then
+    kill "$(cat "$W/hb.pid")" 2>/dev/null || true; sleep 0.1
+    awk -v r="$r" -v a="$t0" -v b="$t1" -v c="$t2" 'BEGIN{printf "%s %.0f %.0f %.0f\n", r, a*1e9, b*1e9, c*1e9}' > "$W/hb-windows.txt"
+    hb=$(hb_columns "$W/hb.txt" "$W/hb-windows.txt" "$W/events.log" "$name")
+    cp "$W/hb.txt" "$OUT/hb-recipe-$r.txt"; cp "$W/hb-windows.txt" "$OUT/hb-recipe-$r-windows.txt"; cp "$W/events.log" "$OUT/hb-recipe-$r-events.txt"
+  fi
   local pause
   pause=$(awk -v n="'$name'" '$0 ~ n && /Suspended/ && !s {s=$2} $0 ~ n && /Resumed/ && s && !r {r=$2}
            END{split(s,a,":"); split(r,b,":"); sub(/\+.*/,"",a[3]); sub(/\+.*/,"",b[3]);
@@ -110,21 +137,36 @@ PY
   $V destroy "$clone" >/dev/null 2>&1 || true
   $V destroy "$name" >/dev/null 2>&1 || true
   rm -rf "$W"
-  printf '%s\t%s\t%s\t%s\t%s\n' "$r" "$pause" "$(ms "$t0" "$t1")" "$(ms "$t0" "$t2")" "$first"
+  printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$r" "$pause" "$(ms "$t0" "$t1")" "$(ms "$t0" "$t2")" "$first" "$hb"
 }
 
 echo "recipe: $RECIPE_ROUNDS rounds" >&2
-printf 'round\tpause_ms\tsnapshot_ms\twhole_clone_ms\tclone_first_tick\n' > "$OUT/recipe.tsv"
+printf 'round\tpause_ms\tsnapshot_ms\twhole_clone_ms\tclone_first_tick\t%s\n' "$HB_HEAD" > "$OUT/recipe.tsv"
 for r in $(seq "$RECIPE_ROUNDS"); do recipe_round "$r" | tee -a "$OUT/recipe.tsv" >&2; done
 
 # ---- the driver, in both copy modes -----------------------------------------------------------
 driver_run() { # copy-mode output-file [memory-freeze]
   echo "driver ($1 ${3:-LIVE_SNAPSHOT}): $DRIVER_ROUNDS rounds" >&2
+  local hbpid= evpid=
+  if [ "$HB_MS" != 0 ]; then # the source the benchmark creates on host-a is the first new hc-bench-src-*
+    python3 "$HB" follow "$HOTCLONE_LIBVIRT_HOST_A_DIR/hc-bench-src-*.serial.log" "$2.hb.txt" & hbpid=$!
+    stdbuf -oL $V event --all --loop --timestamp > "$2.events.txt" 2>&1 & evpid=$!
+  fi
   (cd "$ROOT" && mvn -B -q -o -pl hypervisor verify -Plibvirt -Dtest=NoSuchTest -Dsurefire.failIfNoSpecifiedTests=false \
      -Dit.test=LibvirtCloneBenchIT -Dhotclone.bench=true -Dhotclone.bench.rounds="$DRIVER_ROUNDS" \
      -Dhotclone.bench.copyMode="$1" -Dhotclone.bench.memoryFreeze="${3:-LIVE_SNAPSHOT}" -Dhotclone.bench.out="$2" \
      -Dhotclone.bench.memoryMiB="$MEM_MIB" \
-     ${MAVEN_REPO_LOCAL:+-Dmaven.repo.local=$MAVEN_REPO_LOCAL} >"$2.mvn.log" 2>&1) || { tail -50 "$2.mvn.log" >&2; exit 1; }
+     ${MAVEN_REPO_LOCAL:+-Dmaven.repo.local=$MAVEN_REPO_LOCAL} >"$2.mvn.log" 2>&1) || { [ -z "$hbpid" ] || kill "$hbpid" "$evpid"; tail -50 "$2.mvn.log" >&2; exit 1; }
+  # the benchmark's columns 12-14 (epoch ns: freeze calls begin, end, source's part done) + the heartbeat columns
+  if [ -n "$hbpid" ]; then
+    kill "$hbpid" "$evpid"; wait "$hbpid" "$evpid" 2>/dev/null || true
+    tail -n +2 "$2" | awk -F'\t' '{print $1, $12, $13, $14}' > "$2.hb-windows.txt"
+    { head -1 "$2" | tr -d '\n'; printf '\t%s\n' "$HB_HEAD";
+      paste <(tail -n +2 "$2") <(hb_columns "$2.hb.txt" "$2.hb-windows.txt" "$2.events.txt" 'hc-bench-src-*'); } > "$2.tmp"
+  else
+    { head -1 "$2" | tr -d '\n'; printf '\t%s\n' "$HB_HEAD"; tail -n +2 "$2" | sed "s/\$/\t$HB_NONE/"; } > "$2.tmp"
+  fi
+  mv "$2.tmp" "$2"
   cat "$2" >&2
 }
 # mode → its file, its copy mode, its memory freeze and its row in the table
@@ -144,8 +186,13 @@ for m in $MODES; do
   esac
 done
 
-stats() { # file column -> "median (min–max)"
-  tail -n +2 "$1" | cut -f"$2" | sort -g | awk '{v[n++]=$1} END{m=(n%2)?v[(n-1)/2]:(v[n/2-1]+v[n/2])/2; printf "%.0f (%.0f–%.0f)", m, v[0], v[n-1]}'
+stats() { # file column [decimals] -> "median (min–max)" ("-" skipped)
+  tail -n +2 "$1" | cut -f"$2" | grep -v '^-$' | sort -g | awk -v d="${3:-0}" '{v[n++]=$1}
+    END{if (!n) {printf "-"; exit} m=(n%2)?v[(n-1)/2]:(v[n/2-1]+v[n/2])/2; f="%." d "f"; printf f " (" f "–" f ")", m, v[0], v[n-1]}'
+}
+hb_row() { # file offset-of-the-heartbeat-columns -> the heartbeat table's cells
+  local f=$1 o=$2
+  echo "$(stats "$f" $((o+1)) 1) | $(stats "$f" $((o+2)) 1) | $(stats "$f" $((o+3)) 1) | $(stats "$f" $((o+5)) 1) / $(stats "$f" $((o+6)) 1) / $(stats "$f" $((o+7)) 1) | $(stats "$f" $((o+10)) 1) / $(stats "$f" $((o+11)) 1) | $(stats "$f" $((o+4)) 1)"
 }
 {
   echo "## libvirt driver"
@@ -162,6 +209,18 @@ stats() { # file column -> "median (min–max)"
   done
   echo "| bare virsh recipe (1 host) | $(stats "$OUT/recipe.tsv" 2) | $(stats "$OUT/recipe.tsv" 4) |"
   echo
+  if [ "$HB_MS" != 0 ]; then
+    echo "Heartbeat: the guest prints \"hb N\" every $HB_MS ms; bench/heartbeat.py stamps each line as it appears in the source's serial log (1 ms poll, SCHED_FIFO). Gap at the pause = the longest interval between arrivals overlapping Suspended − 50 ms … Resumed + 50 ms (lifecycle events as \`virsh event\` received them); gap in the freeze call = the same over the freeze call ± 100 ms. Idle = intervals before the first freeze call − 0.5 s; outside = intervals outside every clone operation ± 0.5 s. Median (min–max) over rounds, ms."
+    echo
+    echo "| | gap at the pause | gap in the freeze call | pause by virsh event | idle interval median / p99 / max | outside interval p99 / max | stamper stall in the call |"
+    echo "|---|---|---|---|---|---|---|"
+    for m in $MODES; do
+      f=$(mode_file "$m")
+      echo "| $(mode_label "$m") | $(hb_row "$f" 14) |"
+    done
+    echo "| bare virsh recipe (1 host) | $(hb_row "$OUT/recipe.tsv" 5) |"
+    echo
+  fi
   for m in $MODES; do
     f=$(mode_file "$m")
     echo "Driver steps ($m), median (min–max) ms: freezeStorage $(stats "$f" 3), freezeMemory $(stats "$f" 4), copyState $(stats "$f" 5), unfreeze+pointer $(stats "$f" 6), configureClone $(stats "$f" 7), startClone $(stats "$f" 8)."

@@ -14,6 +14,7 @@ import io.hotclone.hypervisor.VmSpec;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -25,7 +26,9 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
  * guest ({@code -Dhotclone.bench.memoryMiB}, 128 unless set) from host-a to host-b through the SPI, in the copy mode named by {@code
  * -Dhotclone.bench.copyMode} (SHARED unless set) and the memory-freeze method named by {@code
  * -Dhotclone.bench.memoryFreeze} (LIVE_SNAPSHOT unless set); per clone the source pause (lifecycle events)
- * and the whole clone time (storage freeze to the clone running). Each clone is checked
+ * and the whole clone time (storage freeze to the clone running), and the wall-clock instants (epoch ns)
+ * at which the freeze calls began and ended and the source's part of the clone ended, for
+ * bench/heartbeat.py to find each round's heartbeat gap. Each clone is checked
  * to continue from the source's counter and is then destroyed.
  */
 @EnabledIfSystemProperty(named = "hotclone.bench", matches = "true")
@@ -48,17 +51,20 @@ class LibvirtCloneBenchIT {
         for (int i = 1; i <= rounds; i++) {
           UUID cloneId = UUID.randomUUID();
           long captured = hv.findVm(source).orElseThrow().guest().counter();
+          long w0 = epochNanos();
           long t0 = System.nanoTime();
           hv.freezeStorage(OperationId.of(cloneId, "freeze-storage"), source, Duration.ofMinutes(2));
           long t1 = System.nanoTime();
           MemoryFreeze mf = hv.freezeMemory(OperationId.of(cloneId, "freeze-memory"), source, Duration.ofMinutes(2));
           long t2 = System.nanoTime();
+          long w2 = epochNanos();
           CopiedState cs = hv.copyState(OperationId.of(cloneId, "copy", 1), source, LibvirtTestEnv.HOST_B);
           long t3 = System.nanoTime();
           hv.unfreezeMemory(OperationId.of(cloneId, "unfreeze-memory"), source);
           StoragePointer ptr = hv.createClonePointer(OperationId.of(cloneId, "pointer", 1), source, LibvirtTestEnv.HOST_B);
           hv.unfreezeStorage(OperationId.of(cloneId, "unfreeze-storage"), source);
           long t4 = System.nanoTime();
+          long w4 = epochNanos();
           VmIdentity id = new VmIdentity("hc-bench-clone-" + suffix + "-" + i, UUID.randomUUID(), GuestVmCreator.randomMac(), null, null, "HCB-" + i, null);
           VmId clone = hv.configureClone(OperationId.of(cloneId, "configure", 1), new CloneSpec(source, cs, ptr, id)).id();
           long t5 = System.nanoTime();
@@ -72,9 +78,9 @@ class LibvirtCloneBenchIT {
             hv.destroyVm(started.id());
           }
           String row = String.format(
-              "%d\t%.1f\t%.0f\t%.0f\t%.0f\t%.0f\t%.0f\t%.0f\t%.0f\t%d\t%d",
+              "%d\t%.1f\t%.0f\t%.0f\t%.0f\t%.0f\t%.0f\t%.0f\t%.0f\t%d\t%d\t%d\t%d\t%d",
               i, mf.pauseNanos() / 1e6, ms(t1 - t0), ms(t2 - t1), ms(t3 - t2), ms(t4 - t3), ms(t5 - t4), ms(t6 - t5), ms(t6 - t0),
-              cs.bytes(), depth);
+              cs.bytes(), depth, w0, w2, w4);
           rows.add(row);
           System.out.println("BENCH " + row);
         }
@@ -84,10 +90,17 @@ class LibvirtCloneBenchIT {
     }
     Path out = Path.of(System.getProperty("hotclone.bench.out", "target/libvirt-bench.tsv"));
     List<String> lines = new ArrayList<>();
-    lines.add("round\tpause_ms\tfreeze_storage_ms\tfreeze_memory_ms\tcopy_ms\tthaw_pointer_ms\tconfigure_ms\tstart_ms\twhole_clone_ms\timage_bytes\tsource_chain_depth");
+    lines.add("round\tpause_ms\tfreeze_storage_ms\tfreeze_memory_ms\tcopy_ms\tthaw_pointer_ms\tconfigure_ms\tstart_ms\twhole_clone_ms\timage_bytes\tsource_chain_depth"
+        + "\tfreeze_from_epoch_ns\tfreeze_to_epoch_ns\tsource_done_epoch_ns");
     lines.addAll(rows);
     Files.createDirectories(out.toAbsolutePath().getParent());
     Files.write(out, lines);
+  }
+
+  /** Wall clock (CLOCK_REALTIME) in ns: bench/heartbeat.py stamps the guest's heartbeats on the same clock. */
+  private static long epochNanos() {
+    Instant now = Instant.now();
+    return now.getEpochSecond() * 1_000_000_000L + now.getNano();
   }
 
   private static double ms(long nanos) {
