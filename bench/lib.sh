@@ -1,4 +1,4 @@
-# Shared by the benchmarks that drive a running suite over REST (source it).
+# Shared by the benchmarks (source it).
 
 # api_key CREDENTIALS_FILE: tenant-a's development API key (demo-1 belongs to tenant-a)
 api_key() { sed -n 's/^HOTCLONE_KEY_TENANT_A=//p' "$1" | tail -1; }
@@ -29,4 +29,11 @@ median() {
 stats() {
   awk -v c="$2" '$c != "-" {print $c}' "$1" | sort -n | awk '{a[NR]=$1} END {if (NR == 0) {print "-"; exit}
     m = (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2; printf "%g (%g-%g)", m, a[1], a[NR]}'
+}
+
+# tsv_stats FILE COLUMN [DECIMALS] -> "median (min–max)" of a tab-separated file's column below its
+# header line ("-" skipped; "-" when none)
+tsv_stats() {
+  tail -n +2 "$1" | cut -f"$2" | grep -v '^-$' | sort -g | awk -v d="${3:-0}" '{v[n++]=$1}
+    END{if (!n) {printf "-"; exit} m=(n%2)?v[(n-1)/2]:(v[n/2-1]+v[n/2])/2; f="%." d "f"; printf f " (" f "–" f ")", m, v[0], v[n-1]}'
 }

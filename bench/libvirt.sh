@@ -186,13 +186,10 @@ for m in $MODES; do
   esac
 done
 
-stats() { # file column [decimals] -> "median (min–max)" ("-" skipped)
-  tail -n +2 "$1" | cut -f"$2" | grep -v '^-$' | sort -g | awk -v d="${3:-0}" '{v[n++]=$1}
-    END{if (!n) {printf "-"; exit} m=(n%2)?v[(n-1)/2]:(v[n/2-1]+v[n/2])/2; f="%." d "f"; printf f " (" f "–" f ")", m, v[0], v[n-1]}'
-}
+. "$ROOT/bench/lib.sh"
 hb_row() { # file offset-of-the-heartbeat-columns -> the heartbeat table's cells
   local f=$1 o=$2
-  echo "$(stats "$f" $((o+1)) 1) | $(stats "$f" $((o+2)) 1) | $(stats "$f" $((o+3)) 1) | $(stats "$f" $((o+5)) 1) / $(stats "$f" $((o+6)) 1) / $(stats "$f" $((o+7)) 1) | $(stats "$f" $((o+10)) 1) / $(stats "$f" $((o+11)) 1) | $(stats "$f" $((o+4)) 1)"
+  echo "$(tsv_stats "$f" $((o+1)) 1) | $(tsv_stats "$f" $((o+2)) 1) | $(tsv_stats "$f" $((o+3)) 1) | $(tsv_stats "$f" $((o+5)) 1) / $(tsv_stats "$f" $((o+6)) 1) / $(tsv_stats "$f" $((o+7)) 1) | $(tsv_stats "$f" $((o+10)) 1) / $(tsv_stats "$f" $((o+11)) 1) | $(tsv_stats "$f" $((o+4)) 1)"
 }
 {
   echo "## libvirt driver"
@@ -205,9 +202,9 @@ hb_row() { # file offset-of-the-heartbeat-columns -> the heartbeat table's cells
   echo "| median (min–max), ms | source pause | whole clone |"
   echo "|---|---|---|"
   for m in $MODES; do
-    echo "| $(mode_label "$m") | $(stats "$(mode_file "$m")" 2) | $(stats "$(mode_file "$m")" 9) |"
+    echo "| $(mode_label "$m") | $(tsv_stats "$(mode_file "$m")" 2) | $(tsv_stats "$(mode_file "$m")" 9) |"
   done
-  echo "| bare virsh recipe (1 host) | $(stats "$OUT/recipe.tsv" 2) | $(stats "$OUT/recipe.tsv" 4) |"
+  echo "| bare virsh recipe (1 host) | $(tsv_stats "$OUT/recipe.tsv" 2) | $(tsv_stats "$OUT/recipe.tsv" 4) |"
   echo
   if [ "$HB_MS" != 0 ]; then
     echo "Heartbeat: the guest prints \"hb N\" every $HB_MS ms; bench/heartbeat.py stamps each line as it appears in the source's serial log (1 ms poll, SCHED_FIFO). Gap at the pause = the longest interval between arrivals overlapping Suspended − 50 ms … Resumed + 50 ms (lifecycle events as \`virsh event\` received them); gap in the freeze call = the same over the freeze call ± 100 ms. Idle = intervals before the first freeze call − 0.5 s; outside = intervals outside every clone operation ± 0.5 s. Median (min–max) over rounds, ms."
@@ -223,7 +220,7 @@ hb_row() { # file offset-of-the-heartbeat-columns -> the heartbeat table's cells
   fi
   for m in $MODES; do
     f=$(mode_file "$m")
-    echo "Driver steps ($m), median (min–max) ms: freezeStorage $(stats "$f" 3), freezeMemory $(stats "$f" 4), copyState $(stats "$f" 5), unfreeze+pointer $(stats "$f" 6), configureClone $(stats "$f" 7), startClone $(stats "$f" 8)."
+    echo "Driver steps ($m), median (min–max) ms: freezeStorage $(tsv_stats "$f" 3), freezeMemory $(tsv_stats "$f" 4), copyState $(tsv_stats "$f" 5), unfreeze+pointer $(tsv_stats "$f" 6), configureClone $(tsv_stats "$f" 7), startClone $(tsv_stats "$f" 8)."
     echo
   done
 } > "$OUT/libvirt-section.md"

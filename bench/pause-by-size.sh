@@ -17,15 +17,12 @@ SIZES=${*:-128 512 1024}
 OUT="$ROOT/.work/bench"; mkdir -p "$OUT"
 HB_MS=${HOTCLONE_BENCH_HEARTBEAT_MS:-10}
 idle() { # file offset-of-the-heartbeat-columns -> "median / p99 / max" of the idle intervals
-  echo "$(stats "$1" $(($2+5)) 1) / $(stats "$1" $(($2+6)) 1) / $(stats "$1" $(($2+7)) 1)"
+  echo "$(tsv_stats "$1" $(($2+5)) 1) / $(tsv_stats "$1" $(($2+6)) 1) / $(tsv_stats "$1" $(($2+7)) 1)"
 }
 one() { # file column -> the first round's value (the driver's per-run figures, the same in each round)
   tail -n +2 "$1" | head -1 | cut -f"$2"
 }
-stats() { # file column [decimals] -> "median (min–max)" ("-" skipped)
-  tail -n +2 "$1" | cut -f"$2" | grep -v '^-$' | sort -g | awk -v d="${3:-0}" '{v[n++]=$1}
-    END{if (!n) {printf "-"; exit} m=(n%2)?v[(n-1)/2]:(v[n/2-1]+v[n/2])/2; f="%." d "f"; printf f " (" f "–" f ")", m, v[0], v[n-1]}'
-}
+. "$ROOT/bench/lib.sh"
 for mib in $SIZES; do
   echo "=== $mib MiB" >&2
   HOTCLONE_BENCH_MEMORY_MIB=$mib HOTCLONE_BENCH_FILL=1 HOTCLONE_BENCH_DRIVER_MODES="SHARED BACKGROUND" HOTCLONE_BENCH_HEARTBEAT_MS=$HB_MS \
@@ -48,7 +45,7 @@ done
   echo "|---|---|---|---|---|---|---|"
   for mib in $SIZES; do
     d="$OUT/size-$mib"
-    echo "| $mib MiB | $(stats "$d/driver.tsv" 2) | $(stats "$d/driver-background.tsv" 2) | $(stats "$d/recipe.tsv" 2) | $(stats "$d/driver.tsv" 9) | $(stats "$d/driver-background.tsv" 9) | $(stats "$d/recipe.tsv" 4) |"
+    echo "| $mib MiB | $(tsv_stats "$d/driver.tsv" 2) | $(tsv_stats "$d/driver-background.tsv" 2) | $(tsv_stats "$d/recipe.tsv" 2) | $(tsv_stats "$d/driver.tsv" 9) | $(tsv_stats "$d/driver-background.tsv" 9) | $(tsv_stats "$d/recipe.tsv" 4) |"
   done
   echo
   echo "Median (min–max), ms."
@@ -60,7 +57,7 @@ done
     echo "|---|---|---|---|---|---|---|---|---|"
     for mib in $SIZES; do
       d="$OUT/size-$mib"
-      echo "| $mib MiB | $(stats "$d/driver.tsv" 15 1) | $(stats "$d/driver-background.tsv" 15 1) | $(stats "$d/recipe.tsv" 6 1) | $(stats "$d/driver.tsv" 16 1) | $(stats "$d/driver-background.tsv" 16 1) | $(stats "$d/recipe.tsv" 7 1) | $(stats "$d/driver.tsv" 27 1) / $(stats "$d/driver-background.tsv" 27 1) / $(stats "$d/recipe.tsv" 18 1) | $(stats "$d/driver.tsv" 28 1) / $(stats "$d/driver-background.tsv" 28 1) / $(stats "$d/recipe.tsv" 19 1) |"
+      echo "| $mib MiB | $(tsv_stats "$d/driver.tsv" 15 1) | $(tsv_stats "$d/driver-background.tsv" 15 1) | $(tsv_stats "$d/recipe.tsv" 6 1) | $(tsv_stats "$d/driver.tsv" 16 1) | $(tsv_stats "$d/driver-background.tsv" 16 1) | $(tsv_stats "$d/recipe.tsv" 7 1) | $(tsv_stats "$d/driver.tsv" 27 1) / $(tsv_stats "$d/driver-background.tsv" 27 1) / $(tsv_stats "$d/recipe.tsv" 18 1) | $(tsv_stats "$d/driver.tsv" 28 1) / $(tsv_stats "$d/driver-background.tsv" 28 1) / $(tsv_stats "$d/recipe.tsv" 19 1) |"
     done
     echo
     echo "Heartbeat interval without a clone operation (the resolution of the gaps), ms: idle = the source's intervals before its first freeze call − 0.5 s, median / p99 / max (driver: one source per run, so one value; recipe: one source per round, median (min–max) over rounds); outside = all intervals outside every clone operation ± 0.5 s, also while the clones start on the same 2 cores, p99 / max; stamper stall = the longest time the 1 ms poll loop itself was not scheduled (> 5 ms) inside any freeze-call window of that size / just before a poll that stamped an end of a gap at the pause (how late those stamps may be)."
