@@ -54,11 +54,6 @@ public class ConfigSteps implements SagaEventHandler {
   private final SagaHandlers handlers;
   private final int startParallelism;
 
-  public ConfigSteps(
-      Hypervisor hypervisor, SagaSteps steps, Identities identities, Lineage lineage, HaltPoints halt, IpPools pools, IdentityPolicy defaultPolicy) {
-    this(hypervisor, steps, identities, lineage, halt, pools, defaultPolicy, 1);
-  }
-
   /** @param startParallelism how many clones of one request start at once (1: one after another) */
   public ConfigSteps(
       Hypervisor hypervisor,

@@ -72,7 +72,7 @@ class ConfigStepsTest {
       }
     };
     IpPools pools = new IpPools(List.of(IpPool.of(IpPools.DEFAULT, "10.77.0.0/16", "10.77.0.1", List.of())));
-    config = new ConfigSteps(hv, saga.steps(), identities, records, HaltPoints.none(), pools, IdentityPolicy.ALLOW);
+    config = new ConfigSteps(hv, saga.steps(), identities, records, HaltPoints.none(), pools, IdentityPolicy.ALLOW, 1);
   }
 
   @AfterEach
