@@ -80,7 +80,9 @@ class TracingIT {
     }
 
     // every record of the clone, on both topics, carries the request's trace
-    List<ConsumerRecord<String, byte[]>> records = recordsOf(id, Duration.ofSeconds(30));
+    Set<String> all = new java.util.HashSet<>(SAGA);
+    all.addAll(LIFECYCLE);
+    List<ConsumerRecord<String, byte[]>> records = recordsOf(id, all, Duration.ofSeconds(30));
     assertThat(records.stream().map(TracingIT::type).collect(Collectors.toSet()))
         .containsAll(SAGA).containsAll(LIFECYCLE);
     List<String> traceparents = new ArrayList<>();
@@ -124,13 +126,21 @@ class TracingIT {
   }
 
   @Test
-  void aCloneQueuedBehindAnotherOfTheSameVmKeepsItsOwnTrace() throws Exception {
+  void requestsThatWaitedForTheSourceKeepTheirOwnTraces() throws Exception {
     String body = "{\"sourceVm\":\"" + demoVmId() + "\",\"targetHost\":\"host-b\",\"count\":1}";
-    var pool = java.util.concurrent.Executors.newFixedThreadPool(4);
-    java.util.Map<String, String> traceOf = new java.util.HashMap<>();
+    java.util.Map<String, String> traceOf = new java.util.LinkedHashMap<>();
+    // the first clone holds the source frozen (its copy waits) while three more are asked for at once
+    Runnable copy = TestStack.hypervisor().holdNextOperation("copy-0");
+    var pool = java.util.concurrent.Executors.newFixedThreadPool(3);
     try {
+      HttpResponse<String> firstResponse = post(body);
+      assertThat(firstResponse.statusCode()).as(firstResponse.body()).isEqualTo(202);
+      String first = TestStack.JSON.readTree(firstResponse.body()).path("id").asString();
+      traceOf.put(first, firstResponse.headers().firstValue("X-Trace-Id").orElseThrow());
+      TestStack.await("the first clone's copy to be under way", Duration.ofSeconds(20),
+          () -> TestStack.hypervisor().operationCalls(UUID.fromString(first)).containsKey("copy-0"));
       List<java.util.concurrent.Future<HttpResponse<String>>> posts = new ArrayList<>();
-      for (int i = 0; i < 4; i++) {
+      for (int i = 0; i < 3; i++) {
         posts.add(pool.submit(() -> post(body)));
       }
       for (var f : posts) {
@@ -139,31 +149,49 @@ class TracingIT {
         traceOf.put(TestStack.JSON.readTree(r.body()).path("id").asString(), r.headers().firstValue("X-Trace-Id").orElseThrow());
       }
     } finally {
+      copy.run();
       pool.shutdownNow();
     }
     assertThat(java.util.Set.copyOf(traceOf.values())).as("four requests, four traces").hasSize(4);
+    java.util.Map<String, String> sagaOf = new java.util.HashMap<>();
     for (String id : traceOf.keySet()) {
-      assertThat(TestStack.awaitEnd(TestStack.get().apiPort(), id, Duration.ofSeconds(60)).path("phase").asString())
-          .isEqualTo("COMPLETED");
+      JsonNode end = TestStack.awaitEnd(TestStack.get().apiPort(), id, Duration.ofSeconds(60));
+      assertThat(end.path("phase").asString()).isEqualTo("COMPLETED");
+      sagaOf.put(id, end.path("sagaId").asString());
     }
+    // the three that waited are one saga, led by one of them
+    List<String> waited = List.copyOf(traceOf.keySet()).subList(1, 4);
+    Set<String> sagas = waited.stream().map(sagaOf::get).collect(Collectors.toSet());
+    assertThat(sagas).as("sagas of the requests that waited").hasSize(1);
+    String leader = sagas.iterator().next();
+    assertThat(waited).contains(leader);
     for (var e : traceOf.entrySet()) {
-      List<ConsumerRecord<String, byte[]>> records = recordsOf(e.getKey(), Duration.ofSeconds(30));
-      assertThat(records.stream().map(TracingIT::type).collect(Collectors.toSet())).containsAll(SAGA);
+      boolean leads = e.getKey().equals(sagaOf.get(e.getKey()));
+      Set<String> expected = new java.util.HashSet<>(LIFECYCLE);
+      if (leads) {
+        expected.addAll(SAGA);
+      }
+      List<ConsumerRecord<String, byte[]>> records = recordsOf(e.getKey(), expected, Duration.ofSeconds(30));
+      assertThat(records.stream().map(TracingIT::type).collect(Collectors.toSet()))
+          .as("records keyed %s (leads its saga: %s)", e.getKey(), leads).containsAll(expected);
+      if (!leads) {
+        assertThat(records.stream().map(TracingIT::type)).as("saga records keyed by a coalesced request").doesNotContain("CloneRequested");
+      }
       assertThat(records).allSatisfy(r -> assertThat(r.headers().lastHeader("traceparent")).isNotNull());
       assertThat(records.stream()
               .map(r -> new String(r.headers().lastHeader("traceparent").value(), StandardCharsets.UTF_8).substring(3, 35))
               .collect(Collectors.toSet()))
           .as("trace ids of clone %s's records", e.getKey()).containsExactly(e.getValue());
     }
-    // at least one of them waited for another's freeze: its freeze started in its own trace
-    TestStack.await("a span of a queued clone request", Duration.ofSeconds(10),
-        () -> traceOf.values().stream().flatMap(t -> SpanCapture.ofTrace(t).stream()).anyMatch(TracingIT::queued));
-    assertThat(traceOf.values().stream().flatMap(t -> SpanCapture.ofTrace(t).stream()))
-        .as("a span of a queued clone request").anyMatch(TracingIT::queued);
+    // the saga of the requests that waited was dispatched in its leader's own trace
+    String leaderTrace = traceOf.get(leader);
+    TestStack.await("the dispatch span of the waiting requests' saga", Duration.ofSeconds(10),
+        () -> SpanCapture.ofTrace(leaderTrace).stream().anyMatch(TracingIT::dispatched));
+    assertThat(SpanCapture.ofTrace(leaderTrace)).as("spans of the leader's trace").anyMatch(TracingIT::dispatched);
   }
 
-  private static boolean queued(SpanData s) {
-    return s.getName().equals("handle CloneRequested (queued)") && "storage-service".equals(SpanCapture.service(s));
+  private static boolean dispatched(SpanData s) {
+    return s.getName().equals("dispatch CloneRequested (waited)") && "clone-api".equals(SpanCapture.service(s));
   }
 
   private static Set<String> services(List<SpanData> spans) {
@@ -186,8 +214,8 @@ class TracingIT {
     return h == null ? "?" : new String(h.value(), StandardCharsets.UTF_8);
   }
 
-  /** The records keyed {@code id} on the saga and lifecycle topics, once both completions arrived. */
-  private static List<ConsumerRecord<String, byte[]>> recordsOf(String id, Duration timeout) {
+  /** The records keyed {@code id} on the saga and lifecycle topics, once those of {@code types} arrived. */
+  private static List<ConsumerRecord<String, byte[]>> recordsOf(String id, Set<String> types, Duration timeout) {
     Properties p = new Properties();
     p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, TestStack.get().kafkaBootstrapServers());
     p.put(ConsumerConfig.GROUP_ID_CONFIG, "tracing-" + UUID.randomUUID());
@@ -204,8 +232,7 @@ class TracingIT {
             found.add(r);
           }
         }
-        Set<String> types = found.stream().map(TracingIT::type).collect(Collectors.toSet());
-        if (types.contains("CloneCompleted") && types.contains("io.hotclone.clone.completed")) {
+        if (found.stream().map(TracingIT::type).collect(Collectors.toSet()).containsAll(types)) {
           return found;
         }
       }

@@ -3,9 +3,11 @@ package io.hotclone.api.domain;
 import io.hotclone.events.ClonePlan;
 import io.hotclone.events.CloneConfigured;
 import io.hotclone.events.CloneFailed;
+import io.hotclone.events.ConfiguredClone;
 import io.hotclone.events.EventEnvelope;
 import io.hotclone.events.Requester;
 import java.time.Instant;
+import java.util.List;
 import java.util.Objects;
 import java.util.UUID;
 
@@ -18,9 +20,16 @@ import java.util.UUID;
  * <p>Invariants (those of {@link CloneOperationStateMachine}): the phase never moves backwards, a
  * terminal operation never changes again, and the actions of ending are returned once.
  *
- * @param id the clone id (Kafka key of every event of this operation)
+ * <p>An operation is served by one saga, the one whose events are keyed by {@link #sagaId}: its own
+ * id, unless the request waited behind another freeze of its source and was coalesced with other
+ * requests that waited (then the saga of the oldest of them serves all, each operation holding its
+ * slice of the saga's clones). {@code null} while the request waits (held, no saga yet).
+ *
+ * @param id the operation's id (the REST resource; the Kafka key of its lifecycle events)
+ * @param sagaId the clone id of the saga serving it (the Kafka key of the saga's events), or
+ *     {@code null} while it waits for its source's freeze
  */
-public record CloneOperation(UUID id, Request request, Progress progress, Outcome outcome) {
+public record CloneOperation(UUID id, Request request, Progress progress, Outcome outcome, UUID sagaId) {
 
   private static final CloneOperationStateMachine MACHINE = new CloneOperationStateMachine();
 
@@ -31,6 +40,38 @@ public record CloneOperation(UUID id, Request request, Progress progress, Outcom
     Objects.requireNonNull(outcome, "outcome");
   }
 
+  /** An operation served by its own saga. */
+  public CloneOperation(UUID id, Request request, Progress progress, Outcome outcome) {
+    this(id, request, progress, outcome, id);
+  }
+
+  /** This operation waiting for its source's freeze, served by no saga yet. */
+  public CloneOperation held() {
+    return new CloneOperation(id, request, progress, outcome, null);
+  }
+
+  /** Whether the operation waits for its source's freeze (no saga serves it yet). */
+  public boolean isHeld() {
+    return sagaId == null;
+  }
+
+  /**
+   * Whether this operation keeps its source's storage frozen or may still freeze it: served by a
+   * saga that has not yet unfrozen the source's storage (or asked to and not yet started).
+   */
+  public boolean freezesSource() {
+    return !isHeld() && phase().freezesSource();
+  }
+
+  /**
+   * The saga this operation's saga id names, seen as one operation: the saga's plan (the members'
+   * counts summed) and all its clones. What the saga's own events ({@code CloneCompleted}, {@code
+   * CloneFailed}) carry.
+   */
+  public CloneOperation asSaga(ClonePlan sagaPlan, List<ConfiguredClone> clones) {
+    Request r = new Request(request.idempotencyKey(), request.requester(), sagaPlan, request.sourceVmName(), request.requestedAt());
+    return new CloneOperation(sagaId, r, progress, clones == null ? outcome : outcome.withClones(clones), sagaId);
+  }
   /** A new operation in {@link Phase#REQUESTED}. */
   public static CloneOperation requested(
       UUID id, String idempotencyKey, Requester requester, ClonePlan plan, String sourceVmName, Instant now) {
@@ -98,6 +139,6 @@ public record CloneOperation(UUID id, Request request, Progress progress, Outcom
         ended = ended.failed(t.failure());
       }
     }
-    return new Change(this, new CloneOperation(id, request, progressed, ended), t);
+    return new Change(this, new CloneOperation(id, request, progressed, ended, sagaId), t);
   }
 }

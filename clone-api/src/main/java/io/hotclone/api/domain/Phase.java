@@ -54,6 +54,15 @@ public enum Phase {
     return this == COMPLETED || this == FAILED;
   }
 
+  /**
+   * Whether an operation in this phase keeps (or is about to take) its source's storage freeze:
+   * from {@code REQUESTED} up to {@code MEMORY_UNFROZEN}; the freeze ends at {@code
+   * unfreeze-storage}.
+   */
+  public boolean freezesSource() {
+    return !isTerminal() && ordinal() < STORAGE_UNFROZEN.ordinal();
+  }
+
   /** Whether this phase lies strictly after {@code other} on the happy path. */
   boolean isAfter(Phase other) {
     return this != FAILED && other != FAILED && ordinal() > other.ordinal();

@@ -5,25 +5,33 @@ import io.hotclone.api.domain.Change;
 import io.hotclone.api.domain.CloneOperation;
 import io.hotclone.api.domain.CloneOperationStateMachine;
 import io.hotclone.api.persistence.CloneOperations;
+import io.hotclone.api.persistence.CloneOperations.Member;
 import io.hotclone.api.persistence.Vms;
+import io.hotclone.events.CloneConfigured;
+import io.hotclone.events.ClonePlan;
 import io.hotclone.events.ConfiguredClone;
 import io.hotclone.events.EventEnvelope;
 import io.hotclone.support.inbox.Inbox;
 import io.hotclone.support.messaging.SagaEventHandler;
+import io.hotclone.support.tracing.TraceContexts;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.Optional;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Follows every saga event of an operation this clone-api owns. In one transaction: lock the
- * operation, claim the event in the inbox (a repeat changes nothing), {@link CloneOperation#apply
- * apply} the event, save the operation if it changed, and take the actions the transition asks for
- * (record the clones in the VM read model, append the outcome events). Events of unknown clones are
- * ignored.
+ * Follows every saga event of the operations this clone-api owns. In one transaction: lock the
+ * operations the saga serves (one, or several coalesced requests: {@link WaitingRequests}), claim
+ * the event in the inbox (a repeat changes nothing), {@link CloneOperation#apply apply} the event to
+ * each (a {@code CloneConfigured} gives each operation its slice of the clones), save what changed,
+ * and take the actions the transitions ask for (record the clones in the VM read model, append the
+ * outcome events: the saga's internal ones once, from the operation whose id is the saga's; the
+ * public lifecycle events of each operation, in its own trace). When the source's storage is no
+ * longer frozen by the saga, the requests waiting for it are dispatched. Events of unknown clones
+ * are ignored.
  */
 @Component
 public class CloneSagaHandler implements SagaEventHandler {
@@ -35,6 +43,8 @@ public class CloneSagaHandler implements SagaEventHandler {
   private final Inbox inbox;
   private final OperationOutcomes outcomes;
   private final CloneMetrics metrics;
+  private final WaitingRequests waiting;
+  private final TraceContexts traces;
   private final TransactionTemplate tx;
   private final Clock clock;
 
@@ -44,6 +54,8 @@ public class CloneSagaHandler implements SagaEventHandler {
       Inbox inbox,
       OperationOutcomes outcomes,
       CloneMetrics metrics,
+      WaitingRequests waiting,
+      TraceContexts traces,
       TransactionTemplate tx,
       Clock clock) {
     this.metrics = metrics;
@@ -51,6 +63,8 @@ public class CloneSagaHandler implements SagaEventHandler {
     this.vms = vms;
     this.inbox = inbox;
     this.outcomes = outcomes;
+    this.waiting = waiting;
+    this.traces = traces;
     this.tx = tx;
     this.clock = clock;
   }
@@ -61,8 +75,8 @@ public class CloneSagaHandler implements SagaEventHandler {
   }
 
   private void advance(EventEnvelope event) {
-    Optional<CloneOperation> locked = operations.lock(event.cloneId());
-    if (locked.isEmpty()) {
+    List<Member> members = operations.lockSaga(event.cloneId());
+    if (members.isEmpty()) {
       log.debug("{} {} of an unknown clone, ignored", event.type(), event.cloneId());
       return;
     }
@@ -70,24 +84,54 @@ public class CloneSagaHandler implements SagaEventHandler {
       return;
     }
     Instant now = clock.instant();
-    Change change = locked.get().apply(event, now);
-    CloneOperation op = change.after();
-    if (change.has(Action.RECORD_CLONES)) {
-      for (ConfiguredClone clone : op.outcome().clones()) {
-        vms.cloned(clone, op.plan().sourceVm(), op.id(), op.tenant(), now);
+    ClonePlan sagaPlan = WaitingRequests.sagaPlan(members, null);
+    List<ConfiguredClone> sagaClones =
+        event.payload() instanceof CloneConfigured configured ? configured.clones() : null;
+    boolean unfrozen = false;
+    for (Member member : members) {
+      Change change = member.operation().apply(slice(event, member), now);
+      CloneOperation op = change.after();
+      if (change.has(Action.RECORD_CLONES)) {
+        for (ConfiguredClone clone : op.outcome().clones()) {
+          vms.cloned(clone, op.plan().sourceVm(), op.id(), op.tenant(), now);
+        }
+      }
+      if (change.altered()) {
+        operations.update(op);
+      }
+      if (op.id().equals(op.sagaId())) {
+        outcomes.apply(change, op.asSaga(sagaPlan, sagaClones), now);
+      } else if (change.ended()) {
+        traces.continueTrace(member.traceparent(), "end " + op.phase() + " (waited)", op.id(),
+            () -> outcomes.apply(change, null, now));
+      }
+      if (change.ended()) {
+        metrics.ended(op);
+      }
+      unfrozen |= change.before().freezesSource() && !op.freezesSource();
+      if (change.transition().changed()) {
+        log.info("clone {}: {} -> {} on {}", op.id(), change.transition().from(), change.transition().to(), event.type());
+      } else if (change.before().isTerminal() && CloneOperationStateMachine.phaseOf(event.type()) != null) {
+        log.info("clone {}: late {} ignored, already {}", op.id(), event.type(), change.before().phase());
       }
     }
-    if (change.altered()) {
-      operations.update(op);
+    if (unfrozen) {
+      waiting.dispatch(sagaPlan.sourceVm(), now);
     }
-    outcomes.apply(change, now);
-    if (change.ended()) {
-      metrics.ended(op);
+  }
+
+  /** The event as {@code member} sees it: a {@code CloneConfigured} holds only its clones. */
+  static EventEnvelope slice(EventEnvelope event, Member member) {
+    if (!(event.payload() instanceof CloneConfigured configured)) {
+      return event;
     }
-    if (change.transition().changed()) {
-      log.info("clone {}: {} -> {} on {}", op.id(), change.transition().from(), change.transition().to(), event.type());
-    } else if (change.before().isTerminal() && CloneOperationStateMachine.phaseOf(event.type()) != null) {
-      log.info("clone {}: late {} ignored, already {}", op.id(), event.type(), change.before().phase());
+    List<ConfiguredClone> all = configured.clones();
+    int from = Math.min(member.offset(), all.size());
+    int to = Math.min(from + member.operation().plan().count(), all.size());
+    if (from == 0 && to == all.size()) {
+      return event;
     }
+    return new EventEnvelope(event.eventId(), event.type(), event.cloneId(), event.occurredAt(), event.schemaVersion(),
+        new CloneConfigured(configured.plan(), all.subList(from, to)));
   }
 }

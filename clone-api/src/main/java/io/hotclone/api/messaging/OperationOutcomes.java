@@ -36,25 +36,35 @@ public class OperationOutcomes {
     append(cloudEvents.requested(op), op.id());
   }
 
-  /** Appends what {@code change} asks for, from the operation it led to. */
+  /** Appends what {@code change} asks for, from the operation it led to (served by its own saga). */
   public void apply(Change change, Instant now) {
-    CloneOperation op = change.after();
-    if (change.has(Action.EMIT_CLONE_COMPLETED)) {
+    apply(change, change.after(), now);
+  }
+
+  /**
+   * Appends what {@code change} asks for: the saga's internal events from {@code saga} (the saga
+   * seen as one operation, {@link CloneOperation#asSaga}; {@code null} for an operation that does
+   * not speak for its saga: a coalesced request other than the saga's first, or one still waiting),
+   * the public lifecycle events from the operation the change led to.
+   */
+  public void apply(Change change, CloneOperation saga, Instant now) {
+    if (saga != null && change.has(Action.EMIT_CLONE_COMPLETED)) {
       CloneCompleted completed =
           new CloneCompleted(
-              op.plan(),
-              op.outcome().clones(),
-              op.progress().stepMillis(),
-              orZero(op.totalMillis()),
-              op.progress().sourcePauseMicros(),
-              orZero(op.progress().freezeMillis()));
-      outbox.append(envelope(op.id(), EventTypes.CLONE_COMPLETED, completed, now));
+              saga.plan(),
+              saga.outcome().clones(),
+              saga.progress().stepMillis(),
+              orZero(saga.totalMillis()),
+              saga.progress().sourcePauseMicros(),
+              orZero(saga.progress().freezeMillis()));
+      outbox.append(envelope(saga.id(), EventTypes.CLONE_COMPLETED, completed, now));
     }
-    if (change.has(Action.EMIT_CLONE_FAILED)) {
-      Failure failure = op.outcome().failure();
-      CloneFailed failed = new CloneFailed(op.plan(), failure.step(), failure.reason());
-      outbox.append(envelope(op.id(), EventTypes.CLONE_FAILED, failed, now));
+    if (saga != null && change.has(Action.EMIT_CLONE_FAILED)) {
+      Failure failure = saga.outcome().failure();
+      CloneFailed failed = new CloneFailed(saga.plan(), failure.step(), failure.reason());
+      outbox.append(envelope(saga.id(), EventTypes.CLONE_FAILED, failed, now));
     }
+    CloneOperation op = change.after();
     if (change.has(Action.PUBLISH_COMPLETED)) {
       append(cloudEvents.completed(op, now), op.id());
     }

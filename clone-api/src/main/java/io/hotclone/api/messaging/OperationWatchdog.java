@@ -4,9 +4,12 @@ import io.hotclone.api.ApiProperties;
 import io.hotclone.api.domain.Change;
 import io.hotclone.api.domain.CloneOperation;
 import io.hotclone.api.persistence.CloneOperations;
+import io.hotclone.api.persistence.CloneOperations.Member;
+import io.hotclone.events.ClonePlan;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import org.slf4j.Logger;
@@ -18,7 +21,9 @@ import org.springframework.transaction.support.TransactionTemplate;
 /**
  * Fails every operation that is not terminal {@code hotclone.api.operation-timeout} after it was
  * requested: {@code FAILED} with reason {@code "timed out in phase X"}, an internal {@code
- * CloneFailed} so that every service releases what it holds for it, and the public failed event.
+ * CloneFailed} so that every service releases what it holds for it, and the public failed event;
+ * with it every operation served by the same saga, and the requests that waited for the source are
+ * dispatched.
  * Runs every second; the row lock and the re-check make it safe next to the saga handler and to
  * other clone-api instances.
  */
@@ -31,6 +36,7 @@ public class OperationWatchdog {
   private final CloneOperations operations;
   private final OperationOutcomes outcomes;
   private final CloneMetrics metrics;
+  private final WaitingRequests waiting;
   private final TransactionTemplate tx;
   private final Clock clock;
   private final Duration timeout;
@@ -39,10 +45,12 @@ public class OperationWatchdog {
       CloneOperations operations,
       OperationOutcomes outcomes,
       CloneMetrics metrics,
+      WaitingRequests waiting,
       TransactionTemplate tx,
       Clock clock,
       ApiProperties properties) {
     this.metrics = metrics;
+    this.waiting = waiting;
     this.operations = operations;
     this.outcomes = outcomes;
     this.tx = tx;
@@ -62,17 +70,45 @@ public class OperationWatchdog {
     }
   }
 
+  /**
+   * Times out the overdue operation {@code id} and every other open operation its saga serves (the
+   * saga is failed as one); a request still waiting for its source ends alone. Locks in the saga
+   * handler's order (by offset), after reading which saga serves the operation.
+   */
   private void timeOut(UUID id, Instant cutoff) {
-    Optional<CloneOperation> locked = operations.lock(id);
-    if (locked.isEmpty() || locked.get().isTerminal() || !locked.get().request().requestedAt().isBefore(cutoff)) {
+    Optional<CloneOperation> found = operations.find(id);
+    if (found.isEmpty()) {
+      return;
+    }
+    UUID sagaId = found.get().sagaId();
+    List<Member> members =
+        sagaId == null
+            ? operations.lock(id).filter(CloneOperation::isHeld).map(op -> new Member(op, 0, null, null)).stream().toList()
+            : operations.lockSaga(sagaId);
+    boolean overdue = members.stream()
+        .anyMatch(m -> m.operation().id().equals(id)
+            && !m.operation().isTerminal()
+            && m.operation().request().requestedAt().isBefore(cutoff));
+    if (!overdue) {
       return;
     }
     Instant now = clock.instant();
-    Change change = locked.get().timeOut(now);
-    CloneOperation failed = change.after();
-    operations.update(failed);
-    outcomes.apply(change, now);
-    metrics.ended(failed);
-    log.warn("clone {}: {} after {}", id, failed.outcome().failure().reason(), timeout);
+    ClonePlan sagaPlan = WaitingRequests.sagaPlan(members, null);
+    boolean unfrozen = false;
+    for (Member member : members) {
+      if (member.operation().isTerminal()) {
+        continue;
+      }
+      Change change = member.operation().timeOut(now);
+      CloneOperation failed = change.after();
+      operations.update(failed);
+      outcomes.apply(change, failed.id().equals(failed.sagaId()) ? failed.asSaga(sagaPlan, null) : null, now);
+      metrics.ended(failed);
+      unfrozen |= change.before().freezesSource();
+      log.warn("clone {}: {} after {}", failed.id(), failed.outcome().failure().reason(), timeout);
+    }
+    if (unfrozen) {
+      waiting.dispatch(sagaPlan.sourceVm(), now);
+    }
   }
 }

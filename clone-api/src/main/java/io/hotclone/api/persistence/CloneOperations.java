@@ -28,7 +28,13 @@ public class CloneOperations {
   private static final String COLUMNS =
       "id, idempotency_key, source_vm, source_vm_name, source_host, target_host, count, names::text,"
           + " lease_millis, phase, requested_at, updated_at, step_times::text, completed_at, failed_step,"
-          + " failure_reason, clones::text, source_pause_micros, freeze_millis, tenant, requested_by, key_id";
+          + " failure_reason, clones::text, source_pause_micros, freeze_millis, tenant, requested_by, key_id, saga_id";
+  /** The phases in which an operation freezes its source or may still do so ({@link Phase#freezesSource}). */
+  private static final String FREEZING_PHASES =
+      java.util.Arrays.stream(Phase.values()).filter(Phase::freezesSource)
+          .map(p -> "'" + p.name() + "'").collect(java.util.stream.Collectors.joining(", ", "(", ")"));
+  /** The first key of the per-source advisory locks (the second is the hash of the VM id). */
+  private static final int SOURCE_LOCK = 0x48436c53;
   /** Any constant: the advisory lock that serializes admission of new operations. */
   private static final long ADMISSION_LOCK = 0x486f74436c6f6e65L;
 
@@ -47,13 +53,21 @@ public class CloneOperations {
    * @throws org.springframework.dao.DuplicateKeyException when the tenant's idempotency key is taken
    */
   public void insert(CloneOperation op, String fingerprint) {
+    insert(op, fingerprint, null, null);
+  }
+
+  /**
+   * Inserts a new operation with the request's identity policy (wire name, {@code null}: the
+   * default) and its trace, which a request that waits for its source needs when it is dispatched.
+   */
+  public void insert(CloneOperation op, String fingerprint, String identityPolicy, String traceparent) {
     Request request = op.request();
     ClonePlan plan = op.plan();
     jdbc.update(
         "INSERT INTO clone_operations (id, idempotency_key, source_vm, source_vm_name, source_host,"
             + " target_host, count, names, lease_millis, phase, requested_at, updated_at, step_times,"
-            + " tenant, requested_by, key_id, request_fingerprint)"
-            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?, ?, ?::jsonb, ?, ?, ?, ?)",
+            + " tenant, requested_by, key_id, request_fingerprint, saga_id, identity_policy, traceparent)"
+            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?, ?, ?::jsonb, ?, ?, ?, ?, ?, ?, ?)",
         op.id(),
         request.idempotencyKey(),
         plan.sourceVm(),
@@ -70,7 +84,10 @@ public class CloneOperations {
         request.tenant(),
         request.requester().subject(),
         request.requester().keyId(),
-        fingerprint);
+        fingerprint,
+        op.sagaId(),
+        identityPolicy,
+        traceparent);
   }
 
   /** Writes everything that changes after the request. Call on a row locked by {@link #lock}. */
@@ -102,6 +119,64 @@ public class CloneOperations {
     return jdbc.query("SELECT " + COLUMNS + " FROM clone_operations WHERE id = ? FOR UPDATE", rows, id)
         .stream()
         .findFirst();
+  }
+
+  /**
+   * An operation as a member of a saga: its offset among the saga's clones, and what its dispatch
+   * needs (the request's identity policy and trace).
+   */
+  public record Member(CloneOperation operation, int offset, String identityPolicy, String traceparent) {}
+
+  private static final String MEMBER_COLUMNS = COLUMNS + ", saga_offset, identity_policy, traceparent";
+
+  private final RowMapper<Member> members =
+      (rs, i) -> new Member(map(rs, i), rs.getInt("saga_offset"), rs.getString("identity_policy"), rs.getString("traceparent"));
+
+  /** Reads and row-locks the operations served by saga {@code sagaId}, by offset. */
+  public List<Member> lockSaga(UUID sagaId) {
+    return jdbc.query(
+        "SELECT " + MEMBER_COLUMNS + " FROM clone_operations WHERE saga_id = ? ORDER BY saga_offset, id FOR UPDATE",
+        members, sagaId);
+  }
+
+  /**
+   * Takes the lock of source VM {@code vmId} for the rest of the caller's transaction: deciding
+   * whether a request of the source waits, and handing the waiting ones to a saga, are then one step
+   * for every clone-api instance.
+   */
+  public void lockSource(String vmId) {
+    jdbc.queryForObject(
+        "SELECT 1 FROM (SELECT pg_advisory_xact_lock(?, hashtext(?))) l", Integer.class, SOURCE_LOCK, vmId);
+  }
+
+  /** Whether an operation of {@code vmId} waits, or freezes the source or is about to. */
+  public boolean sourceBusy(String vmId) {
+    return exists("SELECT count(*) FROM clone_operations WHERE source_vm = ? AND phase IN " + FREEZING_PHASES, vmId);
+  }
+
+  /** Whether a saga of {@code vmId} freezes it or is about to (waiting requests aside). */
+  public boolean sourceFrozen(String vmId) {
+    return exists(
+        "SELECT count(*) FROM clone_operations WHERE source_vm = ? AND saga_id IS NOT NULL AND phase IN "
+            + FREEZING_PHASES, vmId);
+  }
+
+  private boolean exists(String countSql, Object... args) {
+    Integer n = jdbc.queryForObject(countSql, Integer.class, args);
+    return n != null && n > 0;
+  }
+
+  /** Reads and row-locks the requests of {@code vmId} that wait for a saga, oldest first. */
+  public List<Member> lockWaiting(String vmId) {
+    return jdbc.query(
+        "SELECT " + MEMBER_COLUMNS + " FROM clone_operations WHERE source_vm = ? AND saga_id IS NULL"
+            + " AND phase = 'REQUESTED' ORDER BY requested_at, id FOR UPDATE",
+        members, vmId);
+  }
+
+  /** Hands a waiting operation (locked) to saga {@code sagaId}, its clones from {@code offset} on. */
+  public void joinSaga(UUID id, UUID sagaId, int offset) {
+    jdbc.update("UPDATE clone_operations SET saga_id = ?, saga_offset = ? WHERE id = ?", sagaId, offset, id);
   }
 
   /** An operation made with an idempotency key, and the fingerprint of the body that made it. */
@@ -211,7 +286,8 @@ public class CloneOperations {
             instant(rs, "completed_at"),
             json.clones(rs.getString("clones")),
             failedStep == null ? null : new Failure(failedStep, rs.getString("failure_reason")));
-    return new CloneOperation(rs.getObject("id", UUID.class), request, progress, outcome);
+    return new CloneOperation(
+        rs.getObject("id", UUID.class), request, progress, outcome, rs.getObject("saga_id", UUID.class));
   }
 
   static Timestamp ts(Instant at) {

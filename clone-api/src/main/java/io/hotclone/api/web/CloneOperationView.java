@@ -19,7 +19,10 @@ import java.util.UUID;
  * freeze-storage}, {@code freeze-memory}, {@code copy-state}, {@code unfreeze-memory}, {@code
  * unfreeze-storage}, {@code configure-clone}); {@code cloneVmIds} and {@code clones} are filled once {@code COMPLETED}; {@code
  * failedStep} and {@code failureReason} once {@code FAILED}; {@code tenant}, {@code requestedBy} and
- * {@code keyId} say who asked.
+ * {@code keyId} say who asked. {@code sagaId} is the clone id of the saga that serves the operation
+ * (the Kafka key of its saga events): its own {@code id}, unless the request waited behind another
+ * clone of its source and was coalesced with other waiting requests into one saga (one freeze);
+ * {@code null} while it waits.
  */
 public record CloneOperationView(
     UUID id,
@@ -47,7 +50,8 @@ public record CloneOperationView(
     List<String> cloneVmIds,
     List<ConfiguredClone> clones,
     String failedStep,
-    String failureReason) {
+    String failureReason,
+    UUID sagaId) {
 
   public static CloneOperationView of(CloneOperation op) {
     Request request = op.request();
@@ -84,6 +88,7 @@ public record CloneOperationView(
         outcome.clones().stream().map(ConfiguredClone::vmId).toList(),
         outcome.clones(),
         outcome.failure() == null ? null : outcome.failure().step(),
-        outcome.failure() == null ? null : outcome.failure().reason());
+        outcome.failure() == null ? null : outcome.failure().reason(),
+        op.sagaId());
   }
 }

@@ -4,6 +4,7 @@ import io.hotclone.api.domain.CloneOperation;
 import io.hotclone.api.domain.CloneRequestRules;
 import io.hotclone.api.domain.RequestRejected;
 import io.hotclone.api.messaging.OperationOutcomes;
+import io.hotclone.api.messaging.WaitingRequests;
 import io.hotclone.api.persistence.CloneOperations;
 import io.hotclone.api.persistence.Vms;
 import io.hotclone.api.security.Caller;
@@ -15,6 +16,7 @@ import io.hotclone.hypervisor.HostInfo;
 import io.hotclone.hypervisor.VmInfo;
 import io.hotclone.hypervisor.VmState;
 import io.hotclone.support.outbox.Outbox;
+import io.hotclone.support.tracing.TraceContexts;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Optional;
@@ -30,7 +32,8 @@ import org.springframework.transaction.support.TransactionTemplate;
  * then admitted ({@link Admission}: 429 beyond the in-flight limits) and, in one transaction, the
  * operation is inserted in {@code REQUESTED} with the caller as requester and the source's tenant,
  * the source recorded in the read model, and {@code CloneRequested} plus the public requested
- * CloudEvent appended to the outbox.
+ * CloudEvent appended to the outbox — unless the source is being cloned: then the operation waits
+ * for its turn without a {@code CloneRequested} ({@link WaitingRequests}).
  *
  * <p>{@code Idempotency-Key} (IETF draft, scoped to the tenant): a key seen before with the same
  * body returns the operation it made (200), without a second {@code CloneRequested}, even if the
@@ -49,6 +52,8 @@ public class CloneRequests {
   private final Admission admission;
   private final SecurityProperties security;
   private final io.hotclone.api.messaging.IpPoolStates pools;
+  private final WaitingRequests waiting;
+  private final TraceContexts traces;
   private final IdempotencyKeys keys = new IdempotencyKeys();
   private final TransactionTemplate tx;
   private final Clock clock;
@@ -63,6 +68,8 @@ public class CloneRequests {
       Admission admission,
       SecurityProperties security,
       io.hotclone.api.messaging.IpPoolStates pools,
+      WaitingRequests waiting,
+      TraceContexts traces,
       TransactionTemplate tx,
       Clock clock) {
     this.tenantVms = tenantVms;
@@ -74,6 +81,8 @@ public class CloneRequests {
     this.admission = admission;
     this.security = security;
     this.pools = pools;
+    this.waiting = waiting;
+    this.traces = traces;
     this.tx = tx;
     this.clock = clock;
   }
@@ -168,15 +177,23 @@ public class CloneRequests {
     Instant now = clock.instant();
     // the operation belongs to its source's tenant (the caller's, or any for an admin)
     Caller owner = new Caller(caller.subject(), tenant, caller.keyId(), caller.scopes());
-    CloneOperation op = CloneOperation.requested(UUID.randomUUID(), key, owner.requester(), plan, sourceName, now);
-    tx.executeWithoutResult(
-        s -> {
-          admission.admit(tenant);
-          operations.insert(op, fingerprint);
-          vms.observed(source, now);
-          outbox.append(EventEnvelope.of(op.id(), new CloneRequested(plan, caller.subject(), owner.requester()), now));
-          outcomes.requested(op);
-        });
+    CloneOperation requested =
+        CloneOperation.requested(UUID.randomUUID(), key, owner.requester(), plan, sourceName, now);
+    CloneOperation op =
+        tx.execute(
+            s -> {
+              admission.admit(tenant);
+              boolean waits = waiting.mustWait(plan.sourceVm());
+              CloneOperation inserted = waits ? requested.held() : requested;
+              operations.insert(inserted, fingerprint, policy, traces.current());
+              vms.observed(source, now);
+              if (!waits) {
+                outbox.append(
+                    EventEnvelope.of(inserted.id(), new CloneRequested(plan, caller.subject(), owner.requester()), now));
+              }
+              outcomes.requested(inserted);
+              return inserted;
+            });
     return new Accepted(op, true);
   }
 }

@@ -28,6 +28,7 @@ import io.hotclone.events.Requester;
 import io.hotclone.events.StorageFrozen;
 import io.hotclone.support.inbox.Inbox;
 import io.hotclone.support.outbox.Outbox;
+import io.hotclone.support.tracing.TraceContexts;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
 import java.time.Instant;
@@ -57,6 +58,7 @@ class CloneSagaHandlerTest {
   private final Vms vms = mock(Vms.class);
   private final Inbox inbox = mock(Inbox.class);
   private final Outbox outbox = mock(Outbox.class);
+  private final WaitingRequests waiting = mock(WaitingRequests.class);
   private final TransactionTemplate tx = mock(TransactionTemplate.class);
   private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
   private CloneSagaHandler handler;
@@ -72,12 +74,17 @@ class CloneSagaHandlerTest {
         .executeWithoutResult(any());
     handler = new CloneSagaHandler(
         operations, vms, inbox, new OperationOutcomes(outbox, new EventCodec()), new CloneMetrics(meters, operations),
-        tx, Clock.fixed(NOW, ZoneOffset.UTC));
+        waiting, TraceContexts.none(), tx, Clock.fixed(NOW, ZoneOffset.UTC));
     when(inbox.claim(any())).thenReturn(true);
   }
 
   private static CloneOperation requested() {
     return CloneOperation.requested(ID, null, new Requester("alice", "t1", "k1"), PLAN, "golden", T0);
+  }
+
+  /** An operation served by its own saga, as the handler locks it. */
+  private static List<CloneOperations.Member> alone(CloneOperation op) {
+    return List.of(new CloneOperations.Member(op, 0, null, null));
   }
 
   private static EventEnvelope event(CloneEvent payload) {
@@ -92,7 +99,7 @@ class CloneSagaHandlerTest {
   @Test
   void a_step_event_saves_the_operation_it_leads_to_and_appends_nothing() {
     // given a requested operation
-    when(operations.lock(ID)).thenReturn(Optional.of(requested()));
+    when(operations.lockSaga(ID)).thenReturn(alone(requested()));
     EventEnvelope frozen = event(new StorageFrozen(PLAN, "base", "ptr", T0, T0.plusSeconds(30)));
     // when
     handler.on(frozen);
@@ -111,7 +118,7 @@ class CloneSagaHandlerTest {
         ID, requested().request(),
         new Progress(Phase.STORAGE_UNFROZEN, Map.of(Phase.REQUESTED, T0), T0, 850L, 42L),
         Outcome.OPEN);
-    when(operations.lock(ID)).thenReturn(Optional.of(open));
+    when(operations.lockSaga(ID)).thenReturn(alone(open));
     // when
     handler.on(event(new CloneConfigured(PLAN, List.of(CLONE))));
     // then the clone is in the read model, the operation completed, CloneCompleted and the CloudEvent appended
@@ -130,7 +137,7 @@ class CloneSagaHandlerTest {
   @Test
   void an_event_already_claimed_changes_nothing() {
     // given the inbox saw the event
-    when(operations.lock(ID)).thenReturn(Optional.of(requested()));
+    when(operations.lockSaga(ID)).thenReturn(alone(requested()));
     when(inbox.claim(any())).thenReturn(false);
     // when
     handler.on(event(new CloneFailed(PLAN, "freeze-storage", "disk busy")));
@@ -144,7 +151,7 @@ class CloneSagaHandlerTest {
   void a_late_event_of_an_ended_operation_saves_and_appends_nothing() {
     // given a failed operation
     CloneOperation failed = requested().timeOut(T0.plusSeconds(60)).after();
-    when(operations.lock(ID)).thenReturn(Optional.of(failed));
+    when(operations.lockSaga(ID)).thenReturn(alone(failed));
     // when its CloneConfigured arrives after all
     handler.on(event(new CloneConfigured(PLAN, List.of(CLONE))));
     // then nothing is saved, appended or counted
@@ -155,7 +162,7 @@ class CloneSagaHandlerTest {
 
   @Test
   void a_clone_failed_fails_the_operation_and_publishes_without_a_second_clone_failed() {
-    when(operations.lock(ID)).thenReturn(Optional.of(requested()));
+    when(operations.lockSaga(ID)).thenReturn(alone(requested()));
     // when
     handler.on(event(new CloneFailed(PLAN, "freeze-storage", "disk busy")));
     // then
@@ -170,7 +177,7 @@ class CloneSagaHandlerTest {
 
   @Test
   void events_of_unknown_clones_are_ignored_before_the_inbox() {
-    when(operations.lock(ID)).thenReturn(Optional.empty());
+    when(operations.lockSaga(ID)).thenReturn(List.of());
     handler.on(event(new CloneFailed(PLAN, "freeze-storage", "disk busy")));
     verifyNoInteractions(inbox, outbox, vms);
   }

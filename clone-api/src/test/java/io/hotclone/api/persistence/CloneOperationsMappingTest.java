@@ -47,7 +47,7 @@ class CloneOperationsMappingTest {
   private static final List<String> INSERTED =
       List.of("id", "idempotency_key", "source_vm", "source_vm_name", "source_host", "target_host", "count", "names",
           "lease_millis", "phase", "requested_at", "updated_at", "step_times", "tenant", "requested_by", "key_id",
-          "request_fingerprint");
+          "request_fingerprint", "saga_id", "identity_policy", "traceparent");
   private static final List<String> UPDATED =
       List.of("phase", "updated_at", "step_times", "completed_at", "failed_step", "failure_reason", "clones",
           "source_pause_micros", "freeze_millis", "id");
@@ -87,6 +87,7 @@ class CloneOperationsMappingTest {
   private CloneOperation readBack(Map<String, Object> columns) throws Exception {
     ResultSet rs = mock(ResultSet.class);
     when(rs.getObject("id", UUID.class)).thenAnswer(i -> columns.get("id"));
+    when(rs.getObject("saga_id", UUID.class)).thenAnswer(i -> columns.get("saga_id"));
     when(rs.getString(anyString())).thenAnswer(i -> {
       Object v = columns.get(i.<String>getArgument(0));
       return v == null ? null : v.toString();
@@ -108,7 +109,8 @@ class CloneOperationsMappingTest {
     assertThat(args.getValue())
         .containsExactly(
             ID, "key-1", "vm-1", "golden", "host-a", "host-b", 1, "[\"web\"]", 30_000L, "REQUESTED",
-            Timestamp.from(T0), Timestamp.from(T0), "{\"REQUESTED\":\"2025-01-01T00:00:00Z\"}", "t1", "alice", "k1", "fp");
+            Timestamp.from(T0), Timestamp.from(T0), "{\"REQUESTED\":\"2025-01-01T00:00:00Z\"}", "t1", "alice", "k1", "fp",
+            ID, null, null);
   }
 
   @Test

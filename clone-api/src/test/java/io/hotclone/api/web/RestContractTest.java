@@ -89,6 +89,9 @@ class RestContractTest {
         })
         .when(tx)
         .executeWithoutResult(any());
+    when(tx.execute(any())).thenAnswer(
+        inv -> ((org.springframework.transaction.support.TransactionCallback<?>) inv.getArgument(0))
+            .doInTransaction(mock(TransactionStatus.class)));
     Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
     VmDirectory directory = new VmDirectory(hypervisor, vms);
     TenantVms tenantVms = new TenantVms(directory, vms, tx, clock);
@@ -98,7 +101,8 @@ class RestContractTest {
     pools = new io.hotclone.api.messaging.IpPoolStates(
         "localhost:1", java.time.Duration.ofSeconds(60), new io.hotclone.support.app.KafkaSecurity(null, null, null, null, null, null), new io.hotclone.events.EventCodec(), clock);
     CloneRequests requests = new CloneRequests(
-        tenantVms, directory, operations, vms, outbox, outcomes, admission, security, pools, tx, clock);
+        tenantVms, directory, operations, vms, outbox, outcomes, admission, security, pools,
+        mock(io.hotclone.api.messaging.WaitingRequests.class), io.hotclone.support.tracing.TraceContexts.none(), tx, clock);
     CloneController clones = new CloneController(requests, operations, mock(CloneEventStreams.class));
     VmController vmController = new VmController(directory, tenantVms, security, hypervisor, vms, operations, tx, clock, pools);
     SecurityContextHolder.getContext().setAuthentication(new CallerAuthentication(CALLER));
@@ -135,7 +139,7 @@ class RestContractTest {
         .andExpect(jsonPath("$.count").value(2))
         .andExpect(jsonPath("$.leaseMillis").value(30000));
     ArgumentCaptor<CloneOperation> op = ArgumentCaptor.forClass(CloneOperation.class);
-    verify(operations).insert(op.capture(), any());
+    verify(operations).insert(op.capture(), any(), any(), any());
     assertThat(op.getValue().request().requester()).isEqualTo(new Requester("alice", TENANT, "k1"));
     ArgumentCaptor<EventEnvelope> event = ArgumentCaptor.forClass(EventEnvelope.class);
     verify(outbox).append(event.capture());
@@ -157,7 +161,7 @@ class RestContractTest {
         .andExpect(jsonPath("$.code").value("ip-pool-exhausted"))
         .andExpect(jsonPath("$.field").value("count"))
         .andExpect(jsonPath("$.detail").value("IP pool host-b (10.9.0.0/29) of host host-b has 2 free addresses of 5; the request needs 3"));
-    verify(operations, org.mockito.Mockito.never()).insert(any(), any());
+    verify(operations, org.mockito.Mockito.never()).insert(any(), any(), any(), any());
     verify(outbox, org.mockito.Mockito.never()).append(any());
     // host-a has no pool of its own: the default one, exhausted
     when(hypervisor.findVm(new VmId("vm-1"))).thenReturn(Optional.of(vm("vm-1", "golden", VmState.RUNNING)));
@@ -210,7 +214,7 @@ class RestContractTest {
         .andExpect(status().isOk())
         .andExpect(header().string("Location", "/api/v1/clones/" + existing.id()))
         .andExpect(jsonPath("$.id").value(existing.id().toString()));
-    verify(operations, never()).insert(any(), any());
+    verify(operations, never()).insert(any(), any(), any(), any());
     verify(outbox, never()).append(any());
   }
 
@@ -230,7 +234,7 @@ class RestContractTest {
         .andExpect(content().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON))
         .andExpect(jsonPath("$.code").value("out-of-range"))
         .andExpect(jsonPath("$.field").value("count"));
-    verify(operations, never()).insert(any(), any());
+    verify(operations, never()).insert(any(), any(), any(), any());
   }
 
   @Test
@@ -262,7 +266,7 @@ class RestContractTest {
     postClone("{\"sourceVm\":\"vm-1\",\"targetHost\":\"host-b\"}")
         .andExpect(status().isConflict())
         .andExpect(jsonPath("$.code").value("vm-not-running"));
-    verify(operations, never()).insert(any(), any());
+    verify(operations, never()).insert(any(), any(), any(), any());
   }
 
   @Test

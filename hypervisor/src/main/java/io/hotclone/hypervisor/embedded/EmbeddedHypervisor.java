@@ -407,6 +407,14 @@ public final class EmbeddedHypervisor implements Hypervisor {
     operations.failNext(step, reason);
   }
 
+  /**
+   * Test hook: the next call of {@code step} (any clone) waits before it runs until the returned
+   * gate is run (at most a minute, then it fails).
+   */
+  public Runnable holdNextOperation(String step) {
+    return operations.holdNext(step);
+  }
+
   /** Guest write latencies recorded since the last call (needs {@code recordWriteLatency}). */
   public long[] drainWriteLatencies(VmId vm) {
     EmbeddedVm v = state.existingVm(vm);

@@ -7,13 +7,15 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
 /**
  * The embedded driver's {@link OperationJournal} with test instrumentation: per id it counts the
  * calls and the effects (actions that ran to success), and it can fail the next call of a step
- * before the journal sees it. The journal is unbounded here: nothing outside this JVM records the
+ * before the journal sees it, or hold it until a test lets it go. The journal is unbounded here: nothing outside this JVM records the
  * embedded driver's operations, and the counters keep every id anyway.
  */
 final class OperationLog {
@@ -21,12 +23,17 @@ final class OperationLog {
   private final ConcurrentHashMap<OperationId, AtomicInteger> calls = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<OperationId, AtomicInteger> effects = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, String> failNext = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, CountDownLatch> holdNext = new ConcurrentHashMap<>();
 
   <T> T once(OperationId op, Class<T> type, Supplier<T> action) {
     calls.computeIfAbsent(op, k -> new AtomicInteger()).incrementAndGet();
     String injected = failNext.remove(op.step());
     if (injected != null) {
       throw new HypervisorException.DriverFailure(injected, null);
+    }
+    CountDownLatch gate = holdNext.remove(op.step());
+    if (gate != null) {
+      awaitOpen(gate);
     }
     return journal.once(op, type, () -> {
       T r = action.get();
@@ -38,6 +45,27 @@ final class OperationLog {
   /** Makes the next call of {@code step} (any clone id) fail with {@code reason} before it runs. */
   void failNext(String step, String reason) {
     failNext.put(step, reason);
+  }
+
+  /**
+   * Makes the next call of {@code step} (any clone id) wait, before it runs, until the returned
+   * gate is opened (at most a minute: a test that forgets it cannot hang the suite).
+   */
+  Runnable holdNext(String step) {
+    CountDownLatch gate = new CountDownLatch(1);
+    holdNext.put(step, gate);
+    return gate::countDown;
+  }
+
+  private static void awaitOpen(CountDownLatch gate) {
+    try {
+      if (!gate.await(1, TimeUnit.MINUTES)) {
+        throw new HypervisorException.DriverFailure("held step was never let go", null);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new HypervisorException.DriverFailure("interrupted while held", e);
+    }
   }
 
   /** Per step of {@code cloneId}: how often it was called. */
