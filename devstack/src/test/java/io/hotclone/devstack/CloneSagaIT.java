@@ -148,13 +148,21 @@ class CloneSagaIT {
       for (int i = 0; i < 4; i++) {
         ops.add(pool.submit(() -> cloneAndWait(body)));
       }
-      Set<Long> cuts = new HashSet<>();
+      // saga id -> the cuts of the clones it made; requests that waited together share a saga
+      java.util.Map<String, Set<Long>> cutsOfSaga = new java.util.HashMap<>();
+      Set<String> cloneVms = new HashSet<>();
       for (var f : ops) {
         JsonNode op = f.get();
         assertThat(op.path("phase").asString()).as("operation %s", op).isEqualTo("COMPLETED");
-        cuts.add(hypervisor().cloneCut(new VmId(cloneVmIds(op).get(0))).orElseThrow().sourceCounter());
+        assertThat(cloneVmIds(op)).as("clones of %s", op.path("id")).hasSize(1);
+        cloneVms.add(cloneVmIds(op).get(0));
+        cutsOfSaga.computeIfAbsent(op.path("sagaId").asString(), k -> new HashSet<>())
+            .add(hypervisor().cloneCut(new VmId(cloneVmIds(op).get(0))).orElseThrow().sourceCounter());
       }
-      assertThat(cuts).as("four freezes, four different cuts").hasSize(4);
+      assertThat(cloneVms).as("four operations, four clone VMs").hasSize(4);
+      assertThat(cutsOfSaga.values()).as("one cut per saga (per freeze): %s", cutsOfSaga).allSatisfy(c -> assertThat(c).hasSize(1));
+      assertThat(cutsOfSaga.values().stream().flatMap(Set::stream).distinct().count())
+          .as("a different cut for each saga: %s", cutsOfSaga).isEqualTo(cutsOfSaga.size());
     } finally {
       pool.shutdownNow();
     }
