@@ -3,7 +3,6 @@ package io.hotclone.api.messaging;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.ArgumentMatchers.anyString;
-import static org.mockito.Mockito.doAnswer;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.never;
 import static org.mockito.Mockito.verify;
@@ -37,11 +36,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.function.Consumer;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.mockito.ArgumentCaptor;
-import org.springframework.transaction.TransactionStatus;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /** The handler's wiring: lock, claim, apply, save, act — with fakes of its own ports, no database. */
@@ -59,19 +56,12 @@ class CloneSagaHandlerTest {
   private final Inbox inbox = mock(Inbox.class);
   private final Outbox outbox = mock(Outbox.class);
   private final WaitingRequests waiting = mock(WaitingRequests.class);
-  private final TransactionTemplate tx = mock(TransactionTemplate.class);
+  private final TransactionTemplate tx = io.hotclone.api.InlineTransactions.template();
   private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
   private CloneSagaHandler handler;
 
   @BeforeEach
-  @SuppressWarnings("unchecked")
   void setUp() {
-    doAnswer(inv -> {
-          ((Consumer<TransactionStatus>) inv.getArgument(0)).accept(mock(TransactionStatus.class));
-          return null;
-        })
-        .when(tx)
-        .executeWithoutResult(any());
     handler = new CloneSagaHandler(
         operations, vms, inbox, new OperationOutcomes(outbox, new EventCodec()), new CloneMetrics(meters, operations),
         waiting, TraceContexts.none(), tx, Clock.fixed(NOW, ZoneOffset.UTC));

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.ArgumentMatchers.anyInt;
 import static org.mockito.ArgumentMatchers.anyString;
-import static org.mockito.Mockito.doAnswer;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.never;
 import static org.mockito.Mockito.times;
@@ -31,11 +30,9 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.function.Consumer;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.mockito.ArgumentCaptor;
-import org.springframework.transaction.TransactionStatus;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /** The watchdog's timeouts of a saga that serves several requests, and of a request still waiting. */
@@ -50,18 +47,11 @@ class OperationWatchdogTest {
   private final CloneOperations operations = mock(CloneOperations.class);
   private final Outbox outbox = mock(Outbox.class);
   private final WaitingRequests waiting = mock(WaitingRequests.class);
-  private final TransactionTemplate tx = mock(TransactionTemplate.class);
+  private final TransactionTemplate tx = io.hotclone.api.InlineTransactions.template();
   private OperationWatchdog watchdog;
 
   @BeforeEach
-  @SuppressWarnings("unchecked")
   void setUp() {
-    doAnswer(inv -> {
-          ((Consumer<TransactionStatus>) inv.getArgument(0)).accept(mock(TransactionStatus.class));
-          return null;
-        })
-        .when(tx)
-        .executeWithoutResult(any());
     ApiProperties properties = new ApiProperties(Duration.ofSeconds(60), Duration.ofMillis(100), 256, 64,
         Duration.ofSeconds(2), 16384, true);
     watchdog = new OperationWatchdog(operations, new OperationOutcomes(outbox, new EventCodec()),

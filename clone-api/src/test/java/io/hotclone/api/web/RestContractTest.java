@@ -2,7 +2,6 @@ package io.hotclone.api.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.mockito.ArgumentMatchers.any;
-import static org.mockito.Mockito.doAnswer;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.never;
 import static org.mockito.Mockito.verify;
@@ -45,7 +44,6 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -53,7 +51,6 @@ import org.mockito.ArgumentCaptor;
 import org.springframework.http.MediaType;
 import org.springframework.test.web.servlet.MockMvc;
 import org.springframework.test.web.servlet.setup.MockMvcBuilders;
-import org.springframework.transaction.TransactionStatus;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /** The HTTP contract of the REST layer: status codes, Location, problem+json, idempotency. */
@@ -68,7 +65,7 @@ class RestContractTest {
   private final CloneOperations operations = mock(CloneOperations.class);
   private final Outbox outbox = mock(Outbox.class);
   private final OperationOutcomes outcomes = mock(OperationOutcomes.class);
-  private final TransactionTemplate tx = mock(TransactionTemplate.class);
+  private final TransactionTemplate tx = io.hotclone.api.InlineTransactions.template();
   private final Admission admission = mock(Admission.class);
   private static final String TENANT = "t1";
   private static final Caller CALLER = new Caller("alice", TENANT, "k1", Scopes.ALL);
@@ -81,17 +78,7 @@ class RestContractTest {
   }
 
   @BeforeEach
-  @SuppressWarnings("unchecked")
   void setUp() {
-    doAnswer(inv -> {
-          ((Consumer<TransactionStatus>) inv.getArgument(0)).accept(mock(TransactionStatus.class));
-          return null;
-        })
-        .when(tx)
-        .executeWithoutResult(any());
-    when(tx.execute(any())).thenAnswer(
-        inv -> ((org.springframework.transaction.support.TransactionCallback<?>) inv.getArgument(0))
-            .doInTransaction(mock(TransactionStatus.class)));
     Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
     VmDirectory directory = new VmDirectory(hypervisor, vms);
     TenantVms tenantVms = new TenantVms(directory, vms, tx, clock);
