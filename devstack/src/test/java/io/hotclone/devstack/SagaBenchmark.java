@@ -11,7 +11,8 @@ import tools.jackson.databind.JsonNode;
 /**
  * Benchmark, not a test: N sequential then N concurrent clones of the demo VM through the whole
  * suite (real Kafka, real PostgreSQL, five services); prints p50/p99 request-to-COMPLETED latency,
- * clones per second and the mean of each step. Run by {@code bench/saga.sh}.
+ * clones per second, how many sagas (freezes of a source) served the requests and the mean of each
+ * step. Run by {@code bench/saga.sh}.
  */
 public final class SagaBenchmark {
 
@@ -96,8 +97,9 @@ public final class SagaBenchmark {
   private static void report(String name, List<Double> ms, double perSecond, List<JsonNode> ops) {
     double[] a = ms.stream().mapToDouble(Double::doubleValue).sorted().toArray();
     long failed = ops.stream().filter(o -> !"COMPLETED".equals(o.path("phase").asString())).count();
-    System.out.printf(Locale.ROOT, "%-34s n=%d failed=%d p50=%.1f ms p99=%.1f ms max=%.1f ms  %.1f clones/s%n",
-        name, a.length, failed, pct(a, 50), pct(a, 99), a[a.length - 1], perSecond);
+    long sagas = ops.stream().map(o -> o.path("sagaId").asString()).distinct().count();
+    System.out.printf(Locale.ROOT, "%-34s n=%d failed=%d p50=%.1f ms p99=%.1f ms max=%.1f ms  %.1f clones/s  sagas (freezes)=%d%n",
+        name, a.length, failed, pct(a, 50), pct(a, 99), a[a.length - 1], perSecond, sagas);
     double[] server = ops.stream().mapToDouble(o -> o.path("totalMillis").asDouble()).sorted().toArray();
     System.out.printf(Locale.ROOT, "  as clone-api records it (request committed -> completed): p50=%.0f ms p99=%.0f ms%n",
         pct(server, 50), pct(server, 99));
