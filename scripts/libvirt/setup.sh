@@ -224,6 +224,13 @@ elif [ "${HOTCLONE_LIBVIRT_SHARED_FS:-plain}" = plain ] && mountpoint -q "$LV/sh
   umount "$LV/shared"; rm -f "$LV/shared.xfs"; chmod 755 "$LV/shared"
   restart_b=true
 fi
+# A host-b daemon that another checkout started keeps that checkout's state directories (bind-mounted
+# when it started): once that checkout is deleted, it cannot define a domain any more ("cannot
+# create config directory"). Only a daemon this checkout started (its pid file) is kept.
+if answers "$URI_B" && ! { [ -f "$B/libvirtd.pid" ] && kill -0 "$(cat "$B/libvirtd.pid")" 2>/dev/null; }; then
+  log "host-b's daemon was started from another checkout; restarting it from this one"
+  restart_b=true
+fi
 if $restart_b; then # whichever checkout started it: its daemons are the ones in host-b's netns
   for pid in $(ip netns pids "$NS" 2>/dev/null); do
     case "$(cat "/proc/$pid/comm" 2>/dev/null)" in libvirtd | virtlogd) kill "$pid" ;; esac
