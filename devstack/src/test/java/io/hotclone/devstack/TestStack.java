@@ -96,6 +96,18 @@ final class TestStack {
     return (EmbeddedHypervisor) h;
   }
 
+  /**
+   * Holds the next call of {@code step} of the embedded driver (see {@link
+   * EmbeddedHypervisor#holdNextOperation}) once no clone operation is in flight, so that the call
+   * held is one of the caller's clones, not one a previous test left running; run the gate to let
+   * it go.
+   */
+  static Runnable holdNextOperationOfTheNextClone(String step) {
+    await("no clone operation in flight", Duration.ofSeconds(60), () -> schema("api").queryForObject(
+        "SELECT count(*) FROM clone_operations WHERE phase NOT IN ('COMPLETED', 'FAILED')", Integer.class) == 0);
+    return hypervisor().holdNextOperation(step);
+  }
+
   /** A JdbcTemplate on one service's schema, for asserting on what the services recorded. */
   static JdbcTemplate schema(String schema) {
     return SCHEMAS.computeIfAbsent(schema, s -> new JdbcTemplate(

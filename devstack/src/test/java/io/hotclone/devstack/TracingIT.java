@@ -130,7 +130,7 @@ class TracingIT {
     String body = "{\"sourceVm\":\"" + demoVmId() + "\",\"targetHost\":\"host-b\",\"count\":1}";
     java.util.Map<String, String> traceOf = new java.util.LinkedHashMap<>();
     // the first clone holds the source frozen (its copy waits) while three more are asked for at once
-    Runnable copy = TestStack.hypervisor().holdNextOperation("copy-0");
+    Runnable copy = TestStack.holdNextOperationOfTheNextClone("copy-0");
     var pool = java.util.concurrent.Executors.newFixedThreadPool(3);
     try {
       HttpResponse<String> firstResponse = post(body);

@@ -34,7 +34,7 @@ class WaitingRequestsIT {
 
   /** Requests a clone whose copy step waits until the returned gate is run, and waits for that. */
   private static String firstHeldInCopy(String source, Runnable[] gate) {
-    gate[0] = hypervisor().holdNextOperation("copy-0");
+    gate[0] = TestStack.holdNextOperationOfTheNextClone("copy-0");
     String first = TestStack.requestClone(TestStack.get().apiPort(), body(source, 1, ""));
     TestStack.await("the first clone's copy to be under way", Duration.ofSeconds(20),
         () -> hypervisor().operationCalls(UUID.fromString(first)).containsKey("copy-0"));
