@@ -50,6 +50,11 @@ public record CloneOperation(UUID id, Request request, Progress progress, Outcom
     return new CloneOperation(id, request, progress, outcome, null);
   }
 
+  /** Whether the saga serving this operation is its own (its id keys the saga's events). */
+  public boolean leadsSaga() {
+    return id.equals(sagaId);
+  }
+
   /** Whether the operation waits for its source's freeze (no saga serves it yet). */
   public boolean isHeld() {
     return sagaId == null;

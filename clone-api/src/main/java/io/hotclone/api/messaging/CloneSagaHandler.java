@@ -99,11 +99,11 @@ public class CloneSagaHandler implements SagaEventHandler {
       if (change.altered()) {
         operations.update(op);
       }
-      if (op.id().equals(op.sagaId())) {
-        outcomes.apply(change, op.asSaga(sagaPlan, sagaClones), now);
+      if (op.leadsSaga()) {
+        outcomes.apply(change, sagaPlan, sagaClones, now);
       } else if (change.ended()) {
         traces.continueTrace(member.traceparent(), "end " + op.phase() + " (waited)", op.id(),
-            () -> outcomes.apply(change, null, now));
+            () -> outcomes.apply(change, sagaPlan, sagaClones, now));
       }
       if (change.ended()) {
         metrics.ended(op);

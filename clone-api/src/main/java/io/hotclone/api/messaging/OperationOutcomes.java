@@ -6,12 +6,15 @@ import io.hotclone.api.domain.CloneOperation;
 import io.hotclone.api.domain.Failure;
 import io.hotclone.events.CloneCompleted;
 import io.hotclone.events.CloneFailed;
+import io.hotclone.events.ClonePlan;
+import io.hotclone.events.ConfiguredClone;
 import io.hotclone.events.EventCodec;
 import io.hotclone.events.EventEnvelope;
 import io.hotclone.events.EventTypes;
 import io.hotclone.events.Topics;
 import io.hotclone.support.outbox.Outbox;
 import java.time.Instant;
+import java.util.List;
 import java.util.UUID;
 import org.springframework.stereotype.Component;
 
@@ -36,18 +39,15 @@ public class OperationOutcomes {
     append(cloudEvents.requested(op), op.id());
   }
 
-  /** Appends what {@code change} asks for, from the operation it led to (served by its own saga). */
-  public void apply(Change change, Instant now) {
-    apply(change, change.after(), now);
-  }
-
   /**
-   * Appends what {@code change} asks for: the saga's internal events from {@code saga} (the saga
-   * seen as one operation, {@link CloneOperation#asSaga}; {@code null} for an operation that does
-   * not speak for its saga: a coalesced request other than the saga's first, or one still waiting),
-   * the public lifecycle events from the operation the change led to.
+   * Appends what {@code change} asks for: the public lifecycle events from the operation it led to,
+   * and — if that operation {@link CloneOperation#leadsSaga leads its saga} — the saga's internal
+   * events, from the saga seen as one operation ({@link CloneOperation#asSaga}: {@code sagaPlan},
+   * and {@code sagaClones} unless null). A request that shares another's saga, or still waits,
+   * speaks for no saga.
    */
-  public void apply(Change change, CloneOperation saga, Instant now) {
+  public void apply(Change change, ClonePlan sagaPlan, List<ConfiguredClone> sagaClones, Instant now) {
+    CloneOperation saga = change.after().leadsSaga() ? change.after().asSaga(sagaPlan, sagaClones) : null;
     if (saga != null && change.has(Action.EMIT_CLONE_COMPLETED)) {
       CloneCompleted completed =
           new CloneCompleted(

@@ -102,7 +102,7 @@ public class OperationWatchdog {
       Change change = member.operation().timeOut(now);
       CloneOperation failed = change.after();
       operations.update(failed);
-      outcomes.apply(change, failed.id().equals(failed.sagaId()) ? failed.asSaga(sagaPlan, null) : null, now);
+      outcomes.apply(change, sagaPlan, null, now);
       metrics.ended(failed);
       unfrozen |= change.before().freezesSource();
       log.warn("clone {}: {} after {}", failed.id(), failed.outcome().failure().reason(), timeout);

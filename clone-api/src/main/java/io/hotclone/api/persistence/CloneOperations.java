@@ -48,17 +48,11 @@ public class CloneOperations {
   }
 
   /**
-   * Inserts a new operation; {@code fingerprint} identifies its request body (for the idempotency key).
+   * Inserts a new operation; {@code fingerprint} identifies its request body (for the idempotency
+   * key); the request's identity policy (wire name, {@code null}: the default) and its trace are
+   * kept for a request that waits for its source, to be dispatched with them.
    *
    * @throws org.springframework.dao.DuplicateKeyException when the tenant's idempotency key is taken
-   */
-  public void insert(CloneOperation op, String fingerprint) {
-    insert(op, fingerprint, null, null);
-  }
-
-  /**
-   * Inserts a new operation with the request's identity policy (wire name, {@code null}: the
-   * default) and its trace, which a request that waits for its source needs when it is dispatched.
    */
   public void insert(CloneOperation op, String fingerprint, String identityPolicy, String traceparent) {
     Request request = op.request();
@@ -239,12 +233,8 @@ public class CloneOperations {
 
   /** Whether a clone of {@code vmId} is in progress (its source may be frozen). */
   public boolean inProgressFrom(String vmId) {
-    Integer n =
-        jdbc.queryForObject(
-            "SELECT count(*) FROM clone_operations WHERE source_vm = ? AND phase NOT IN ('COMPLETED', 'FAILED')",
-            Integer.class,
-            vmId);
-    return n != null && n > 0;
+    return exists(
+        "SELECT count(*) FROM clone_operations WHERE source_vm = ? AND phase NOT IN ('COMPLETED', 'FAILED')", vmId);
   }
 
   /** Ids of operations not terminal and requested before {@code cutoff}, oldest first. */

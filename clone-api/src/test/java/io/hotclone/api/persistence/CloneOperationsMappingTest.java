@@ -65,7 +65,7 @@ class CloneOperationsMappingTest {
 
   /** The columns after inserting the request and updating to {@code op}, by column name. */
   private Map<String, Object> written(CloneOperation op) {
-    operations.insert(requested(), "fp");
+    operations.insert(requested(), "fp", null, null);
     operations.update(op);
     ArgumentCaptor<Object[]> args = ArgumentCaptor.forClass(Object[].class);
     verify(jdbc, times(2)).update(anyString(), args.capture());
@@ -103,7 +103,7 @@ class CloneOperationsMappingTest {
 
   @Test
   void the_insert_writes_the_request_in_its_columns() {
-    operations.insert(requested(), "fp");
+    operations.insert(requested(), "fp", null, null);
     ArgumentCaptor<Object[]> args = ArgumentCaptor.forClass(Object[].class);
     verify(jdbc).update(anyString(), args.capture());
     assertThat(args.getValue())
