@@ -17,6 +17,7 @@ import io.hotclone.events.saga.SagaStep;
 import io.hotclone.hypervisor.CloneSpec;
 import io.hotclone.hypervisor.CopiedState;
 import io.hotclone.hypervisor.HostName;
+import io.hotclone.hypervisor.HypervisorException;
 import io.hotclone.hypervisor.GuestIdentity;
 import io.hotclone.hypervisor.Hypervisor;
 import io.hotclone.hypervisor.IdentityPolicy;
@@ -24,6 +25,7 @@ import io.hotclone.hypervisor.StoragePointer;
 import io.hotclone.hypervisor.VmId;
 import io.hotclone.hypervisor.VmIdentity;
 import io.hotclone.hypervisor.VmInfo;
+import io.hotclone.hypervisor.VmState;
 import io.hotclone.support.fault.HaltPoints;
 import io.hotclone.support.messaging.SagaEventHandler;
 import io.hotclone.support.messaging.SagaHandlers;
@@ -158,6 +160,11 @@ public class ConfigSteps implements SagaEventHandler {
               Fanout.run(plan.count(), startParallelism, i -> hypervisor.startClone(StepOperation.START.id(cloneId, i), made.get(i)));
           List<ConfiguredClone> clones = new ArrayList<>();
           for (int i = 0; i < plan.count(); i++) {
+            if (started.get(i).state() != VmState.RUNNING) {
+              // CloneConfigured says the clone runs: never for a paused or stopped one
+              throw new StepFailure.Hypervisor(new HypervisorException.DriverFailure(
+                  "clone " + i + " (" + started.get(i).id().value() + ") is " + started.get(i).state() + " after its start", null));
+            }
             clones.add(configured(i, started.get(i), ids.get(i), target, inputs.get(i).pointer(), position.generation() + 1));
           }
           return new Result(clones, position.root(), inputs);

@@ -1,5 +1,6 @@
 package io.hotclone.hypervisor.libvirt;
 
+import io.hotclone.hypervisor.FaultPoints;
 import io.hotclone.hypervisor.GuestIdentity;
 import io.hotclone.hypervisor.GuestIdentity.Item;
 import io.hotclone.hypervisor.GuestIdentity.Status;
@@ -7,6 +8,7 @@ import io.hotclone.hypervisor.HypervisorException;
 import io.hotclone.hypervisor.OperationId;
 import io.hotclone.hypervisor.VmId;
 import io.hotclone.hypervisor.VmInfo;
+import io.hotclone.hypervisor.VmState;
 import java.util.ArrayList;
 import java.util.List;
 import org.libvirt.LibvirtException;
@@ -17,21 +19,28 @@ import org.libvirt.LibvirtException;
  * the guest its identity ({@link IdentityApplier}), and brings the link up only when that is done
  * or the clone's {@link io.hotclone.hypervisor.IdentityPolicy} allows it. The outcome is recorded
  * on the domain ({@link IdentityReports}); under {@code require-agent} a guest that could not be
- * re-identified fails the start (the caller destroys it). The image is deleted once the clone
- * runs. Starting a clone whose identity is recorded does nothing; one that runs without a record
- * (the starting process died half-way) gets its identity applied again.
+ * re-identified fails the start (the caller destroys it). Last, the state image (needed only by
+ * the start) is deleted.
+ *
+ * <p>A repeated start converges, whatever the moment the earlier one was interrupted: a domain
+ * still defined is restored; a running one without a report has its links set down again, is
+ * resumed if paused and gets its identity applied again; one with a report has its links set as
+ * the report says, is resumed if paused, and its image deleted. It returns only when the domain
+ * runs, and fails otherwise, so a clone is never reported started while paused.
  */
 final class CloneStarter {
   private final Hosts hosts;
   private final FileReaper reaper;
   private final VmInspector inspector;
   private final IdentityApplier applier;
+  private final FaultPoints faults;
 
-  CloneStarter(Hosts hosts, FileReaper reaper, VmInspector inspector, IdentityApplier applier) {
+  CloneStarter(Hosts hosts, FileReaper reaper, VmInspector inspector, IdentityApplier applier, FaultPoints faults) {
     this.hosts = hosts;
     this.reaper = reaper;
     this.inspector = inspector;
     this.applier = applier;
+    this.faults = faults;
   }
 
   VmInfo start(OperationId op, VmId clone) {
@@ -39,39 +48,75 @@ final class CloneStarter {
     try (DomainRef d = hosts.require(clone)) {
       DomainXml xml = DomainXml.parse(d.xml());
       IdentityIntent intent = IdentityRewriter.intent(xml);
-      if (d.active()) {
-        if (intent == null || IdentityReports.of(xml) != null) {
-          return inspector.info(d);
-        }
-        List<Item> pre = new ArrayList<>();
-        pre.add(new Item("link-down", Status.APPLIED, Links.set(d, false) + " NIC(s), again after an interrupted start", millis(t0)));
-        return identify(d, intent, t0, pre);
-      }
       String image = IdentityRewriter.stateImage(xml);
-      if (image == null || image.isEmpty()) {
-        throw new HypervisorException.NotFrozen(op, "clone " + clone + " has no state image to start from");
-      }
-      int flags = intent == null ? LibvirtNative.VIR_DOMAIN_SAVE_RUNNING : LibvirtNative.VIR_DOMAIN_SAVE_PAUSED;
-      if (LibvirtNative.get().virDomainRestoreFlags(NativeHandles.of(hosts.connect(d.host())), image, null, flags) < 0) {
-        throw Failures.nativeCall("restore " + clone + " from " + image);
+      List<Item> pre = new ArrayList<>();
+      if (!d.active()) {
+        if (image == null || image.isEmpty()) {
+          throw new HypervisorException.NotFrozen(op, "clone " + clone + " has no state image to start from");
+        }
+        int flags = intent == null ? LibvirtNative.VIR_DOMAIN_SAVE_RUNNING : LibvirtNative.VIR_DOMAIN_SAVE_PAUSED;
+        if (LibvirtNative.get().virDomainRestoreFlags(NativeHandles.of(hosts.connect(d.host())), image, null, flags) < 0) {
+          throw Failures.nativeCall("restore " + clone + " from " + image);
+        }
+        faults.reach(FaultPoints.START_RESTORED);
+        if (intent != null) {
+          pre.add(new Item("link-down", Status.APPLIED, Links.set(d, false) + " NIC(s), before the guest ran", millis(t0)));
+        }
+      } else if (intent != null) {
+        GuestIdentity recorded = IdentityReports.of(xml);
+        if (recorded != null) {
+          return finish(d, image, linkBelongsUp(recorded) && !Links.allUp(xml));
+        }
+        pre.add(new Item("link-down", Status.APPLIED, Links.set(d, false) + " NIC(s), again after an interrupted start", millis(t0)));
       }
       if (intent == null) {
-        reaper.deleteImage(d.host(), image);
-        return inspector.info(d);
+        return finish(d, image, false);
       }
-      List<Item> pre = new ArrayList<>();
-      pre.add(new Item("link-down", Status.APPLIED, Links.set(d, false) + " NIC(s), before the guest ran", millis(t0)));
-      try {
-        d.domain().resume();
-      } catch (LibvirtException e) {
-        throw Failures.driver("resume clone " + clone, e);
-      }
-      reaper.deleteImage(d.host(), image);
-      return identify(d, intent, t0, pre);
+      faults.reach(FaultPoints.START_LINKS_DOWN);
+      resumeIfPaused(d);
+      faults.reach(FaultPoints.START_RESUMED);
+      identify(d, intent, t0, pre);
+      faults.reach(FaultPoints.START_IDENTIFIED);
+      return finish(d, image, false);
     }
   }
 
-  private VmInfo identify(DomainRef d, IdentityIntent intent, long t0, List<Item> items) {
+  /** A recorded report whose link-up item was applied: the links belong up. */
+  private static boolean linkBelongsUp(GuestIdentity report) {
+    return report.items().stream().anyMatch(i -> i.name().equals("link-up") && i.status() == Status.APPLIED);
+  }
+
+  /**
+   * The clean-up after the start: links up when {@code linkUp} says so (a start interrupted
+   * between the report and its links), the guest resumed if paused, the state image deleted;
+   * then the domain must run.
+   */
+  private VmInfo finish(DomainRef d, String image, boolean linkUp) {
+    if (linkUp) {
+      Links.set(d, true);
+    }
+    resumeIfPaused(d);
+    if (image != null && !image.isEmpty()) {
+      reaper.deleteImage(d.host(), image);
+    }
+    VmInfo info = inspector.info(d);
+    if (info.state() != VmState.RUNNING) {
+      throw new HypervisorException.DriverFailure("clone " + d.name() + " is " + info.state() + " after its start, not RUNNING", null);
+    }
+    return info;
+  }
+
+  private static void resumeIfPaused(DomainRef d) {
+    if (d.state() == VmState.PAUSED) {
+      try {
+        d.domain().resume();
+      } catch (LibvirtException e) {
+        throw Failures.driver("resume clone " + d.name(), e);
+      }
+    }
+  }
+
+  private void identify(DomainRef d, IdentityIntent intent, long t0, List<Item> items) {
     DomainXml live = DomainXml.parse(d.xml());
     items.add(
         live.text("/domain/genid")
@@ -90,7 +135,6 @@ final class CloneStarter {
       items.add(new Item("link-up", Status.SKIPPED, "held down: the guest still has its source's identity (policy " + intent.policy().wireName() + ")", millis(t0)));
     }
     IdentityReports.record(d, new GuestIdentity(verdict.outcome(), applied.agent(), applied.ip(), applied.hostname(), items));
-    return inspector.info(d);
   }
 
   private static long millis(long t0) {

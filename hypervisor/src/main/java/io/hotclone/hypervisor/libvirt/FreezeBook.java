@@ -54,12 +54,22 @@ record FreezeBook(List<Entry> entries) {
     return new FreezeBook(List.of());
   }
 
-  /** The book in a domain's XML (live XML for a running domain); empty when it has none. */
+  /**
+   * The book in a domain's XML (live XML for a running domain); empty when it has none. Only the
+   * leases taken on this very domain count: an entry whose {@code vm} names another domain (its
+   * UUID) was copied from a source into a clone's state image and is ignored, so no watchdog, thaw
+   * or compensation acts on a clone for its source's freeze (and the next write drops it).
+   */
   static FreezeBook of(DomainXml domain) {
     NodeList nodes = domain.document().getElementsByTagNameNS(NS, "freeze");
+    String self = domain.text("/domain/uuid").orElse("");
     List<Entry> result = new ArrayList<>();
     for (int i = 0; i < nodes.getLength(); i++) {
       Element e = (Element) nodes.item(i);
+      String owner = e.getAttribute("vm");
+      if (!owner.isEmpty() && !owner.equalsIgnoreCase(self)) {
+        continue;
+      }
       String ended = e.getAttribute("ended");
       String cutAt = e.getAttribute("cut");
       Cut cut = cutAt.isEmpty() ? null : new Cut(Instant.parse(cutAt), Long.parseLong(e.getAttribute("pause")));
@@ -165,14 +175,25 @@ record FreezeBook(List<Entry> entries) {
             .toList());
   }
 
-  /** The metadata element, without namespace (libvirt adds it), or null when the book is empty. */
+  /** The metadata element without an owner (see {@link #toMetadata(String)}). */
   String toMetadata() {
+    return toMetadata(null);
+  }
+
+  /**
+   * The metadata element, without namespace (libvirt adds it), or null when the book is empty;
+   * each entry names {@code owner}, the UUID of the domain the lease is taken on (see {@link #of}).
+   */
+  String toMetadata(String owner) {
     if (entries.isEmpty()) {
       return null;
     }
     DomainXml x = DomainXml.create("freezes");
     for (Entry e : entries) {
       Element f = x.append(x.root(), "freeze");
+      if (owner != null) {
+        f.setAttribute("vm", owner);
+      }
       DomainXml.attrs(
           f,
           "clone", e.cloneId().toString(),

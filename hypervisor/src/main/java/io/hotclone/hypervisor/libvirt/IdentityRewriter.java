@@ -15,11 +15,14 @@ import org.w3c.dom.NodeList;
  * QEMU writes the new id into guest memory when the state is loaded and notifies the guest, whose
  * kernel reseeds its random number generator), the agent channel's socket (left to libvirt),
  * the clone's disks (their backing chains are reprobed from the qcow2 headers), its serial log, and the
- * lineage metadata with the {@link IdentityIntent} the guest is to be given at start. Everything else (devices, addresses, machine type) stays byte-for-byte
+ * lineage metadata with the {@link IdentityIntent} the guest is to be given at start; the source's
+ * own HotClone metadata (freeze leases, identity report, lineage) is dropped. Everything else (devices, addresses, machine type) stays byte-for-byte
  * equivalent, so QEMU's migration stream still matches the device model.
  */
 final class IdentityRewriter {
   static final String NS = "urn:hotclone:clone:1";
+  /** The prefix of every metadata namespace HotClone writes on a domain. */
+  static final String OWN_NAMESPACES = "urn:hotclone:";
 
   private IdentityRewriter() {}
 
@@ -119,10 +122,7 @@ final class IdentityRewriter {
     }
 
     Element metadata = d.child(root, "metadata");
-    NodeList old = metadata.getElementsByTagNameNS(NS, "clone");
-    while (old.getLength() > 0) {
-      metadata.removeChild(old.item(0));
-    }
+    removeOperationMetadata(metadata);
     Element clone = d.document().createElementNS(NS, "hc:clone");
     clone.setAttribute("parent", lineage.parent().value());
     clone.setAttribute("cloneId", lineage.cloneId().toString());
@@ -130,6 +130,24 @@ final class IdentityRewriter {
     IdentityIntent.of(id, sourceMac, policy).writeTo(clone);
     metadata.appendChild(clone);
     return d.toXml();
+  }
+
+  /**
+   * Removes every element HotClone keeps on a domain about its own operations (namespaces under
+   * {@value #OWN_NAMESPACES}: the source's freeze leases, its identity report, its lineage), so a
+   * clone carries none of them: a copied lease would make every watchdog treat the clone as a
+   * frozen source (and resume it before its links are down), a copied report would make its start
+   * look done. Other applications' metadata stays.
+   */
+  static void removeOperationMetadata(Element metadata) {
+    org.w3c.dom.Node n = metadata.getFirstChild();
+    while (n != null) {
+      org.w3c.dom.Node next = n.getNextSibling();
+      if (n.getNamespaceURI() != null && n.getNamespaceURI().startsWith(OWN_NAMESPACES)) {
+        metadata.removeChild(n);
+      }
+      n = next;
+    }
   }
 
   /** Lineage of a domain, or null for a root VM. */

@@ -189,7 +189,7 @@ final class Leases implements AutoCloseable {
       int flags = d.active() ? LibvirtNative.VIR_DOMAIN_AFFECT_LIVE : 0;
       if (LibvirtNative.get()
               .virDomainSetMetadata(
-                  NativeHandles.of(d.domain()), LibvirtNative.VIR_DOMAIN_METADATA_ELEMENT, after.toMetadata(), FreezeBook.PREFIX, FreezeBook.NS, flags)
+                  NativeHandles.of(d.domain()), LibvirtNative.VIR_DOMAIN_METADATA_ELEMENT, after.toMetadata(d.id().value()), FreezeBook.PREFIX, FreezeBook.NS, flags)
           < 0) {
         throw Failures.nativeCall("record the freeze lease on " + d.id());
       }

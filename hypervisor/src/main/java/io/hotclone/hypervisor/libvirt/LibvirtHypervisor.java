@@ -2,6 +2,7 @@ package io.hotclone.hypervisor.libvirt;
 
 import io.hotclone.hypervisor.CloneSpec;
 import io.hotclone.hypervisor.CopiedState;
+import io.hotclone.hypervisor.FaultPoints;
 import io.hotclone.hypervisor.HostInfo;
 import io.hotclone.hypervisor.HostName;
 import io.hotclone.hypervisor.Hypervisor;
@@ -51,11 +52,22 @@ public final class LibvirtHypervisor implements Hypervisor {
   private final GuestVmCreator creator;
 
   public LibvirtHypervisor(Map<HostName, String> hostUris, LibvirtOptions options) {
-    this(hostUris, options, Clock.systemUTC(), Duration.ofSeconds(1));
+    this(hostUris, options, FaultPoints.NONE);
+  }
+
+  /** With the points a crash-window test halts at ({@link FaultPoints#NONE} in production). */
+  public LibvirtHypervisor(Map<HostName, String> hostUris, LibvirtOptions options, FaultPoints faults) {
+    this(hostUris, options, Clock.systemUTC(), Duration.ofSeconds(1), faults);
   }
 
   /** With the watchdog's clock and period (tests). */
   public LibvirtHypervisor(Map<HostName, String> hostUris, LibvirtOptions options, Clock clock, Duration watchdogPeriod) {
+    this(hostUris, options, clock, watchdogPeriod, FaultPoints.NONE);
+  }
+
+  /** With the watchdog's clock and period and the fault points (tests). */
+  public LibvirtHypervisor(
+      Map<HostName, String> hostUris, LibvirtOptions options, Clock clock, Duration watchdogPeriod, FaultPoints faults) {
     for (HostName h : hostUris.keySet()) {
       options.hostDir(h); // every host needs its storage directory
     }
@@ -71,7 +83,7 @@ public final class LibvirtHypervisor implements Hypervisor {
     this.stateCopier = new StateCopier(hosts, leases, pools, options);
     this.clonePointerMaker = new ClonePointerMaker(hosts, pools, options);
     this.cloneDefiner = new CloneDefiner(hosts, pools, options, inspector);
-    this.cloneStarter = new CloneStarter(hosts, reaper, inspector, new IdentityApplier(java.time.Duration.ofSeconds(10), 5));
+    this.cloneStarter = new CloneStarter(hosts, reaper, inspector, new IdentityApplier(java.time.Duration.ofSeconds(10), 5), faults);
     this.thaws = new Thaws(hosts, leases, reaper, options);
     this.remover = new VmRemover(hosts, reaper);
     this.releaser = new Releaser(hosts, pools, leases, thawer, reaper, remover);

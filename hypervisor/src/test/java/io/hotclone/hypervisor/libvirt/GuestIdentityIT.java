@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.hotclone.hypervisor.CloneSpec;
 import io.hotclone.hypervisor.CopiedState;
+import io.hotclone.hypervisor.FaultPoints;
 import io.hotclone.hypervisor.GuestIdentity;
 import io.hotclone.hypervisor.GuestIdentity.Item;
 import io.hotclone.hypervisor.HostName;
@@ -172,6 +173,110 @@ class GuestIdentityIT {
     }
   }
 
+  /**
+   * Window "a start slower than the source's lease": the source's freeze lease (8 s) runs out while
+   * the clone's start is held right after the restore (paused, links not yet down). The clone
+   * carries no lease of its source, and no watchdog (this driver's checks every 200 ms) resumes
+   * it: it stays paused until its own start has set the links down; then it runs, isolated.
+   */
+  @Test
+  void aStartSlowerThanTheSourcesLeaseKeepsTheClonePausedUntilItsLinksAreDown() throws Exception {
+    String suffix = UUID.randomUUID().toString().substring(0, 8);
+    VmInfo src = hv.createVm(new VmSpec(LibvirtTestEnv.HOST_A, "hc-slow-src-" + suffix, 128L << 20, 64L << 20));
+    made.add(src.id());
+    await("source ticks", Duration.ofSeconds(90), () -> hv.findVm(src.id()).orElseThrow().guest().counter() >= 3);
+    UUID cloneId = UUID.randomUUID();
+    cloneIds.add(cloneId);
+    Duration lease = Duration.ofSeconds(8);
+    long leaseTaken = System.nanoTime();
+    VmId clone = define(src.id(), cloneId, suffix, "s", new IdentityPolicy[] {IdentityPolicy.ISOLATE}, 40, lease).get(0);
+    String name = hv.findVm(clone).orElseThrow().identity().name();
+    assertThat(probe.liveXml(LibvirtTestEnv.HOST_B, name)).as("the defined clone's XML").doesNotContain(FreezeBook.NS);
+
+    java.util.concurrent.CountDownLatch restored = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+    FaultPoints hold = point -> {
+      if (point.equals(FaultPoints.START_RESTORED)) {
+        restored.countDown();
+        try {
+          go.await();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
+    };
+    try (LibvirtHypervisor slow = new LibvirtHypervisor(env.uris(), env.options(), java.time.Clock.systemUTC(), Duration.ofMillis(200), hold)) {
+      java.util.concurrent.CompletableFuture<VmInfo> start =
+          java.util.concurrent.CompletableFuture.supplyAsync(() -> slow.startClone(OperationId.of(cloneId, "start", 0), clone));
+      try {
+        assertThat(restored.await(60, java.util.concurrent.TimeUnit.SECONDS)).as("the start reached the restore").isTrue();
+        assertThat(probe.liveXml(LibvirtTestEnv.HOST_B, name)).as("the restored clone's live XML").doesNotContain(FreezeBook.NS);
+        long holdUntil = leaseTaken + lease.plusSeconds(4).toNanos();
+        int looks = 0;
+        while (System.nanoTime() < holdUntil || looks < 5) {
+          assertThat(hv.state(clone)).as("the held clone, %d ms after its source's lease was taken", (System.nanoTime() - leaseTaken) / 1_000_000)
+              .isEqualTo(VmState.PAUSED);
+          looks++;
+          Thread.sleep(250);
+        }
+      } finally {
+        go.countDown();
+      }
+      VmInfo started = start.get(90, java.util.concurrent.TimeUnit.SECONDS);
+      assertThat(started.state()).isEqualTo(VmState.RUNNING);
+      assertThat(started.guestIdentity().outcome()).isEqualTo(GuestIdentity.Outcome.ISOLATED);
+      assertThat(Links.allUp(DomainXml.parse(probe.liveXml(LibvirtTestEnv.HOST_B, name)))).as("isolated: link down").isFalse();
+    }
+  }
+
+  /**
+   * A start interrupted at each of its points (the driver's thread dies there) is finished by the
+   * next attempt, from another driver instance: the clone runs, its identity is recorded once,
+   * links as its policy says, and the state image only the start needed is gone.
+   */
+  @Test
+  void aStartInterruptedAtAnyPointIsFinishedByTheNextAttempt() throws Exception {
+    String suffix = UUID.randomUUID().toString().substring(0, 8);
+    VmInfo src = hv.createVm(new VmSpec(LibvirtTestEnv.HOST_A, "hc-intr-src-" + suffix, 128L << 20, 64L << 20));
+    made.add(src.id());
+    await("source ticks", Duration.ofSeconds(90), () -> hv.findVm(src.id()).orElseThrow().guest().counter() >= 3);
+    UUID cloneId = UUID.randomUUID();
+    cloneIds.add(cloneId);
+    List<String> points = FaultPoints.ALL;
+    IdentityPolicy[] policies = new IdentityPolicy[points.size()];
+    java.util.Arrays.fill(policies, IdentityPolicy.ALLOW);
+    policies[1] = IdentityPolicy.ISOLATE;
+    List<VmId> defined = define(src.id(), cloneId, suffix, "i", policies, 50, Duration.ofMinutes(5));
+    for (int i = 0; i < points.size(); i++) {
+      String point = points.get(i);
+      VmId clone = defined.get(i);
+      String name = hv.findVm(clone).orElseThrow().identity().name();
+      java.nio.file.Path image = java.nio.file.Path.of(IdentityRewriter.stateImage(DomainXml.parse(probe.liveXml(LibvirtTestEnv.HOST_B, name))));
+      assertThat(image).as("the state image before the start").exists();
+      FaultPoints crash = p -> {
+        if (p.equals(point)) {
+          throw new IllegalStateException("the starting process died at " + p);
+        }
+      };
+      OperationId op = OperationId.of(cloneId, "start", i);
+      try (LibvirtHypervisor dying = new LibvirtHypervisor(env.uris(), env.options(), java.time.Clock.systemUTC(), Duration.ofDays(1), crash)) {
+        assertThatThrownBy(() -> dying.startClone(op, clone)).hasMessageContaining("died at " + point);
+      }
+      try (LibvirtHypervisor next = new LibvirtHypervisor(env.uris(), env.options(), java.time.Clock.systemUTC(), Duration.ofDays(1))) {
+        VmInfo started = next.startClone(op, clone);
+        assertThat(started.state()).as("interrupted at %s, then started again", point).isEqualTo(VmState.RUNNING);
+        assertThat(hv.state(clone)).as("%s: the domain runs", point).isEqualTo(VmState.RUNNING);
+        assertThat(started.guestIdentity()).as("%s: identity recorded", point).isNotNull();
+        boolean up = Links.allUp(DomainXml.parse(probe.liveXml(LibvirtTestEnv.HOST_B, name)));
+        assertThat(up).as("%s: links as the %s policy says", point, policies[i].wireName()).isEqualTo(policies[i] == IdentityPolicy.ALLOW);
+        assertThat(image).as("%s: the state image is deleted", point).doesNotExist();
+        assertThat(next.startClone(op, clone).guestIdentity()).as("%s: a third start changes nothing", point).isEqualTo(started.guestIdentity());
+      }
+      long before = hv.findVm(clone).orElseThrow().guest().counter();
+      await(name + " ticks on", Duration.ofSeconds(30), () -> hv.findVm(clone).orElseThrow().guest().counter() > before);
+    }
+  }
+
   private String dmesg(HostName host, String name) {
     try {
       return probe.exec(host, name, "dmesg");
@@ -201,8 +306,13 @@ class GuestIdentityIT {
   }
 
   private List<VmId> define(VmId source, UUID cloneId, String suffix, String tag, IdentityPolicy[] policies, int firstHost) {
-    hv.freezeStorage(OperationId.of(cloneId, "freeze-storage"), source, Duration.ofMinutes(5));
-    hv.freezeMemory(OperationId.of(cloneId, "freeze-memory"), source, Duration.ofMinutes(5));
+    return define(source, cloneId, suffix, tag, policies, firstHost, Duration.ofMinutes(5));
+  }
+
+  private List<VmId> define(
+      VmId source, UUID cloneId, String suffix, String tag, IdentityPolicy[] policies, int firstHost, Duration lease) {
+    hv.freezeStorage(OperationId.of(cloneId, "freeze-storage"), source, lease);
+    hv.freezeMemory(OperationId.of(cloneId, "freeze-memory"), source, lease);
     List<CopiedState> states = new ArrayList<>();
     for (int i = 0; i < policies.length; i++) {
       states.add(hv.copyState(OperationId.of(cloneId, "copy", i), source, LibvirtTestEnv.HOST_B));

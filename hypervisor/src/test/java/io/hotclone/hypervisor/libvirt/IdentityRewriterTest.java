@@ -57,6 +57,53 @@ class IdentityRewriterTest {
   }
 
   @Test
+  void givenASourceWithItsOwnLeasesReportAndLineage_whenRewritten_thenTheCloneCarriesNoneOfThem() {
+    // the source is itself a started clone, frozen for this clone: its live XML (saved into the
+    // state image) holds its freeze leases, its identity report and its own lineage
+    String source =
+        SOURCE.replace(
+            "<metadata><other xmlns='urn:other'/></metadata>",
+            "<metadata><other xmlns='urn:other'/>"
+                + "<hcf:freezes xmlns:hcf='" + FreezeBook.NS + "'><hcf:freeze vm='11111111-2222-3333-4444-555555555555' clone='"
+                + UUID.randomUUID() + "' storage='true' memory='true' state='HELD' until='2026-01-01T00:00:00Z'/></hcf:freezes>"
+                + "<hci:identity xmlns:hci='" + IdentityReports.NS + "' outcome='APPLIED' agent='true'/>"
+                + "<hc:clone xmlns:hc='" + IdentityRewriter.NS + "' parent='p0' cloneId='" + UUID.randomUUID() + "' image='/x.img'/>"
+                + "</metadata>");
+    assertThat(FreezeBook.of(DomainXml.parse(source)).isEmpty()).as("the source's lease is read on the source").isFalse();
+    UUID cloneId = UUID.randomUUID();
+    String out =
+        IdentityRewriter.rewrite(
+            source,
+            new VmIdentity("c", UUID.randomUUID(), "52:54:00:00:00:09", null, null, null, null),
+            new IdentityRewriter.Placement("/s/c.qcow2", "/b/c.log", "/b/c.img"),
+            new IdentityRewriter.Lineage(new VmId("11111111-2222-3333-4444-555555555555"), cloneId));
+
+    DomainXml x = DomainXml.parse(out);
+    assertThat(FreezeBook.of(x).isEmpty()).as("no freeze lease of the source").isTrue();
+    assertThat(out).doesNotContain(FreezeBook.NS).doesNotContain(IdentityReports.NS);
+    assertThat(IdentityReports.of(x)).as("no identity report: the clone's start is still to come").isNull();
+    assertThat(IdentityRewriter.lineage(x).cloneId()).as("only the clone's own lineage").isEqualTo(cloneId);
+    assertThat(x.all("/domain/metadata/*")).as("the clone's lineage and the foreign element").hasSize(2);
+  }
+
+  @Test
+  void givenALeaseCopiedFromAnotherDomain_whenTheBookIsRead_thenOnlyThisDomainsLeasesCount() {
+    UUID mine = UUID.randomUUID();
+    UUID copied = UUID.randomUUID();
+    String domain =
+        "<domain><name>c</name><uuid>aaaaaaaa-0000-0000-0000-000000000001</uuid><metadata>"
+            + "<hcf:freezes xmlns:hcf='" + FreezeBook.NS + "'>"
+            + "<hcf:freeze vm='11111111-2222-3333-4444-555555555555' clone='" + copied + "' storage='true' memory='true' state='HELD' until='2026-01-01T00:00:00Z'/>"
+            + "<hcf:freeze vm='AAAAAAAA-0000-0000-0000-000000000001' clone='" + mine + "' storage='true' memory='false' state='HELD' until='2026-01-01T00:00:00Z'/>"
+            + "</hcf:freezes></metadata></domain>";
+    FreezeBook book = FreezeBook.of(DomainXml.parse(domain));
+    assertThat(book.find(copied)).as("another domain's lease").isEmpty();
+    assertThat(book.find(mine)).as("this domain's own lease").isPresent();
+    assertThat(book.due(java.time.Instant.parse("2026-06-01T00:00:00Z"))).extracting(FreezeBook.Entry::cloneId).containsExactly(mine);
+    assertThat(book.toMetadata("aaaaaaaa-0000-0000-0000-000000000001")).contains("vm=\"aaaaaaaa-0000-0000-0000-000000000001\"");
+  }
+
+  @Test
   void givenAnAlreadyRewrittenXml_whenRewrittenAgain_thenTheResultIsTheSame() {
     VmIdentity id = new VmIdentity("c", UUID.randomUUID(), "52:54:00:00:00:09", null, null, null, null);
     IdentityRewriter.Placement p = new IdentityRewriter.Placement("/s/c.qcow2", "/b/c.log", "/b/c.img");

@@ -1,6 +1,7 @@
 package io.hotclone.support.app;
 
 import io.hotclone.support.fault.HaltPoints;
+import io.hotclone.support.web.ProblemErrorPages;
 import io.hotclone.events.EventCodec;
 import io.hotclone.events.Topics;
 import io.hotclone.support.hypervisor.HypervisorConfiguration;
@@ -58,8 +59,15 @@ public class ServiceConfiguration {
   }
 
   @Bean
-  HaltPoints haltPoints(@Value("${hotclone.fault.halt-at:}") String haltAt) {
-    return new HaltPoints(haltAt);
+  HaltPoints haltPoints(
+      @Value("${hotclone.fault.halt-at:}") String haltAt, @Value("${hotclone.fault.test-only:false}") boolean testOnly) {
+    return new HaltPoints(haltAt, testOnly);
+  }
+
+  /** Errors Tomcat answers itself (before Spring) are problem details too. */
+  @Bean
+  ProblemErrorPages problemErrorPages() {
+    return new ProblemErrorPages();
   }
 
   @Bean
@@ -72,10 +80,19 @@ public class ServiceConfiguration {
     return KafkaSecurity.from(env);
   }
 
-  /** The binder's consumers, producers and admin client authenticate as {@link KafkaSecurity} says. */
+  /**
+   * The binder's consumers, producers and admin client authenticate as {@link KafkaSecurity} says.
+   * With {@code hotclone.kafka.instance-id} set, the consumers are static group members ({@link
+   * StaticMembership}).
+   */
   @Bean
-  ConsumerConfigCustomizer kafkaSecurityForConsumers(KafkaSecurity security) {
-    return (config, binding, destination) -> config.putAll(security.clientProperties());
+  ConsumerConfigCustomizer kafkaSecurityForConsumers(
+      KafkaSecurity security, @Value("${hotclone.kafka.instance-id:}") String instanceId) {
+    StaticMembership membership = new StaticMembership(instanceId);
+    return (config, binding, destination) -> {
+      config.putAll(security.clientProperties());
+      membership.apply(config, binding);
+    };
   }
 
   @Bean

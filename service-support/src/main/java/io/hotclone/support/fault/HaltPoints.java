@@ -1,16 +1,25 @@
 package io.hotclone.support.fault;
 
+import io.hotclone.hypervisor.FaultPoints;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Named points inside the saga steps where a crash matters (for example "memory frozen, its
- * event not yet committed"). With {@code hotclone.fault.halt-at} naming a point, the thread that
- * reaches it logs {@link #MARKER} and the point's name and then blocks for good, holding whatever
- * the step holds, until the process is killed: the test's SIGKILL then lands exactly in that
- * window. Every other point, and every point when the property is unset, is a no-op.
+ * Named points inside the saga steps (and, through {@link FaultPoints}, inside the driver's
+ * operations) where a crash matters, for example "memory frozen, its event not yet committed".
+ * With {@code hotclone.fault.halt-at} naming a point <em>and</em> the test-only switch {@code
+ * hotclone.fault.test-only=true}, the thread that reaches it logs {@link #MARKER} and the point's
+ * name and then blocks for good, holding whatever the step holds, until the process is killed: the
+ * test's SIGKILL then lands exactly in that window. Every other point is a no-op.
+ *
+ * <p>Safety: a halt point set without the switch (a stray environment variable in production) is
+ * ignored with a warning; with the switch, a loud warning is logged at start-up; an unknown point
+ * name is refused at start-up whatever the switch says, so a typo never makes a test pass silently.
  */
-public final class HaltPoints {
+public final class HaltPoints implements FaultPoints {
   public static final String MARKER = "HOTCLONE-HALTED-AT";
 
   /** Memory-service received StorageFrozen (storage frozen and committed), before it does anything. */
@@ -24,25 +33,50 @@ public final class HaltPoints {
   /** Config-service defined the clone domain, before it starts it and emits CloneConfigured. */
   public static final String CLONE_DEFINED = "clone-defined";
 
+  /** Every point a service or its driver can halt at: the saga steps' and {@link FaultPoints#ALL}. */
+  public static final List<String> KNOWN = known();
+
   private static final Logger log = LoggerFactory.getLogger(HaltPoints.class);
   private final String haltAt;
   private final Sleeper sleeper;
 
-  public HaltPoints(String haltAt) {
-    this(haltAt, Thread::sleep);
+  /**
+   * @param haltAt the point to halt at (blank: none)
+   * @param testOnly the test-only switch; without it {@code haltAt} is ignored
+   * @throws IllegalArgumentException when {@code haltAt} names no known point
+   */
+  public HaltPoints(String haltAt, boolean testOnly) {
+    this(haltAt, testOnly, Thread::sleep);
   }
 
   /** {@code sleeper} is how a halted thread waits (a test's stand-in for {@link Thread#sleep}). */
-  HaltPoints(String haltAt, Sleeper sleeper) {
-    this.haltAt = haltAt == null ? "" : haltAt.trim();
+  HaltPoints(String haltAt, boolean testOnly, Sleeper sleeper) {
+    String point = haltAt == null ? "" : haltAt.trim();
+    if (!point.isEmpty() && !KNOWN.contains(point)) {
+      throw new IllegalArgumentException("hotclone.fault.halt-at='" + point + "' is not a halt point; known: " + KNOWN);
+    }
+    if (!point.isEmpty() && !testOnly) {
+      log.warn("hotclone.fault.halt-at={} is ignored: halt points work only with the test-only switch hotclone.fault.test-only=true", point);
+      point = "";
+    } else if (!point.isEmpty()) {
+      log.warn("!!! TEST-ONLY FAULT INJECTION ON: a thread reaching '{}' blocks for good until this process is killed."
+          + " Never run a service like this outside a crash test. !!!", point);
+    }
+    this.haltAt = point;
     this.sleeper = sleeper;
   }
 
   public static HaltPoints none() {
-    return new HaltPoints("");
+    return new HaltPoints("", false);
+  }
+
+  /** The point this process halts at, or "" when none. */
+  public String haltAt() {
+    return haltAt;
   }
 
   /** Blocks for good when {@code point} is the configured one. */
+  @Override
   public void reach(String point) {
     if (haltAt.isEmpty() || !haltAt.equals(point)) {
       return;
@@ -55,6 +89,12 @@ public final class HaltPoints {
         // a halted step never resumes: only SIGKILL ends it
       }
     }
+  }
+
+  private static List<String> known() {
+    List<String> all = new ArrayList<>(List.of(BEFORE_FREEZE_MEMORY, MEMORY_FROZEN_UNPUBLISHED, DURING_COPY, BEFORE_UNFREEZE_MEMORY, CLONE_DEFINED));
+    all.addAll(FaultPoints.ALL);
+    return Collections.unmodifiableList(all);
   }
 
   /** Waits {@code millis}, or less when interrupted. */

@@ -1,6 +1,8 @@
 package io.hotclone.support.hypervisor;
 
+import io.hotclone.hypervisor.FaultPoints;
 import io.hotclone.hypervisor.HostName;
+import io.hotclone.support.fault.HaltPoints;
 import io.hotclone.hypervisor.Hypervisor;
 import io.hotclone.hypervisor.embedded.EmbeddedHypervisor;
 import io.hotclone.hypervisor.embedded.EmbeddedOptions;
@@ -29,8 +31,8 @@ public class HypervisorConfiguration {
 
   @Bean(destroyMethod = "close")
   @ConditionalOnMissingBean(name = "hypervisor")
-  Hypervisor hypervisor(HypervisorProperties properties) {
-    return HypervisorFactory.create(properties);
+  Hypervisor hypervisor(HypervisorProperties properties, ObjectProvider<HaltPoints> halts) {
+    return HypervisorFactory.create(properties, halts.getIfAvailable(HaltPoints::none));
   }
 
   @Bean(destroyMethod = "")
@@ -48,6 +50,11 @@ public class HypervisorConfiguration {
     private HypervisorFactory() {}
 
     public static Hypervisor create(HypervisorProperties p) {
+      return create(p, FaultPoints.NONE);
+    }
+
+    /** With the points a crash-window test halts the driver at (the libvirt driver's clone start). */
+    public static Hypervisor create(HypervisorProperties p, FaultPoints faults) {
       List<HostName> hosts =
           p.getHosts().isEmpty()
               ? List.of(new HostName("host-a"), new HostName("host-b"))
@@ -61,7 +68,7 @@ public class HypervisorConfiguration {
                   .withTickInterval(Duration.ofMillis(p.getGuestTickMillis()))
                   .withDigests(p.isRecordCutDigests()));
         case "libvirt":
-          return LibvirtDrivers.create(p);
+          return LibvirtDrivers.create(p, faults);
         default:
           throw new IllegalArgumentException(
               "hotclone.hypervisor.driver must be 'embedded' or 'libvirt', not '" + p.getDriver() + "'");

@@ -1,5 +1,6 @@
 package io.hotclone.support.hypervisor;
 
+import io.hotclone.hypervisor.FaultPoints;
 import io.hotclone.hypervisor.HostName;
 import io.hotclone.hypervisor.Hypervisor;
 import io.hotclone.hypervisor.libvirt.LibvirtHypervisor;
@@ -13,7 +14,7 @@ import java.util.Map;
 final class LibvirtDrivers {
   private LibvirtDrivers() {}
 
-  static Hypervisor create(HypervisorProperties p) {
+  static Hypervisor create(HypervisorProperties p, FaultPoints faults) {
     if (p.getHosts().isEmpty()) {
       throw new IllegalArgumentException("hotclone.hypervisor.hosts must map host names to libvirt URIs");
     }
@@ -33,7 +34,7 @@ final class LibvirtDrivers {
     if (p.getGuestDir() != null) {
       options = options.withGuestDir(p.getGuestDir());
     }
-    return new LibvirtHypervisor(uris, options);
+    return new LibvirtHypervisor(uris, options, faults);
   }
 
   /** {@code live}, {@code background} or {@code auto} (also the enum's own names). */

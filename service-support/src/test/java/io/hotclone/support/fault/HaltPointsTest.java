@@ -36,30 +36,65 @@ class HaltPointsTest {
   @Test
   void the_configured_point_logs_the_marker_and_keeps_blocking_even_when_interrupted() {
     // given
-    HaltPoints halts = new HaltPoints(" memory-frozen-unpublished ", this::sleeper);
     Logger log = (Logger) LoggerFactory.getLogger(HaltPoints.class);
     ListAppender<ILoggingEvent> captured = new ListAppender<>();
     captured.start();
     log.addAppender(captured);
     // when
     try {
+      HaltPoints halts = new HaltPoints(" memory-frozen-unpublished ", true, this::sleeper);
       assertThatThrownBy(() -> halts.reach(HaltPoints.MEMORY_FROZEN_UNPUBLISHED)).isInstanceOf(Released.class);
     } finally {
       log.detachAppender(captured);
     }
     // then it slept on after the interrupt, a minute at a time, having said where it stopped
     assertThat(sleeps).containsExactly(60_000L, 60_000L, 60_000L);
-    assertThat(captured.list).extracting(ILoggingEvent::getFormattedMessage).singleElement().asString()
+    assertThat(captured.list).extracting(ILoggingEvent::getFormattedMessage).hasSize(2);
+    assertThat(captured.list.get(0).getFormattedMessage()).as("the loud start-up warning").contains("TEST-ONLY FAULT INJECTION ON", "memory-frozen-unpublished");
+    assertThat(captured.list.get(1).getFormattedMessage())
         .startsWith(HaltPoints.MARKER + " memory-frozen-unpublished pid=" + ProcessHandle.current().pid());
   }
 
   @Test
   void every_other_point_and_every_point_when_unset_passes_through() {
-    new HaltPoints(HaltPoints.CLONE_DEFINED, this::sleeper).reach(HaltPoints.DURING_COPY);
-    new HaltPoints("", this::sleeper).reach(HaltPoints.DURING_COPY);
-    new HaltPoints(null, this::sleeper).reach("");
+    new HaltPoints(HaltPoints.CLONE_DEFINED, true, this::sleeper).reach(HaltPoints.DURING_COPY);
+    new HaltPoints("", true, this::sleeper).reach(HaltPoints.DURING_COPY);
+    new HaltPoints(null, true, this::sleeper).reach("");
     HaltPoints.none().reach(HaltPoints.BEFORE_FREEZE_MEMORY);
     assertThat(sleeps).isEmpty();
+  }
+
+  @Test
+  void without_the_test_only_switch_a_configured_point_is_ignored_with_a_warning() {
+    Logger log = (Logger) LoggerFactory.getLogger(HaltPoints.class);
+    ListAppender<ILoggingEvent> captured = new ListAppender<>();
+    captured.start();
+    log.addAppender(captured);
+    HaltPoints halts;
+    try {
+      halts = new HaltPoints(HaltPoints.DURING_COPY, false, this::sleeper);
+    } finally {
+      log.detachAppender(captured);
+    }
+    halts.reach(HaltPoints.DURING_COPY);
+    assertThat(sleeps).as("the thread passed the point").isEmpty();
+    assertThat(halts.haltAt()).isEmpty();
+    assertThat(captured.list).extracting(ILoggingEvent::getFormattedMessage).singleElement().asString()
+        .contains("is ignored", "hotclone.fault.test-only=true");
+  }
+
+  @Test
+  void an_unknown_point_name_is_refused_whatever_the_switch() {
+    assertThatThrownBy(() -> new HaltPoints("during-cpoy", true, this::sleeper))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("'during-cpoy' is not a halt point");
+    assertThatThrownBy(() -> new HaltPoints("during-cpoy", false, this::sleeper)).isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void the_driver_points_can_be_halted_at() {
+    assertThat(HaltPoints.KNOWN).contains("start-restored", "start-links-down", "start-resumed", "start-identified");
+    assertThat(new HaltPoints("start-resumed", true, this::sleeper).haltAt()).isEqualTo("start-resumed");
   }
 
   @Test
