@@ -21,7 +21,7 @@ import tools.jackson.databind.json.JsonMapper;
  */
 public final class ProblemResponses implements AuthenticationEntryPoint, AccessDeniedHandler {
 
-  public static final String TYPE_PREFIX = "urn:hotclone:problem:";
+  public static final String TYPE_PREFIX = io.hotclone.support.web.ProblemReportValve.TYPE_PREFIX;
   private static final JsonMapper JSON = JsonMapper.builder().build();
 
   @Override
