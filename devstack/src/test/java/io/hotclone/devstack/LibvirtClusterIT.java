@@ -2,6 +2,7 @@ package io.hotclone.devstack;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.hotclone.hypervisor.FaultPoints;
 import io.hotclone.support.fault.HaltPoints;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -53,6 +54,8 @@ class LibvirtClusterIT {
   private static String source;
   private static final List<String> report = new ArrayList<>();
   private static final List<Long> cleanups = new ArrayList<>();
+  /** Per restarted service: its consumer's subscription to its partitions assigned, ms. */
+  private static final List<Long> takeovers = new ArrayList<>();
 
   @BeforeAll
   static void up() {
@@ -73,6 +76,11 @@ class LibvirtClusterIT {
   static void down() {
     System.out.println("=== cluster crash campaign ===");
     report.forEach(System.out::println);
+    if (!takeovers.isEmpty()) {
+      List<Long> sorted = takeovers.stream().sorted().toList();
+      System.out.printf("restart takeover (subscribed -> partitions assigned, static membership): n=%d median %d ms, max %d ms, all %s%n",
+          sorted.size(), sorted.get(sorted.size() / 2), sorted.get(sorted.size() - 1), takeovers);
+    }
     try {
       if (cluster != null) {
         try {
@@ -209,20 +217,64 @@ class LibvirtClusterIT {
     crash("config-service", HaltPoints.CLONE_DEFINED, false);
   }
 
+  // --- inside the clone's start (config-service, in the libvirt driver) ---------------------------
+
+  /**
+   * The copied-lease window: config-service halts right after the clone was restored (paused, its
+   * links not yet down) and stays halted past the deadline of the source's freeze lease. No
+   * watchdog may resume the clone (it carries no lease of its source): it stays paused, then
+   * config-service is killed and restarted, and the clone ends COMPLETED, running, image deleted.
+   */
+  @Test
+  @Order(52)
+  void cloneRestoredPastTheSourcesLease_configServiceKilled_restarted() {
+    crash("config-service", FaultPoints.START_RESTORED, true, SHORT_LEASE);
+  }
+
+  @Test
+  @Order(53)
+  void cloneRestoredLinksNotDown_configServiceKilled_neverBack() {
+    crash("config-service", FaultPoints.START_RESTORED, false);
+  }
+
+  @Test
+  @Order(54)
+  void cloneLinksDownNotResumed_configServiceKilled_restarted() {
+    crash("config-service", FaultPoints.START_LINKS_DOWN, true);
+  }
+
+  @Test
+  @Order(55)
+  void cloneLinksDownNotResumed_configServiceKilled_neverBack() {
+    crash("config-service", FaultPoints.START_LINKS_DOWN, false);
+  }
+
+  @Test
+  @Order(56)
+  void cloneResumedIdentifiedNotCleanedUp_configServiceKilled_restarted() {
+    crash("config-service", FaultPoints.START_IDENTIFIED, true);
+  }
+
+  @Test
+  @Order(57)
+  void cloneResumedIdentifiedNotCleanedUp_configServiceKilled_neverBack() {
+    crash("config-service", FaultPoints.START_IDENTIFIED, false);
+  }
+
   /**
    * Two memory-service instances in one consumer group; the one that froze memory is killed before
    * it published MemoryFrozen: the other instance takes over the partition and finishes the clone
    * from the freeze recorded on the source (no second snapshot, one clone).
    */
   @Test
-  @Order(55)
+  @Order(58)
   void twoMemoryServiceInstances_theOneThatFroze_killed_theOtherFinishesTheClone() {
     Set<String> domainsBefore = hosts.domains();
     try {
       cluster.start("memory-service@2");
       cluster.awaitLogLine("memory-service@2", "partitions assigned: \\[hotclone", Duration.ofSeconds(120));
       cluster.stop("memory-service");
-      cluster.start("memory-service", "--hotclone.fault.halt-at=" + HaltPoints.MEMORY_FROZEN_UNPUBLISHED);
+      cluster.start("memory-service", "--hotclone.fault.test-only=true", "--hotclone.fault.halt-at=" + HaltPoints.MEMORY_FROZEN_UNPUBLISHED);
       cluster.awaitLogLine("memory-service", "partitions assigned: \\[hotclone", Duration.ofSeconds(120));
       for (int attempt = 1; attempt <= 8; attempt++) {
         String id = requestClone(LONG_LEASE);
@@ -297,8 +349,12 @@ class LibvirtClusterIT {
    * checks how the operation ended and what the hosts hold.
    */
   private void crash(String service, String point, boolean comesBack) {
+    crash(service, point, comesBack, comesBack ? LONG_LEASE : SHORT_LEASE);
+  }
+
+  private void crash(String service, String point, boolean comesBack, long lease) {
     try {
-      crashIn(service, point, comesBack);
+      crashIn(service, point, comesBack, lease);
     } finally {
       if (cluster.pid(service).isEmpty()) {
         cluster.start(service); // the next case needs the whole cluster, whatever this one did
@@ -306,23 +362,29 @@ class LibvirtClusterIT {
     }
   }
 
-  private void crashIn(String service, String point, boolean comesBack) {
+  private void crashIn(String service, String point, boolean comesBack, long lease) {
     List<String> chainBefore = hosts.chain(source);
     List<String> filesBefore = hosts.files();
     Set<String> domainsBefore = hosts.domains();
     cluster.stop(service);
-    cluster.start(service, "--hotclone.fault.halt-at=" + point);
+    cluster.start(service, "--hotclone.fault.test-only=true", "--hotclone.fault.halt-at=" + point);
     awaitPartitions(service);
 
-    long lease = comesBack ? LONG_LEASE : SHORT_LEASE;
     long t0 = System.nanoTime();
     String id = requestClone(lease);
     UUID cloneId = UUID.fromString(id);
     cluster.awaitLogLine(service, HaltPoints.MARKER + " " + point, Duration.ofSeconds(120));
+    String held = "";
+    if (point.equals(FaultPoints.START_RESTORED)) {
+      held = holdsPaused(domainsBefore, t0, lease);
+    }
     cluster.kill(service);
     long killedAfter = (System.nanoTime() - t0) / 1_000_000;
+    String takeover = "";
     if (comesBack) {
+      long restartAt = System.nanoTime();
       cluster.start(service);
+      takeover = takeover(service, restartAt);
     }
     JsonNode op = awaitEnd(id, OPERATION_TIMEOUT.plusSeconds(60));
     long endedAfter = (System.nanoTime() - t0) / 1_000_000;
@@ -342,12 +404,21 @@ class LibvirtClusterIT {
       String cloneName = op.path("clones").get(0).path("name").asString();
       assertThat(newDomains).as("exactly one clone").containsExactly(cloneName);
       assertThat(ClusterHosts.virsh(hosts.uriB, "domstate", cloneName).trim()).isEqualTo("running");
+      if (FaultPoints.ALL.contains(point)) {
+        // inside the start: the repeated start finished it, and it runs (prints ticks) now
+        Path cloneLog = hosts.dirB.resolve(cloneName + ".serial.log");
+        int ticksAtEnd = ClusterHosts.ticks(cloneLog).size();
+        TestStack.await(cloneName + " ticks after COMPLETED", Duration.ofSeconds(20), () -> ClusterHosts.ticks(cloneLog).size() > ticksAtEnd);
+        assertThat(hosts.files()).as("no state image of the clone left").noneMatch(f -> f.contains(id) && f.endsWith(".state.img"));
+      }
       deleteVm(op.path("clones").get(0).path("vmId").asString());
     } else {
       assertThat(phase).as("failed: %s", op).isEqualTo("FAILED");
       assertThat(op.path("failedStep").asString()).isNotBlank();
       assertThat(op.path("failureReason").asString()).isNotBlank();
-      long bound = (point.equals(HaltPoints.CLONE_DEFINED) ? OPERATION_TIMEOUT.toMillis() : lease) + MARGIN_MILLIS;
+      // after storage is unfrozen no lease is held: only the operation timeout ends the saga
+      boolean afterUnfreeze = point.equals(HaltPoints.CLONE_DEFINED) || FaultPoints.ALL.contains(point);
+      long bound = (afterUnfreeze ? OPERATION_TIMEOUT.toMillis() : lease) + MARGIN_MILLIS;
       assertThat(endedAfter).as("ended within the lease (or operation timeout) plus the margin").isLessThanOrEqualTo(bound);
       // FAILED is published while the services release: the source is as before within the margin
       long cleanFrom = System.nanoTime();
@@ -367,11 +438,52 @@ class LibvirtClusterIT {
       assertThat(hosts.domstate(hosts.uriA, "demo-1")).startsWith("running");
     }
     awaitPartitions(service);
-    report.add(String.format("%-28s %-16s %-7s %-9s killed at %6d ms, ended at %6d ms, clean %s ms after, step=%s reason=%s freeze=%s ms pause=%s us, source %s",
+    report.add(String.format("%-28s %-16s %-7s %-9s killed at %6d ms, ended at %6d ms, clean %s ms after, step=%s reason=%s freeze=%s ms pause=%s us, source %s%s%s",
         point, service, comesBack ? "restart" : "never", phase, killedAfter, endedAfter,
         comesBack ? "-" : String.valueOf(cleanups.get(cleanups.size() - 1)),
         op.path("failedStep").asString(""), abbreviate(op.path("failureReason").asString("")),
-        op.path("freezeMillis").asString("-"), op.path("sourcePauseMicros").asString("-"), state));
+        op.path("freezeMillis").asString("-"), op.path("sourcePauseMicros").asString("-"), state, held, takeover));
+  }
+
+  /**
+   * The clone restored on host-b while its start is halted: it must stay paused until well past
+   * the deadline of its source's freeze lease (what a watchdog acting on a copied lease would
+   * resume). Returns the report's note.
+   */
+  private static String holdsPaused(Set<String> domainsBefore, long t0, long leaseMillis) {
+    Set<String> made = new java.util.TreeSet<>(hosts.domains());
+    made.removeAll(domainsBefore);
+    assertThat(made).as("the restored clone").hasSize(1);
+    String name = made.iterator().next();
+    assertThat(ClusterHosts.virsh(hosts.uriB, "dumpxml", name)).as("the clone's live XML").doesNotContain("urn:hotclone:freeze:1");
+    long until = t0 + (leaseMillis + 4_000) * 1_000_000;
+    int looks = 0;
+    while (System.nanoTime() < until) {
+      assertThat(hosts.domstate(hosts.uriB, name))
+          .as("the clone held after its restore, %d ms after the request (lease %d ms)", (System.nanoTime() - t0) / 1_000_000, leaseMillis)
+          .startsWith("paused");
+      looks++;
+      sleep(500);
+    }
+    return String.format(", clone paused at %d looks until lease+4 s", looks);
+  }
+
+  /**
+   * How fast the restarted instance took its partitions back: from its consumer's subscription to
+   * its partitions assigned (log timestamps), and from the restart command to the assignment.
+   */
+  private static String takeover(String service, long restartAt) {
+    String subscribed = cluster.awaitLogLine(service, "Subscribed to topic\\(s\\): " + java.util.regex.Pattern.quote(io.hotclone.events.Topics.CLONE_EVENTS), Duration.ofSeconds(120));
+    String assigned = cluster.awaitLogLine(service, "partitions assigned: \\[[^\\]]*hotclone\\.clone-events", Duration.ofSeconds(120));
+    long toAssigned = (System.nanoTime() - restartAt) / 1_000_000;
+    long joinMillis = java.time.Duration.between(logInstant(subscribed), logInstant(assigned)).toMillis();
+    takeovers.add(joinMillis);
+    return String.format(", takeover: subscribed -> partitions assigned %d ms (restart command -> assigned %d ms)", joinMillis, toAssigned);
+  }
+
+  /** The timestamp a Spring Boot log line starts with. */
+  private static java.time.Instant logInstant(String line) {
+    return java.time.OffsetDateTime.parse(line.substring(0, line.indexOf(' '))).toInstant();
   }
 
   /** Retries {@code check} until it passes, failing with its last error after {@code millis}. */

@@ -80,10 +80,12 @@ class LibvirtSagaIT {
       VmId clone = null;
       try {
         await("source guest to tick", Duration.ofSeconds(90), () -> h.requireVm(source.id()).guest().counter() >= 3);
+        long atRequest = h.requireVm(source.id()).guest().counter();
 
         JsonNode op = TestStack.cloneAndWait(stack.apiPort(),
             "{\"sourceVm\":\"" + source.id() + "\",\"targetHost\":\"host-b\",\"count\":1,\"leaseMillis\":90000}",
             Duration.ofSeconds(150));
+        long atCompleted = h.requireVm(source.id()).guest().counter();
         assertThat(op.path("phase").asString()).as("operation %s", op).isEqualTo("COMPLETED");
         assertThat(op.path("sourcePauseMicros").asLong()).isPositive();
         clone = new VmId(op.path("clones").get(0).path("vmId").asString());
@@ -101,9 +103,15 @@ class LibvirtSagaIT {
         assertThat(c.identity().name()).isNotEqualTo(source.identity().name());
         assertThat(c.identity().uuid()).isNotEqualTo(source.identity().uuid());
         assertThat(c.identity().mac()).isNotEqualTo(source.identity().mac());
-        // the clone's guest continues from the cut, not from 0, and both keep running
+        // the clone's guest continues from the cut, not from 0 (a cold boot would count from 0 again,
+        // seconds behind): its first count is the source's between the request and COMPLETED
         VmId cloneId = clone;
-        await("clone guest to tick", Duration.ofSeconds(60), () -> h.requireVm(cloneId).guest().counter() > 3);
+        await("clone guest reports its count", Duration.ofSeconds(30), () -> h.requireVm(cloneId).guest().counter() >= 0);
+        long first = h.requireVm(cloneId).guest().counter();
+        long sourceThen = h.requireVm(source.id()).guest().counter();
+        assertThat(first).as("the clone's first count continues the source's (%d at the request, %d at COMPLETED, %d now)", atRequest, atCompleted, sourceThen)
+            .isBetween(atRequest, sourceThen + 1);
+        await("clone guest to tick on", Duration.ofSeconds(60), () -> h.requireVm(cloneId).guest().counter() > first);
         long sourceNow = h.requireVm(source.id()).guest().counter();
         await("source guest to keep ticking", Duration.ofSeconds(60),
             () -> h.requireVm(source.id()).guest().counter() > sourceNow);
