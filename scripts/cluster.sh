@@ -171,10 +171,13 @@ command_of() { # COMPONENT [extra args...]: the command line, one word per line
           "--hotclone.hypervisor.storage-dir=$HOTCLONE_LIBVIRT_SHARED_DIR"
           "--hotclone.hypervisor.host-dirs.host-a=$HOTCLONE_LIBVIRT_HOST_A_DIR"
           "--hotclone.hypervisor.host-dirs.host-b=$HOTCLONE_LIBVIRT_HOST_B_DIR"
-          "--hotclone.hypervisor.guest-dir=$HOTCLONE_GUEST_DIR"
-          # static Kafka group membership: the same instance started again takes its partitions
-          # back at once instead of after the old member's session timeout
-          "--hotclone.kafka.instance-id=${c/@/-}")
+          "--hotclone.hypervisor.guest-dir=$HOTCLONE_GUEST_DIR")
+    # static Kafka group membership: the same instance started again takes its partitions back at
+    # once instead of after the old member's session timeout (HOTCLONE_CLUSTER_STATIC_MEMBERSHIP=false:
+    # dynamic members, the baseline of bench/takeover.sh)
+    if [ "${HOTCLONE_CLUSTER_STATIC_MEMBERSHIP:-true}" = true ]; then
+      cmd+=("--hotclone.kafka.instance-id=${c/@/-}")
+    fi
     if [ "$(base_of "$c")" = clone-api ]; then
       # development credentials (tenant-a, tenant-b, an admin key, a token issuer) in $DIR/credentials;
       # every clone-api instance shares them. VMs found on the hosts belong to tenant-a.
