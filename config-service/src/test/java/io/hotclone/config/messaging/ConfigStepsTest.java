@@ -195,7 +195,7 @@ class ConfigStepsTest {
   void a_hypervisor_failure_fails_the_step_with_code_and_message() {
     int before = vmsOnB();
     EventEnvelope event = storageUnfrozen(plan());
-    hv.failNextOperation("start-1", "no CPU left");
+    hv.failNextOperation(clone, "start-1", "no CPU left");
 
     config.on(event);
 
