@@ -77,7 +77,7 @@ class CliIT {
 
   @Test
   void aFailedCloneExitsOne() {
-    TestStack.hypervisor().failNextOperation("copy-0", "injected: target disk full");
+    InjectedFailures.failNextOperationOfTheNextClone("copy-0", "injected: target disk full");
     Run clone = cli("clone", "demo-1", "--to", "host-b", "--wait");
     assertThat(clone.code()).as(clone.out() + clone.err()).isEqualTo(1);
     assertThat(clone.out()).contains("FAILED").contains("injected: target disk full");

@@ -124,7 +124,8 @@ class PortalIT {
 
   /**
    * Runs a command in {@code dir}, stdout and stderr merged. A line {@code @inject-failure} makes
-   * the next copy step of the embedded hypervisor fail and answers {@code ok} on the command's stdin.
+   * the copy step of the clone requested next fail (in the embedded hypervisor, armed for that
+   * clone's id) and answers {@code ok} on the command's stdin.
    */
   private static Result run(Path dir, List<String> command, Map<String, String> env, int timeoutSeconds)
       throws IOException, InterruptedException {
@@ -142,7 +143,7 @@ class PortalIT {
             out.append(line).append('\n');
           }
           if (line.equals("@inject-failure")) {
-            TestStack.hypervisor().failNextOperation("copy-0", "injected: target disk full");
+            InjectedFailures.failNextOperationOfTheNextClone("copy-0", "injected: target disk full");
             w.write("ok\n");
             w.flush();
           }

@@ -208,7 +208,7 @@ class SagaFailuresIT {
   @Test
   void copyFailingWhileMemoryIsFrozenEndsFailedAndThawsTheSource() {
     String source = demoVmId();
-    hypervisor().failNextOperation("copy-0", "injected: target disk full");
+    InjectedFailures.failNextOperationOfTheNextClone("copy-0", "injected: target disk full");
 
     JsonNode op = cloneAndWait("{\"sourceVm\":\"" + source + "\",\"targetHost\":\"host-b\",\"count\":1}");
 

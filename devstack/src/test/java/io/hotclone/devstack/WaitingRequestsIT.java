@@ -122,8 +122,9 @@ class WaitingRequestsIT {
       waiting.add(TestStack.requestClone(port, body(source, 1, "")));
       waiting.add(TestStack.requestClone(port, body(source, 1, "")));
       assertWaiting(waiting.toArray(String[]::new));
-      // the first clone's copy is past this check (it is held after it): the next copy is the coalesced saga's
-      hypervisor().failNextOperation("copy-0", "injected: coalesced copy fails");
+      // armed for the coalesced saga (its clone id is its first request's): the first clone's copy,
+      // held now, runs as usual once let go
+      hypervisor().failNextOperation(UUID.fromString(waiting.get(0)), "copy-0", "injected: coalesced copy fails");
     } finally {
       copy[0].run();
     }

@@ -2,6 +2,7 @@ package io.hotclone.api.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.Mockito.doAnswer;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.never;
 import static org.mockito.Mockito.verify;
@@ -38,22 +39,32 @@ import io.hotclone.hypervisor.VmInfo;
 import io.hotclone.hypervisor.VmSpec;
 import io.hotclone.hypervisor.VmState;
 import io.hotclone.support.outbox.Outbox;
+import java.sql.Connection;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.mockito.ArgumentCaptor;
+import org.mockito.stubbing.Answer;
 import org.springframework.http.MediaType;
 import org.springframework.test.web.servlet.MockMvc;
 import org.springframework.test.web.servlet.setup.MockMvcBuilders;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
-/** The HTTP contract of the REST layer: status codes, Location, problem+json, idempotency. */
+/**
+ * The HTTP contract of the REST layer: status codes, Location, problem+json, idempotency; an
+ * accepted request's writes in one transaction (a real transaction manager over a fake connection).
+ */
 class RestContractTest {
 
   private static final Instant NOW = Instant.parse("2025-01-01T00:00:00Z");
@@ -65,7 +76,13 @@ class RestContractTest {
   private final CloneOperations operations = mock(CloneOperations.class);
   private final Outbox outbox = mock(Outbox.class);
   private final OperationOutcomes outcomes = mock(OperationOutcomes.class);
-  private final TransactionTemplate tx = io.hotclone.api.InlineTransactions.template();
+  /** A real transaction manager over a fake connection: which transaction a write runs in, and how it ends, is seen. */
+  private final DataSource dataSource = mock(DataSource.class);
+  private final Connection connection = mock(Connection.class);
+  private final TransactionTemplate tx = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
+  /** Per write (its last call): the transaction it ran in (its connection holder; null: none) and how that ended. */
+  private final Map<String, Object> writtenIn = new LinkedHashMap<>();
+  private final Map<String, String> writeEnded = new LinkedHashMap<>();
   private final Admission admission = mock(Admission.class);
   private static final String TENANT = "t1";
   private static final Caller CALLER = new Caller("alice", TENANT, "k1", Scopes.ALL);
@@ -78,7 +95,8 @@ class RestContractTest {
   }
 
   @BeforeEach
-  void setUp() {
+  void setUp() throws Exception {
+    when(dataSource.getConnection()).thenReturn(connection);
     Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
     VmDirectory directory = new VmDirectory(hypervisor, vms);
     TenantVms tenantVms = new TenantVms(directory, vms, tx, clock);
@@ -113,9 +131,41 @@ class RestContractTest {
     return mvc.perform(post("/api/v1/clones").contentType(MediaType.APPLICATION_JSON).content(body));
   }
 
+  /**
+   * Records a call of {@code write}: the transaction it runs in ({@link #writtenIn}) and, once that
+   * ends, whether it committed or rolled back ({@link #writeEnded}); outside a transaction: null and
+   * {@code "no transaction"}.
+   */
+  private Answer<Void> recorded(String write) {
+    return call -> {
+      if (!TransactionSynchronizationManager.isActualTransactionActive()) {
+        writtenIn.put(write, null);
+        writeEnded.put(write, "no transaction");
+        return null;
+      }
+      writtenIn.put(write, TransactionSynchronizationManager.getResource(dataSource));
+      TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+        @Override
+        public void afterCompletion(int status) {
+          writeEnded.put(write, status == STATUS_COMMITTED ? "committed" : status == STATUS_ROLLED_BACK ? "rolled back" : "unknown");
+        }
+      });
+      return null;
+    };
+  }
+
+  /** The writes of an accepted request, recorded; the read model is also written before, in its own transaction. */
+  private void recordWrites() {
+    doAnswer(recorded("insert")).when(operations).insert(any(), any(), any(), any());
+    doAnswer(recorded("observed")).when(vms).observed(any(), any());
+    doAnswer(recorded("append")).when(outbox).append(any());
+    doAnswer(recorded("requested")).when(outcomes).requested(any());
+  }
+
   @Test
   void a_valid_request_is_accepted_with_location_and_starts_the_saga_in_one_transaction() throws Exception {
     source(VmState.RUNNING);
+    recordWrites();
     postClone("{\"sourceVm\":\"vm-1\",\"targetHost\":\"host-b\",\"count\":2}")
         .andExpect(status().isAccepted())
         .andExpect(header().string("Location", org.hamcrest.Matchers.startsWith("/api/v1/clones/")))
@@ -135,6 +185,34 @@ class RestContractTest {
         .isEqualTo(new CloneRequested(new ClonePlan("vm-1", "host-a", "host-b", 2, List.of(), 30_000), "alice",
             new Requester("alice", TENANT, "k1")));
     verify(outcomes).requested(op.getValue());
+    // the operation, the read model, the outbox and the outcome: one transaction, committed
+    assertThat(writtenIn).containsOnlyKeys("insert", "observed", "append", "requested");
+    assertThat(writtenIn.values()).as("transactions of the writes %s", writtenIn)
+        .allSatisfy(t -> assertThat(t).isNotNull().isSameAs(writtenIn.get("insert")));
+    assertThat(writeEnded).containsExactlyInAnyOrderEntriesOf(Map.of(
+        "insert", "committed", "observed", "committed", "append", "committed", "requested", "committed"));
+    verify(connection, never()).rollback();
+  }
+
+  @Test
+  void a_request_whose_last_write_fails_leaves_none_of_its_writes() throws Exception {
+    source(VmState.RUNNING);
+    recordWrites();
+    Answer<Void> requested = recorded("requested");
+    doAnswer(call -> {
+      requested.answer(call);
+      throw new IllegalStateException("injected: the last write fails");
+    }).when(outcomes).requested(any());
+
+    postClone("{\"sourceVm\":\"vm-1\",\"targetHost\":\"host-b\",\"count\":1}")
+        .andExpect(status().isInternalServerError());
+
+    assertThat(writtenIn).containsOnlyKeys("insert", "observed", "append", "requested");
+    assertThat(writtenIn.values()).as("transactions of the writes %s", writtenIn)
+        .allSatisfy(t -> assertThat(t).isNotNull().isSameAs(writtenIn.get("insert")));
+    assertThat(writeEnded).containsExactlyInAnyOrderEntriesOf(Map.of(
+        "insert", "rolled back", "observed", "rolled back", "append", "rolled back", "requested", "rolled back"));
+    verify(connection).rollback();
   }
 
   @Test

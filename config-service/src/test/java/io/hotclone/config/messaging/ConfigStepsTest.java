@@ -23,8 +23,6 @@ import io.hotclone.hypervisor.IdentityPolicy;
 import io.hotclone.hypervisor.VmState;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import io.hotclone.hypervisor.VmId;
 import io.hotclone.hypervisor.embedded.EmbeddedHypervisor;
 import io.hotclone.support.fault.HaltPoints;
@@ -133,30 +131,35 @@ class ConfigStepsTest {
 
   @Test
   void the_clones_start_side_by_side_up_to_the_start_parallelism_and_are_published_in_index_order() {
-    CountDownLatch allStarting = new CountDownLatch(3);
-    Hypervisor waiting = (Hypervisor) Proxy.newProxyInstance(
+    // four clones, two starts at a time: each start is held until two run at once, and a third
+    // that came in while they are held would show in the most seen at once
+    Overlap starts = new Overlap(2);
+    Hypervisor counting = (Hypervisor) Proxy.newProxyInstance(
         Hypervisor.class.getClassLoader(), new Class<?>[] {Hypervisor.class}, (proxy, method, args) -> {
-          if (method.getName().equals("startClone")) {
-            allStarting.countDown();
-            if (!allStarting.await(10, TimeUnit.SECONDS)) {
+          boolean start = method.getName().equals("startClone");
+          try {
+            if (start && !starts.enter()) {
               throw new HypervisorException.DriverFailure("the starts did not run side by side", null);
             }
-          }
-          try {
             return method.invoke(hv, args);
           } catch (InvocationTargetException e) {
             throw e.getCause();
+          } finally {
+            if (start) {
+              starts.exit();
+            }
           }
         });
     IpPools pools = new IpPools(List.of(IpPool.of(IpPools.DEFAULT, "10.77.0.0/16", "10.77.0.1", List.of())));
-    ConfigSteps parallel = new ConfigSteps(waiting, saga.steps(), identities, noLineage(), HaltPoints.none(), pools, IdentityPolicy.ALLOW, 3);
-    EventEnvelope event = storageUnfrozen(saga.plan(3, "a", "b", "c"));
+    ConfigSteps parallel = new ConfigSteps(counting, saga.steps(), identities, noLineage(), HaltPoints.none(), pools, IdentityPolicy.ALLOW, 2);
+    EventEnvelope event = storageUnfrozen(saga.plan(4, "a", "b", "c", "d"));
 
     parallel.on(event);
 
     CloneConfigured configured = (CloneConfigured) log.onlyEvent();
-    assertThat(configured.clones()).extracting(ConfiguredClone::index).containsExactly(0, 1, 2);
-    assertThat(configured.clones()).extracting(ConfiguredClone::name).containsExactly("a", "b", "c");
+    assertThat(starts.most()).as("the most starts that ran at once").isEqualTo(2);
+    assertThat(configured.clones()).extracting(ConfiguredClone::index).containsExactly(0, 1, 2, 3);
+    assertThat(configured.clones()).extracting(ConfiguredClone::name).containsExactly("a", "b", "c", "d");
     for (ConfiguredClone c : configured.clones()) {
       assertThat(hv.requireVm(new VmId(c.vmId())).state()).isEqualTo(VmState.RUNNING);
     }
@@ -192,7 +195,7 @@ class ConfigStepsTest {
   void a_hypervisor_failure_fails_the_step_with_code_and_message() {
     int before = vmsOnB();
     EventEnvelope event = storageUnfrozen(plan());
-    hv.failNextOperation("start-1", "no CPU left");
+    hv.failNextOperation(clone, "start-1", "no CPU left");
 
     config.on(event);
 

@@ -8,6 +8,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.slf4j.MDC;
 
@@ -29,18 +30,20 @@ class FanoutTest {
   }
 
   @Test
-  void up_to_parallelism_tasks_run_at_once() {
-    CountDownLatch allIn = new CountDownLatch(3);
-    List<Boolean> met = Fanout.run(3, 3, i -> {
-      allIn.countDown();
+  void up_to_parallelism_tasks_run_at_once_and_never_more() {
+    Overlap overlap = new Overlap(3);
+    List<Boolean> met = Fanout.run(5, 3, i -> {
       try {
-        return allIn.await(10, TimeUnit.SECONDS);
+        return overlap.enter();
       } catch (InterruptedException e) {
         throw new IllegalStateException(e);
+      } finally {
+        overlap.exit();
       }
     });
 
-    assertThat(met).containsOnly(true);
+    assertThat(met).as("3 ran at once").containsOnly(true);
+    assertThat(overlap.most()).as("the most tasks that ran at once").isEqualTo(3);
   }
 
   @Test
@@ -62,13 +65,16 @@ class FanoutTest {
   @Test
   void a_failure_is_thrown_only_once_the_tasks_still_running_have_ended() throws Exception {
     CountDownLatch release = new CountDownLatch(1);
+    CountDownLatch zeroFailed = new CountDownLatch(1);
     Set<Integer> ended = ConcurrentHashMap.newKeySet();
-    java.util.concurrent.atomic.AtomicReference<Throwable> thrown = new java.util.concurrent.atomic.AtomicReference<>();
+    Set<Integer> endedWhenThrown = ConcurrentHashMap.newKeySet();
+    AtomicReference<Throwable> thrown = new AtomicReference<>();
     Thread caller = new Thread(() -> {
       try {
         Fanout.run(2, 2, i -> {
           if (i == 0) {
             ended.add(0);
+            zeroFailed.countDown();
             throw new IllegalArgumentException("start 0 failed");
           }
           await(release);
@@ -76,21 +82,23 @@ class FanoutTest {
           return i;
         });
       } catch (Throwable t) {
+        endedWhenThrown.addAll(ended);
         thrown.set(t);
       }
     });
     caller.start();
 
-    // task 0 has failed; task 1 is still running: the caller must still be waiting for it (a
-    // negative check, so bounded: a caller that threw early has ended long before this)
-    caller.join(1_000);
-    assertThat(ended).containsExactly(0);
-    assertThat(caller.isAlive()).as("the failure was thrown while task 1 still ran").isTrue();
+    // task 0 has failed; task 1 is held: the caller must still be waiting for it (a negative check,
+    // so bounded; a caller that throws early ends within it, and it is timed from task 0's failure)
+    await(zeroFailed);
+    caller.join(500);
+    assertThat(caller.isAlive()).as("the caller still waits while task 1 runs; it threw %s", thrown.get()).isTrue();
 
     release.countDown();
     caller.join(10_000);
-    assertThat(ended).containsExactlyInAnyOrder(0, 1);
+    assertThat(caller.isAlive()).as("the caller returned once task 1 ended").isFalse();
     assertThat(thrown.get()).isInstanceOf(IllegalArgumentException.class).hasMessage("start 0 failed");
+    assertThat(endedWhenThrown).as("tasks ended when the failure was thrown").containsExactlyInAnyOrder(0, 1);
   }
 
   @Test

@@ -8,6 +8,8 @@ import io.hotclone.config.domain.IpPool;
 import io.hotclone.support.messaging.StepFailure;
 import io.hotclone.hypervisor.VmIdentity;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -178,8 +180,9 @@ class IdentitiesIT {
 
   /**
    * Inserts a live identity whose {@code column} is {@code value}, in a transaction that stays open
-   * long enough for the other one to insert too: the second insert waits on the unique index and is
-   * refused once the first commits.
+   * until the other one is inserting too: the first insert in holds its transaction until the
+   * server shows the second waiting on it (the unique index), and the second is refused once the
+   * first commits. Run one after the other, the first never sees the second wait and fails.
    */
   private static String insertHolding(String column, String value, String name) {
     new TransactionTemplate(new DataSourceTransactionManager(dataSource)).executeWithoutResult(s -> {
@@ -187,7 +190,8 @@ class IdentitiesIT {
       String mac = column.equals("mac") ? value : "52:54:00:00:00:" + (name.equals("first") ? "01" : "02");
       String ip = column.equals("ip") ? value : "10.77.1." + (name.equals("first") ? "1" : "2");
       insert(UUID.randomUUID(), name + "-" + UUID.randomUUID(), uuid, mac, ip);
-      sleep(300); // both inserts are in flight before either commits
+      // both inserts are in flight before either commits: another backend waits on this one
+      awaitBlocking("the other insert to wait for " + name + "'s transaction", Duration.ofSeconds(10));
     });
     return "committed";
   }
@@ -225,12 +229,24 @@ class IdentitiesIT {
     }
   }
 
-  private static void sleep(long millis) {
-    try {
-      Thread.sleep(millis);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
+  /**
+   * Waits, in the caller's transaction, until another backend waits for a lock this one holds
+   * ({@code pg_locks}, read live; {@code pg_stat_activity} would be a snapshot taken once per
+   * transaction); fails with {@code what} after {@code timeout}.
+   */
+  private static void awaitBlocking(String what, Duration timeout) {
+    Instant deadline = Instant.now().plus(timeout);
+    while (jdbc.queryForObject("SELECT count(*) FROM pg_locks WHERE NOT granted AND pg_backend_pid() = ANY(pg_blocking_pids(pid))",
+        Integer.class) == 0) {
+      if (Instant.now().isAfter(deadline)) {
+        throw new AssertionError("timed out after " + timeout + " waiting for: " + what);
+      }
+      try {
+        Thread.sleep(10);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      }
     }
   }
 }

@@ -400,16 +400,18 @@ public final class EmbeddedHypervisor implements Hypervisor {
   }
 
   /**
-   * Failure injection: the next call of {@code step} (e.g. {@code copy-0}), for whichever clone id
-   * comes first, fails with a {@code DriverFailure} of {@code reason} before doing anything.
+   * Failure injection: the next call of {@code step} (e.g. {@code copy-0}) of clone {@code cloneId}
+   * fails with a {@code DriverFailure} of {@code reason} before doing anything; other clones' calls
+   * of the step run as usual.
    */
-  public void failNextOperation(String step, String reason) {
-    operations.failNext(step, reason);
+  public void failNextOperation(UUID cloneId, String step, String reason) {
+    operations.failNext(cloneId, step, reason);
   }
 
   /**
    * Test hook: the next call of {@code step} (any clone) waits before it runs until the returned
-   * gate is run (at most a minute, then it fails).
+   * gate is run (at most a minute, then it fails). A failure armed for the held call's clone while
+   * it waits fails it once it is let go.
    */
   public Runnable holdNextOperation(String step) {
     return operations.holdNext(step);

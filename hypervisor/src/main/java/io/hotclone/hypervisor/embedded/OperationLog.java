@@ -14,26 +14,27 @@ import java.util.function.Supplier;
 
 /**
  * The embedded driver's {@link OperationJournal} with test instrumentation: per id it counts the
- * calls and the effects (actions that ran to success), and it can fail the next call of a step
- * before the journal sees it, or hold it until a test lets it go. The journal is unbounded here: nothing outside this JVM records the
+ * calls and the effects (actions that ran to success), and it can fail the next call of a step of
+ * one clone id before the journal sees it, or hold the next call of a step until a test lets it go
+ * (a held call checks for a failure once let go, so a test can arm one for the clone it holds). The journal is unbounded here: nothing outside this JVM records the
  * embedded driver's operations, and the counters keep every id anyway.
  */
 final class OperationLog {
   private final OperationJournal journal = new OperationJournal(Integer.MAX_VALUE);
   private final ConcurrentHashMap<OperationId, AtomicInteger> calls = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<OperationId, AtomicInteger> effects = new ConcurrentHashMap<>();
-  private final ConcurrentHashMap<String, String> failNext = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<OperationId, String> failNext = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, CountDownLatch> holdNext = new ConcurrentHashMap<>();
 
   <T> T once(OperationId op, Class<T> type, Supplier<T> action) {
     calls.computeIfAbsent(op, k -> new AtomicInteger()).incrementAndGet();
-    String injected = failNext.remove(op.step());
-    if (injected != null) {
-      throw new HypervisorException.DriverFailure(injected, null);
-    }
     CountDownLatch gate = holdNext.remove(op.step());
     if (gate != null) {
       awaitOpen(gate);
+    }
+    String injected = failNext.remove(op);
+    if (injected != null) {
+      throw new HypervisorException.DriverFailure(injected, null);
     }
     return journal.once(op, type, () -> {
       T r = action.get();
@@ -42,9 +43,12 @@ final class OperationLog {
     });
   }
 
-  /** Makes the next call of {@code step} (any clone id) fail with {@code reason} before it runs. */
-  void failNext(String step, String reason) {
-    failNext.put(step, reason);
+  /**
+   * Makes the next call of {@code step} of {@code cloneId} fail with {@code reason} before it runs;
+   * the same step of any other clone id runs as usual.
+   */
+  void failNext(UUID cloneId, String step, String reason) {
+    failNext.put(new OperationId(cloneId, step), reason);
   }
 
   /**

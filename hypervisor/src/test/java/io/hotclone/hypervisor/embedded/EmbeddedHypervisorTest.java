@@ -29,6 +29,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -63,7 +65,7 @@ class EmbeddedHypervisorTest {
   void callsAndEffectsAreCountedPerOperationAndAnInjectedFailureRunsNothing() {
     VmId vm = f.newVm("vm");
     UUID id = UUID.randomUUID();
-    hv.failNextOperation("fs", "injected");
+    hv.failNextOperation(id, "fs", "injected");
     assertThatThrownBy(() -> hv.freezeStorage(OperationId.of(id, "fs"), vm, LEASE))
         .isInstanceOf(HypervisorException.DriverFailure.class).hasMessageContaining("injected");
     assertThat(hv.isStorageFrozen(vm)).isFalse();
@@ -75,6 +77,47 @@ class EmbeddedHypervisorTest {
     assertThat(hv.operationCalls(id)).containsExactly(java.util.Map.entry("fs", 3));
     assertThat(hv.operationEffects(id)).containsExactly(java.util.Map.entry("fs", 1));
     hv.unfreezeStorage(OperationId.of(id, "us"), vm);
+    assertThat(hv.isStorageFrozen(vm)).isFalse();
+  }
+
+  @Test
+  void aFailureArmedForOneCloneLeavesTheSameStepOfAConcurrentCloneAlone() {
+    VmId vmX = f.newVm("x");
+    VmId vmY = f.newVm("y");
+    UUID x = UUID.randomUUID();
+    UUID y = UUID.randomUUID();
+    hv.freezeStorage(OperationId.of(x, "fs"), vmX, LEASE);
+    hv.freezeStorage(OperationId.of(y, "fs"), vmY, LEASE);
+    hv.failNextOperation(x, "fm", "injected for x");
+
+    // both clones are in flight; y's call of the step comes first and is not the one armed
+    hv.freezeMemory(OperationId.of(y, "fm"), vmY, LEASE);
+    assertThatThrownBy(() -> hv.freezeMemory(OperationId.of(x, "fm"), vmX, LEASE))
+        .isInstanceOf(HypervisorException.DriverFailure.class).hasMessage("injected for x");
+
+    assertThat(hv.isMemoryFrozen(vmY, "ram")).as("y's memory freeze ran").isTrue();
+    assertThat(hv.isMemoryFrozen(vmX, "ram")).as("x's memory freeze ran nothing").isFalse();
+    assertThat(hv.operationEffects(y)).containsEntry("fm", 1);
+    assertThat(hv.operationEffects(x)).doesNotContainKey("fm");
+    hv.unfreezeMemory(OperationId.of(y, "um"), vmY);
+    hv.unfreezeStorage(OperationId.of(y, "us"), vmY);
+    hv.unfreezeStorage(OperationId.of(x, "us"), vmX);
+  }
+
+  @Test
+  void aFailureArmedWhileTheCallIsHeldFailsItOnceLetGo() throws Exception {
+    VmId vm = f.newVm("vm");
+    UUID id = UUID.randomUUID();
+    Runnable gate = hv.holdNextOperation("fs");
+    CompletableFuture<StorageFreeze> call = CompletableFuture.supplyAsync(
+        () -> hv.freezeStorage(OperationId.of(id, "fs"), vm, LEASE));
+    EmbeddedFixture.await(() -> hv.operationCalls(id).containsKey("fs"), "the call is held");
+
+    hv.failNextOperation(id, "fs", "injected while held");
+    gate.run();
+
+    assertThatThrownBy(() -> call.get(10, TimeUnit.SECONDS))
+        .hasCauseInstanceOf(HypervisorException.DriverFailure.class).hasRootCauseMessage("injected while held");
     assertThat(hv.isStorageFrozen(vm)).isFalse();
   }
 

@@ -115,7 +115,7 @@ class MemoryStepsTest {
   @Test
   void a_failed_freeze_thaws_releases_the_lease_and_emits_clone_failed_with_step_and_reason() {
     EventEnvelope event = storageFrozen();
-    hv.failNextOperation("freeze-memory", "no room");
+    hv.failNextOperation(clone, "freeze-memory", "no room");
 
     memory.on(event);
 

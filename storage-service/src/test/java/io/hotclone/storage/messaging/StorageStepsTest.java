@@ -133,7 +133,7 @@ class StorageStepsTest {
   void a_failed_freeze_thaws_releases_the_lease_and_emits_clone_failed_with_step_and_reason() {
     start();
     UUID clone = UUID.randomUUID();
-    hv.failNextOperation("freeze-storage", "disk busy");
+    hv.failNextOperation(clone, "freeze-storage", "disk busy");
 
     storage.on(requested(clone));
 

@@ -112,7 +112,7 @@ class TransferStepsTest {
   @Test
   void a_failed_copy_releases_what_the_clone_holds_and_emits_clone_failed_with_step_and_reason() {
     EventEnvelope event = memoryFrozenEvent();
-    hv.failNextOperation("copy-1", "link down");
+    hv.failNextOperation(clone, "copy-1", "link down");
 
     transfer.on(event);
 
