@@ -12,13 +12,18 @@ import io.hotclone.hypervisor.VmId;
 import io.hotclone.hypervisor.VmInfo;
 import io.hotclone.hypervisor.VmState;
 import io.hotclone.hypervisor.embedded.CloneCut;
+import io.hotclone.hypervisor.embedded.EmbeddedHypervisor;
 import io.hotclone.hypervisor.embedded.GuestCheck;
 import io.hotclone.hypervisor.embedded.StorageStats;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
@@ -29,6 +34,9 @@ import tools.jackson.databind.JsonNode;
  * I7 (lineage and pointers), and one freeze for N clones.
  */
 class CloneSagaIT {
+
+  /** SHA-256 of no input: the digest of an image without one non-zero page or block. */
+  private static final String SHA256_OF_NOTHING = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
 
   @Test
   void cloneOfRunningVmCompletesOnTargetWithStateContinuedFromTheCut() {
@@ -54,6 +62,10 @@ class CloneSagaIT {
     assertThat(cut.source()).isEqualTo(new VmId(source));
     assertThat(cut.sourceCounter()).isGreaterThanOrEqualTo(sourceCounterBefore);
     assertThat(cut.cloneStartCounter()).isEqualTo(cut.sourceCounter());
+    // digests of content (the test stack records them), not two empty strings or two hashes of nothing
+    assertThat(List.of(cut.sourceMemoryDigest(), cut.sourceDiskDigest(), cut.cloneMemoryDigest(), cut.cloneDiskDigest()))
+        .as("digests of the cut %s", cut)
+        .allSatisfy(d -> assertThat(d).matches("[0-9a-f]{64}").isNotEqualTo(SHA256_OF_NOTHING));
     assertThat(cut.cloneMemoryDigest()).isEqualTo(cut.sourceMemoryDigest());
     assertThat(cut.cloneDiskDigest()).isEqualTo(cut.sourceDiskDigest());
     // ... and its guest goes on from there, not from zero
@@ -141,31 +153,98 @@ class CloneSagaIT {
 
   @Test
   void concurrentClonesOfOneVmWaitForEachOtherAndAllComplete() throws Exception {
-    String body = "{\"sourceVm\":\"" + demoVmId() + "\",\"targetHost\":\"host-b\",\"count\":1}";
-    var pool = java.util.concurrent.Executors.newFixedThreadPool(4);
-    try {
-      List<java.util.concurrent.Future<JsonNode>> ops = new ArrayList<>();
-      for (int i = 0; i < 4; i++) {
-        ops.add(pool.submit(() -> cloneAndWait(body)));
-      }
-      // saga id -> the cuts of the clones it made; requests that waited together share a saga
-      java.util.Map<String, Set<Long>> cutsOfSaga = new java.util.HashMap<>();
-      Set<String> cloneVms = new HashSet<>();
-      for (var f : ops) {
-        JsonNode op = f.get();
-        assertThat(op.path("phase").asString()).as("operation %s", op).isEqualTo("COMPLETED");
-        assertThat(cloneVmIds(op)).as("clones of %s", op.path("id")).hasSize(1);
-        cloneVms.add(cloneVmIds(op).get(0));
-        cutsOfSaga.computeIfAbsent(op.path("sagaId").asString(), k -> new HashSet<>())
-            .add(hypervisor().cloneCut(new VmId(cloneVmIds(op).get(0))).orElseThrow().sourceCounter());
-      }
-      assertThat(cloneVms).as("four operations, four clone VMs").hasSize(4);
-      assertThat(cutsOfSaga.values()).as("one cut per saga (per freeze): %s", cutsOfSaga).allSatisfy(c -> assertThat(c).hasSize(1));
+    // coalescing on (the default): the requests that arrive while the source is frozen wait in
+    // clone-api and share a saga
+    Map<String, Set<Long>> cutsOfSaga = concurrentClones(TestStack.get().apiPort(), hypervisor(), demoVmId(), 4);
+    assertThat(cutsOfSaga.values()).as("one cut per saga (per freeze): %s", cutsOfSaga).allSatisfy(c -> assertThat(c).hasSize(1));
+    assertThat(cutsOfSaga.values().stream().flatMap(Set::stream).distinct().count())
+        .as("a different cut for each saga: %s", cutsOfSaga).isEqualTo(cutsOfSaga.size());
+  }
+
+  /**
+   * With {@code hotclone.api.coalesce-waiting-requests=false} every request is its own saga at once:
+   * the four reach storage-service together and only its freeze queue (on PostgreSQL) makes them
+   * wait, one freeze of the source after another. A stack of its own, started with that setting.
+   */
+  @Test
+  void withoutCoalescingConcurrentClonesOfOneVmAreFrozenOneAfterAnother() throws Exception {
+    Path data = TestDirs.create("hotclone-no-coalesce");
+    try (DevStack stack = DevStack.start(DevStackSettings.forTests(data, Map.of(
+        "hotclone.api.coalesce-waiting-requests", "false",
+        "hotclone.lease.check-interval", "200")))) {
+      TestStack.register(stack);
+      EmbeddedHypervisor h = (EmbeddedHypervisor) stack.hypervisor();
+      Map<String, Set<Long>> cutsOfSaga = concurrentClones(stack.apiPort(), h, DevStack.ensureDemoVm(h).id().value(), 4);
+      assertThat(cutsOfSaga).as("each request its own saga: %s", cutsOfSaga).hasSize(4);
       assertThat(cutsOfSaga.values().stream().flatMap(Set::stream).distinct().count())
-          .as("a different cut for each saga: %s", cutsOfSaga).isEqualTo(cutsOfSaga.size());
+          .as("a different cut for each saga: %s", cutsOfSaga).isEqualTo(4);
+    } finally {
+      TestDirs.delete(data);
+    }
+  }
+
+  /**
+   * Asks {@code count} clones of {@code source} at once (one each), waits until all end, and checks
+   * first that no two sagas held the source's storage frozen at the same time — the windows {@code
+   * STORAGE_FROZEN} … {@code STORAGE_UNFROZEN} (or {@code FAILED}, for a saga that failed frozen) of
+   * distinct sagas do not overlap; the requests one saga serves share its window — then that each
+   * operation COMPLETED with its own clone VM.
+   *
+   * @return per saga id, the source counters at the cuts of the clones it made
+   */
+  private static Map<String, Set<Long>> concurrentClones(int port, EmbeddedHypervisor h, String source, int count)
+      throws Exception {
+    String body = "{\"sourceVm\":\"" + source + "\",\"targetHost\":\"host-b\",\"count\":1}";
+    var pool = java.util.concurrent.Executors.newFixedThreadPool(count);
+    List<JsonNode> ops = new ArrayList<>();
+    try {
+      List<java.util.concurrent.Future<JsonNode>> requests = new ArrayList<>();
+      for (int i = 0; i < count; i++) {
+        requests.add(pool.submit(() -> TestStack.cloneAndWait(port, body, Duration.ofSeconds(90))));
+      }
+      for (var f : requests) {
+        ops.add(f.get());
+      }
     } finally {
       pool.shutdownNow();
     }
+
+    // saga id -> when it froze the source's storage and when it let it go
+    Map<String, Instant[]> frozenBySaga = new TreeMap<>();
+    for (JsonNode op : ops) {
+      JsonNode times = op.path("phaseTimes");
+      if (!times.has("STORAGE_FROZEN")) {
+        continue; // never froze (it fails below)
+      }
+      Instant frozen = Instant.parse(times.path("STORAGE_FROZEN").asString());
+      Instant unfrozen = Instant.parse(times.path(times.has("STORAGE_UNFROZEN") ? "STORAGE_UNFROZEN" : "FAILED").asString());
+      frozenBySaga.merge(op.path("sagaId").asString(), new Instant[] {frozen, unfrozen}, (a, b) -> new Instant[] {
+          a[0].isBefore(b[0]) ? a[0] : b[0], a[1].isAfter(b[1]) ? a[1] : b[1]});
+    }
+    List<Map.Entry<String, Instant[]>> windows = new ArrayList<>(frozenBySaga.entrySet());
+    windows.sort(java.util.Comparator.comparing(e -> e.getValue()[0]));
+    for (int i = 1; i < windows.size(); i++) {
+      var earlier = windows.get(i - 1);
+      var later = windows.get(i);
+      assertThat(later.getValue()[0])
+          .as("saga %s froze the source at %s while saga %s held it frozen (%s … %s)", later.getKey(),
+              later.getValue()[0], earlier.getKey(), earlier.getValue()[0], earlier.getValue()[1])
+          .isAfterOrEqualTo(earlier.getValue()[1]);
+    }
+
+    // saga id -> the cuts of the clones it made; requests that waited together share a saga
+    Map<String, Set<Long>> cutsOfSaga = new TreeMap<>();
+    Set<String> cloneVms = new HashSet<>();
+    for (JsonNode op : ops) {
+      assertThat(op.path("phase").asString()).as("operation %s", op).isEqualTo("COMPLETED");
+      assertThat(cloneVmIds(op)).as("clones of %s", op.path("id")).hasSize(1);
+      cloneVms.add(cloneVmIds(op).get(0));
+      cutsOfSaga.computeIfAbsent(op.path("sagaId").asString(), k -> new HashSet<>())
+          .add(h.cloneCut(new VmId(cloneVmIds(op).get(0))).orElseThrow().sourceCounter());
+    }
+    assertThat(frozenBySaga.keySet()).as("sagas that froze the source").isEqualTo(cutsOfSaga.keySet());
+    assertThat(cloneVms).as("%d operations, %d clone VMs", count, count).hasSize(count);
+    return cutsOfSaga;
   }
 
   @Test

@@ -18,6 +18,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
@@ -41,15 +42,21 @@ class CrashWindowsIT {
 
     TestStack.await("the clone of " + cloneId + " to be configured", Duration.ofSeconds(60), () ->
         schema("config").queryForObject("SELECT count(*) FROM lineage WHERE clone_id = ?", Integer.class, cloneId) == 1);
-    assertThat(schema("storage").queryForObject(
-            "SELECT base_ref FROM frozen_bases WHERE clone_id = ? AND base_ref = ?", String.class, cloneId,
-            before.baseRef()))
-        .as("the freeze made before the crash is the one recorded").isEqualTo(before.baseRef());
-    assertThat(schema("storage").queryForObject(
-            "SELECT count(*) FROM storage_pointers WHERE clone_id = ? AND kind = 'ORIGINAL'", Integer.class, cloneId))
-        .isEqualTo(1);
     TestStack.await("the storage lease to end thawed", Duration.ofSeconds(20), () -> "THAWED".equals(
         schema("storage").queryForObject("SELECT state FROM freeze_leases WHERE clone_id = ?", String.class, cloneId)));
+    // what the driver did for this clone: each effect once, the storage freeze the one made before
+    // the crash — the redelivered step asked under the freeze's own id and got that freeze back
+    assertThat(hypervisor().operationEffects(cloneId)).as("what the hypervisor did for %s", cloneId)
+        .isEqualTo(Map.of("freeze-storage", 1, "freeze-memory", 1, "copy-0", 1, "unfreeze-memory", 1,
+            "unfreeze-storage", 1, "clone-pointer-0", 1, "configure-0", 1, "start-0", 1));
+    assertThat(hypervisor().operationCalls(cloneId).getOrDefault("freeze-storage", 0))
+        .as("freeze-storage asked by the crashed instance and by the redelivered step").isGreaterThanOrEqualTo(2);
+    // and storage-service recorded that freeze: the source's new pointer over its base, once
+    assertThat(schema("storage").queryForList(
+            "SELECT id || ' over ' || base_ref FROM storage_pointers WHERE clone_id = ? AND kind = 'ORIGINAL'",
+            String.class, cloneId))
+        .as("the source's pointers recorded for %s", cloneId)
+        .containsExactly(before.sourcePointer() + " over " + before.baseRef());
   }
 
   @Test

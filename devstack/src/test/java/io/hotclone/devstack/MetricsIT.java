@@ -41,12 +41,12 @@ class MetricsIT {
     assertThat(TestStack.cloneAndWait(body.formatted(2)).path("phase").asString()).isEqualTo("COMPLETED");
 
     Map<String, Double> api = apiScrape();
-    assertThat(value(api, COMPLETED) - value(before, COMPLETED)).isEqualTo(2.0);
-    assertThat(value(api, "hotclone_clones_made_total") - value(before, "hotclone_clones_made_total")).isEqualTo(3.0);
+    assertThat(value(api, COMPLETED) - countBefore(before, COMPLETED)).isEqualTo(2.0);
+    assertThat(value(api, "hotclone_clones_made_total") - countBefore(before, "hotclone_clones_made_total")).isEqualTo(3.0);
     assertThat(value(api, "hotclone_operations_in_flight")).isZero();
     assertThat(value(api, "hotclone_step_duration_seconds_count{step=\"configure-clone\"}")
-        - value(before, "hotclone_step_duration_seconds_count{step=\"configure-clone\"}")).isEqualTo(2.0);
-    assertThat(value(api, "hotclone_source_pause_seconds_count") - value(before, "hotclone_source_pause_seconds_count"))
+        - countBefore(before, "hotclone_step_duration_seconds_count{step=\"configure-clone\"}")).isEqualTo(2.0);
+    assertThat(value(api, "hotclone_source_pause_seconds_count") - countBefore(before, "hotclone_source_pause_seconds_count"))
         .isEqualTo(2.0);
     assertThat(names(api)).contains(
         "hotclone_clone_duration_seconds_bucket", "hotclone_step_duration_seconds_bucket",
@@ -123,7 +123,25 @@ class MetricsIT {
     return names;
   }
 
+  /**
+   * The value of series {@code key} ({@code name{labels}} as scraped, labels in the scrape's order);
+   * fails when the scrape has no such series, naming the series of that name it has.
+   */
   private static double value(Map<String, Double> samples, String key) {
-    return samples.getOrDefault(key, 0.0);
+    Double v = samples.get(key);
+    if (v == null) {
+      String name = key.contains("{") ? key.substring(0, key.indexOf('{')) : key;
+      throw new AssertionError("no series " + key + " in the scrape; series named " + name + ": "
+          + samples.keySet().stream().filter(k -> k.equals(name) || k.startsWith(name + "{")).sorted().toList());
+    }
+    return v;
+  }
+
+  /**
+   * {@link #value} in the scrape taken before the clones, where a counter or timer that has counted
+   * nothing yet is not registered at all: its absence there is a count of 0.
+   */
+  private static double countBefore(Map<String, Double> before, String key) {
+    return before.getOrDefault(key, 0.0);
   }
 }

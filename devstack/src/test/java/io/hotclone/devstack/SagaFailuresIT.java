@@ -177,9 +177,27 @@ class SagaFailuresIT {
     }
   }
 
+  /** What a clone request of a source leaves: operations, freeze leases, frozen storage or memory. */
+  private record Traces(int operations, int storageLeases, int memoryLeases, boolean storageFrozen, boolean memoryFrozen) {
+
+    static Traces of(String source) {
+      VmId vm = new VmId(source);
+      return new Traces(
+          schema("api").queryForObject("SELECT count(*) FROM clone_operations WHERE source_vm = ?", Integer.class, source),
+          schema("storage").queryForObject("SELECT count(*) FROM freeze_leases WHERE vm_id = ?", Integer.class, source),
+          schema("memory").queryForObject("SELECT count(*) FROM freeze_leases WHERE vm_id = ?", Integer.class, source),
+          hypervisor().isStorageFrozen(vm),
+          hypervisor().isMemoryFrozen(vm, "swap") || hypervisor().isMemoryFrozen(vm, "ram"));
+    }
+  }
+
   @Test
   void unreachableTargetIsRefusedUpFrontWithNothingFrozen() {
     String source = demoVmId();
+    TestStack.await("no clone operation in flight", Duration.ofSeconds(60), () -> schema("api").queryForObject(
+        "SELECT count(*) FROM clone_operations WHERE phase NOT IN ('COMPLETED', 'FAILED')", Integer.class) == 0);
+    Traces before = Traces.of(source);
+    assertThat(before.storageFrozen() || before.memoryFrozen()).as("source frozen before the request: %s", before).isFalse();
     HostName hostB = new HostName("host-b");
     hypervisor().setHostReachable(hostB, false);
     TestStack.Response r;
@@ -191,8 +209,9 @@ class SagaFailuresIT {
     assertThat(r.status()).isEqualTo(503);
     assertThat(r.contentType()).startsWith("application/problem+json");
     assertThat(r.body().path("code").asString()).isEqualTo("host-unreachable");
-    VmId vm = new VmId(source);
-    assertThat(hypervisor().isMemoryFrozen(vm, "swap") || hypervisor().isMemoryFrozen(vm, "ram")).isFalse();
+    // nothing started: no operation, no freeze lease in storage or memory, nothing frozen — not only
+    // at the answer but for long enough that a saga started anyway would have frozen the source
+    TestStack.stays("what the refused request left of " + source, Duration.ofSeconds(3), () -> Traces.of(source), before);
   }
 
   @Test

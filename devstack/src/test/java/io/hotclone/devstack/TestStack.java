@@ -203,6 +203,28 @@ final class TestStack {
     }
   }
 
+  /**
+   * Observes {@code observed} for {@code window} and fails at the first observation that is not
+   * {@code expected}: for what must not happen, not only right now but a while later.
+   */
+  static <T> void stays(String what, Duration window, java.util.function.Supplier<T> observed, T expected) {
+    Instant start = Instant.now();
+    Instant end = start.plus(window);
+    do {
+      T now = observed.get();
+      if (!expected.equals(now)) {
+        throw new AssertionError(what + " changed after " + Duration.between(start, Instant.now()).toMillis()
+            + " ms: expected " + expected + " but was " + now);
+      }
+      try {
+        Thread.sleep(25);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new AssertionError("interrupted watching " + what);
+      }
+    } while (Instant.now().isBefore(end));
+  }
+
   /** Requests a clone and waits until it is COMPLETED or FAILED; returns the final operation view. */
   static JsonNode cloneAndWait(String body) {
     return cloneAndWait(get().apiPort(), body, Duration.ofSeconds(60));
