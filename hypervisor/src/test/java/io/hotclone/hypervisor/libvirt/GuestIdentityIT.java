@@ -138,9 +138,7 @@ class GuestIdentityIT {
   @Test
   void aGuestWithoutAnAgentIsHandledByThePolicy() throws Exception {
     String suffix = UUID.randomUUID().toString().substring(0, 8);
-    VmInfo src = hv.createVm(new VmSpec(LibvirtTestEnv.HOST_A, "hc-noag-src-" + suffix, 128L << 20, 64L << 20));
-    made.add(src.id());
-    await("source ticks", Duration.ofSeconds(90), () -> hv.findVm(src.id()).orElseThrow().guest().counter() >= 3);
+    VmInfo src = tickingBusyboxSource("hc-noag-src-" + suffix);
     UUID cloneId = UUID.randomUUID();
     cloneIds.add(cloneId);
     IdentityPolicy[] policies = {IdentityPolicy.REQUIRE_AGENT, IdentityPolicy.ISOLATE, IdentityPolicy.ALLOW};
@@ -182,9 +180,7 @@ class GuestIdentityIT {
   @Test
   void aStartSlowerThanTheSourcesLeaseKeepsTheClonePausedUntilItsLinksAreDown() throws Exception {
     String suffix = UUID.randomUUID().toString().substring(0, 8);
-    VmInfo src = hv.createVm(new VmSpec(LibvirtTestEnv.HOST_A, "hc-slow-src-" + suffix, 128L << 20, 64L << 20));
-    made.add(src.id());
-    await("source ticks", Duration.ofSeconds(90), () -> hv.findVm(src.id()).orElseThrow().guest().counter() >= 3);
+    VmInfo src = tickingBusyboxSource("hc-slow-src-" + suffix);
     UUID cloneId = UUID.randomUUID();
     cloneIds.add(cloneId);
     Duration lease = Duration.ofSeconds(8);
@@ -237,9 +233,7 @@ class GuestIdentityIT {
   @Test
   void aStartInterruptedAtAnyPointIsFinishedByTheNextAttempt() throws Exception {
     String suffix = UUID.randomUUID().toString().substring(0, 8);
-    VmInfo src = hv.createVm(new VmSpec(LibvirtTestEnv.HOST_A, "hc-intr-src-" + suffix, 128L << 20, 64L << 20));
-    made.add(src.id());
-    await("source ticks", Duration.ofSeconds(90), () -> hv.findVm(src.id()).orElseThrow().guest().counter() >= 3);
+    VmInfo src = tickingBusyboxSource("hc-intr-src-" + suffix);
     UUID cloneId = UUID.randomUUID();
     cloneIds.add(cloneId);
     List<String> points = FaultPoints.ALL;
@@ -275,6 +269,14 @@ class GuestIdentityIT {
       long before = hv.findVm(clone).orElseThrow().guest().counter();
       await(name + " ticks on", Duration.ofSeconds(30), () -> hv.findVm(clone).orElseThrow().guest().counter() > before);
     }
+  }
+
+  /** A busybox guest (no agent) on host-a, running and past its third tick. */
+  private VmInfo tickingBusyboxSource(String name) throws InterruptedException {
+    VmInfo src = hv.createVm(new VmSpec(LibvirtTestEnv.HOST_A, name, 128L << 20, 64L << 20));
+    made.add(src.id());
+    await("source ticks", Duration.ofSeconds(90), () -> hv.findVm(src.id()).orElseThrow().guest().counter() >= 3);
+    return src;
   }
 
   private String dmesg(HostName host, String name) {
