@@ -105,9 +105,11 @@ kafka_version() { # the Kafka version Spring Boot manages for the project (the o
 build_kafka() {
   local v
   v=$(kafka_version) || die "cannot read the Kafka version (mvn help:evaluate)"
-  rm -rf docker/kafka/target/libs
-  timed "Kafka $v jars (Maven Central)" mvn -B -ntp -q -f docker/kafka/pom.xml \
-    dependency:copy-dependencies -DincludeScope=runtime -DoutputDirectory=target/libs
+  if [ ! -f "docker/kafka/target/libs/kafka_2.13-$v.jar" ]; then
+    rm -rf docker/kafka/target/libs
+    timed "Kafka $v jars (Maven Central)" mvn -B -ntp -q -f docker/kafka/pom.xml \
+      dependency:copy-dependencies -DincludeScope=runtime -DoutputDirectory=target/libs
+  fi
   timed "image ${PREFIX}kafka:$v" docker build --build-arg BASE_IMAGE="$BASE" \
     --build-arg KAFKA_VERSION="$v" -t "${PREFIX}kafka:$v" docker/kafka
   echo "${PREFIX}kafka:$v" > docker/kafka/target/image
