@@ -59,8 +59,17 @@ final class ContainerInfra {
   }
 
   /**
+   * Whether a Docker engine is required: containers are enabled, or {@code HOTCLONE_IT_DOCKER=required}
+   * ({@code -Dhotclone.it.docker=required}; the test command sets it, so that ContainersIT cannot be
+   * skipped there).
+   */
+  static boolean dockerRequired() {
+    return enabled() || "required".equals(setting("hotclone.it.docker", "HOTCLONE_IT_DOCKER", ""));
+  }
+
+  /**
    * Returns when Testcontainers finds a Docker engine. Without one: the test fails with the reason
-   * when containers are expected ({@link #enabled()}), and is skipped otherwise.
+   * when one is required ({@link #dockerRequired()}), and is skipped otherwise.
    */
   static void requireDocker() {
     String reason;
@@ -70,10 +79,11 @@ final class ContainerInfra {
     } catch (RuntimeException e) {
       reason = e.getMessage();
     }
-    if (enabled()) {
-      throw new AssertionError("HOTCLONE_IT_CONTAINERS=true but Testcontainers cannot use a Docker engine: " + reason);
+    if (dockerRequired()) {
+      throw new AssertionError("a Docker engine is required (HOTCLONE_IT_CONTAINERS=true or HOTCLONE_IT_DOCKER=required)"
+          + " but Testcontainers cannot use one: " + reason);
     }
-    Assumptions.abort("no Docker engine (HOTCLONE_IT_CONTAINERS=true makes this a failure): " + reason);
+    Assumptions.abort("no Docker engine (HOTCLONE_IT_DOCKER=required makes this a failure): " + reason);
   }
 
   static PostgreSQLContainer postgres() {

@@ -29,8 +29,8 @@ import org.testcontainers.postgresql.PostgreSQLContainer;
  * The containers {@code HOTCLONE_IT_CONTAINERS=true} gives {@link TestStack}: PostgreSQL answers
  * with the credentials devstack uses, and Kafka takes the topics and carries a record. The images
  * are {@link ContainerInfra}'s (the official ones, or those {@code scripts/images.sh} builds here).
- * Without a Docker engine: fails with the reason under {@code HOTCLONE_IT_CONTAINERS=true}, skipped
- * otherwise.
+ * Without a Docker engine: fails with the reason under {@code HOTCLONE_IT_CONTAINERS=true} or {@code
+ * HOTCLONE_IT_DOCKER=required}, skipped otherwise.
  */
 class ContainersIT {
 
