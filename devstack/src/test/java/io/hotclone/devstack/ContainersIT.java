@@ -17,27 +17,44 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.SingleConnectionDataSource;
-import org.testcontainers.junit.jupiter.Container;
-import org.testcontainers.junit.jupiter.Testcontainers;
 import org.testcontainers.kafka.KafkaContainer;
 import org.testcontainers.postgresql.PostgreSQLContainer;
 
 /**
  * The containers {@code HOTCLONE_IT_CONTAINERS=true} gives {@link TestStack}: PostgreSQL answers
- * with the credentials devstack uses, and Kafka takes the topics and carries a record. Disabled
- * (skipped) where no Docker engine runs, which is every machine of this project so far.
+ * with the credentials devstack uses, and Kafka takes the topics and carries a record. The images
+ * are {@link ContainerInfra}'s (the official ones, or those {@code scripts/images.sh} builds here).
+ * Without a Docker engine: fails with the reason under {@code HOTCLONE_IT_CONTAINERS=true} or {@code
+ * HOTCLONE_IT_DOCKER=required}, skipped otherwise.
  */
-@Testcontainers(disabledWithoutDocker = true)
 class ContainersIT {
 
-  @Container
-  static final PostgreSQLContainer POSTGRES = ContainerInfra.postgres();
+  static PostgreSQLContainer POSTGRES;
+  static KafkaContainer KAFKA;
 
-  @Container
-  static final KafkaContainer KAFKA = ContainerInfra.kafka();
+  @BeforeAll
+  static void start() {
+    ContainerInfra.requireDocker();
+    POSTGRES = ContainerInfra.postgres();
+    KAFKA = ContainerInfra.kafka();
+    POSTGRES.start();
+    KAFKA.start();
+  }
+
+  @AfterAll
+  static void stop() {
+    if (KAFKA != null) {
+      KAFKA.stop();
+    }
+    if (POSTGRES != null) {
+      POSTGRES.stop();
+    }
+  }
 
   @Test
   void postgresAnswersWithDevstacksCredentials() {

@@ -21,8 +21,9 @@ import tools.jackson.databind.JsonNode;
  * Secrets never reach the log: a devstack whose services get a Kafka SASL password (from the
  * configuration, as production passes it through the environment), whose clone-api makes API keys
  * and tokens, and which is called with valid and invalid keys and tokens while it clones, logs none
- * of them, nor the development issuer's private key. Every log event of the JVM is captured, with
- * its arguments and stack traces.
+ * of them, nor the development issuer's private key, nor the bootstrap admin key read from a file
+ * (which works: it lists every VM and makes a tenant's first key). Every log event of the JVM is
+ * captured, with its arguments and stack traces.
  */
 class SecretsIT {
 
@@ -37,6 +38,9 @@ class SecretsIT {
   private static final String LOGGING_SYSTEM = "org.springframework.boot.logging.LoggingSystem";
   private static final String KAFKA_PASSWORD = "kafka-pw-5f0c1e9d";
   private static final String WRONG_KEY = "hc_0123456789abcdef_wrong-secret-e41d";
+  /** The operator's first credential, from a file (hotclone.security.bootstrap-admin-key-file). */
+  private static final String BOOTSTRAP_SECRET = "b00tstrap-Adm1n-5ecret_a8d0c7e2f9b14e6d83";
+  private static final String BOOTSTRAP_KEY = "hc_b0075d0e_" + BOOTSTRAP_SECRET;
 
   @Test
   void noSecretIsLogged() throws Exception {
@@ -58,12 +62,14 @@ class SecretsIT {
       before.put(name, l.getLevel());
       l.setLevel(level);
     });
-    List<String> secrets = new ArrayList<>(List.of(KAFKA_PASSWORD, WRONG_KEY.substring(20)));
+    List<String> secrets = new ArrayList<>(List.of(KAFKA_PASSWORD, WRONG_KEY.substring(20), BOOTSTRAP_SECRET));
     data = TestDirs.create("hotclone-secrets");
+    Path bootstrapKeyFile = Files.writeString(data.resolve("admin-key"), BOOTSTRAP_KEY + "\n");
     try (DevStack stack = DevStack.start(DevStackSettings.forTests(data, Map.of(
         // SASL credentials with the broker's PLAINTEXT listener: Kafka is given them, and ignores them
         "hotclone.kafka.sasl-username", "hotclone",
-        "hotclone.kafka.sasl-password", KAFKA_PASSWORD)))) {
+        "hotclone.kafka.sasl-password", KAFKA_PASSWORD,
+        "hotclone.security.bootstrap-admin-key-file", bootstrapKeyFile.toString())))) {
       TestStack.register(stack);
       for (String value : stack.credentials().values()) {
         // hc_<hex id>_<base64url secret>: the secret may itself contain '_' (cutting at the last one
@@ -83,6 +89,16 @@ class SecretsIT {
           .isEqualTo(200);
       assertThat(TestStack.send(port, "GET", "/api/v1/vms", null, Map.of("X-API-Key", WRONG_KEY)).status())
           .isEqualTo(401);
+      // the bootstrap admin key works: it sees every tenant's VMs and makes a tenant's first key
+      assertThat(TestStack.send(port, "GET", "/api/v1/vms", null, Map.of("X-API-Key", BOOTSTRAP_KEY)).status())
+          .isEqualTo(200);
+      TestStack.Response made = TestStack.send(port, "POST", "/api/v1/api-keys",
+          "{\"tenant\":\"tenant-c\",\"scopes\":[\"vms:read\"]}", Map.of("X-API-Key", BOOTSTRAP_KEY));
+      assertThat(made.status()).as(made.text()).isEqualTo(201);
+      String madeKey = made.body().path("key").asString();
+      secrets.add(madeKey.substring(madeKey.indexOf('_', 3) + 1));
+      assertThat(TestStack.send(port, "GET", "/api/v1/hosts", null, Map.of("X-API-Key", madeKey)).status())
+          .isEqualTo(200);
       assertThat(TestStack.send(port, "GET", "/api/v1/vms", null,
           Map.of("Authorization", "Bearer " + token.substring(0, token.length() - 4) + "AAAA")).status()).isEqualTo(401);
     } finally {

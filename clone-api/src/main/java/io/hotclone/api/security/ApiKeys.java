@@ -64,6 +64,37 @@ public class ApiKeys {
     }
   }
 
+  /** What {@link #register} found. */
+  public enum Registered { ADDED, PRESENT, REVOKED }
+
+  /**
+   * Registers a key made outside the API (the bootstrap admin key): added if its id is new; left as
+   * it is if a key with that id and secret exists, revoked or not (a revoked key stays revoked).
+   *
+   * @throws IllegalStateException if a key with that id exists with another secret
+   */
+  public Registered register(String key, String tenant, String subject, Set<String> scopes) {
+    Parsed p = parse(key).orElseThrow(() -> new IllegalArgumentException("not an API key"));
+    Integer n = jdbc.queryForObject("SELECT count(*) FROM api_keys WHERE id = ?", Integer.class, p.id());
+    boolean added = n == null || n == 0;
+    if (added) {
+      insert(p.id(), p.secret(), tenant, subject, scopes);
+    }
+    List<Row> rows = jdbc.query(
+        "SELECT tenant, subject, scopes, secret_hash, revoked_at FROM api_keys WHERE id = ?",
+        (rs, i) -> new Row(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getTimestamp(5) != null),
+        p.id());
+    if (rows.isEmpty()
+        || !MessageDigest.isEqual(rows.get(0).secretHash().getBytes(StandardCharsets.US_ASCII),
+            hash(p.secret()).getBytes(StandardCharsets.US_ASCII))) {
+      throw new IllegalStateException("an API key with id " + p.id() + " exists already with another secret");
+    }
+    if (rows.get(0).revoked()) {
+      return Registered.REVOKED;
+    }
+    return added ? Registered.ADDED : Registered.PRESENT;
+  }
+
   /** Revokes key {@code id} of {@code tenant} ({@code null}: of any tenant); false if no such key. */
   public boolean revoke(String id, String tenant) {
     return jdbc.update(

@@ -4,6 +4,7 @@ import io.hotclone.api.portal.PortalPages;
 import jakarta.servlet.DispatcherType;
 import java.nio.file.Path;
 import java.util.Optional;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.http.HttpMethod;
@@ -72,6 +73,13 @@ public class SecurityConfiguration {
   @ConditionalOnProperty("hotclone.security.dev-dir")
   DevCredentials devCredentials(SecurityProperties properties, ApiKeys keys) {
     return new DevCredentials(properties.devDir(), properties.devTenants(), keys);
+  }
+
+  /** The operator's first credential, from a file (a Docker secret): see {@link BootstrapAdminKey}. */
+  @Bean
+  @ConditionalOnProperty(BootstrapAdminKey.PROPERTY)
+  BootstrapAdminKey bootstrapAdminKey(@Value("${" + BootstrapAdminKey.PROPERTY + "}") String file, ApiKeys keys) {
+    return new BootstrapAdminKey(file.isBlank() ? null : Path.of(file), keys);
   }
 
   /** Authenticated as a {@link Caller}, and holding the scope the endpoint needs (if any). */
