@@ -6,6 +6,15 @@
 #           its own mount namespace (private /etc/libvirt, /run/libvirt, /var/lib/libvirt,
 #           /var/cache/libvirt, /var/log/libvirt), reached over qemu+tcp://10.231.0.2/system.
 #
+# Authenticated transports (the unix socket and the qemu+tcp URI above stay unauthenticated):
+#   TLS:  host-b also listens on TLS (qemu+tls://10.231.0.2/system) and admits only clients with a
+#         certificate of this checkout's test CA (.work/libvirt/tls: CA, host-b's server
+#         certificate, and the client's certificate + key in tls/client, libvirt's pkipath layout).
+#   SASL: host-a (the system daemon, started with --listen) also listens on TCP on the veth address
+#         (qemu+tcp://10.231.0.1/system) with SASL DIGEST-MD5 only (the mechanism must encrypt on a
+#         plain TCP transport); this checkout's user is in /etc/libvirt/passwd.db, its generated
+#         password in .work/libvirt/sasl/password (owner-only, never in the env file).
+#
 # Also installs the Debian packages if missing and builds two tiny guests whose /init writes
 # "tick N" to the serial log and to its disk (sector N; also to a second disk vdb, if it has one):
 #   busybox (guest/):       Debian cloud kernel + busybox initramfs; the fast tests' guest.
@@ -31,6 +40,13 @@ ADDR_OUT=10.231.0.1
 ADDR_IN=10.231.0.2
 URI_A="qemu:///system"
 URI_B="qemu+tcp://$ADDR_IN/system"
+URI_B_TLS="qemu+tls://$ADDR_IN/system"
+URI_A_SASL="qemu+tcp://$ADDR_OUT/system"
+TLS="$LV/tls"                          # test CA, host-b's server certificate, the client's pkipath
+SASL_DIR="$LV/sasl"
+# one SASL user per checkout in the machine-wide sasldb: checkouts never change each other's password
+SASL_USER="hotclone-$(printf '%s' "$ROOT" | sha256sum | cut -c1-10)"
+SASL_DB=/etc/libvirt/passwd.db
 export DEBIAN_FRONTEND=noninteractive
 
 log() { echo "[libvirt-setup] $*" >&2; }
@@ -48,6 +64,12 @@ has "$(ldconfig -p)" 'libvirt.so.0' || need+=(libvirt0)
 command -v ip >/dev/null || need+=(iproute2)
 # XFS with reflinks for the shared-storage reflink test (SharedImageReflinkIT) and bench/fanout.sh
 command -v mkfs.xfs >/dev/null || need+=(xfsprogs)
+# the authenticated transports' test set-up: certificates (openssl), the SASL user database
+# (saslpasswd2) and the SASL mechanisms for libvirtd and the client (DIGEST-MD5)
+command -v openssl >/dev/null || need+=(openssl)
+command -v saslpasswd2 >/dev/null || need+=(sasl2-bin)
+compgen -G '/usr/lib/*/sasl2/libdigestmd5.so*' >/dev/null || need+=(libsasl2-modules)
+compgen -G '/usr/lib/*/sasl2/libsasldb.so*' >/dev/null || need+=(libsasl2-modules-db)
 if [ ${#need[@]} -gt 0 ]; then
   log "installing ${need[*]}"
   apt-get update -qq
@@ -194,10 +216,76 @@ wait_for() {
   for _ in $(seq 100); do answers "$1" && return 0; sleep 0.2; done
   log "libvirt at $1 does not answer"; return 1
 }
+# host-b's network namespace and the veth pair: made before host-a starts, whose TCP listener
+# binds the outer end's address
+if ! has " $(ip netns list | awk '{print $1}' | tr '\n' ' ')" " $NS "; then
+  ip netns add "$NS"
+fi
+if ! ip link show "$VETH_OUT" >/dev/null 2>&1; then
+  ip link add "$VETH_OUT" type veth peer name "$VETH_IN"
+  ip link set "$VETH_IN" netns "$NS"
+fi
+has "$(ip -o -4 addr show dev "$VETH_OUT")" "$ADDR_OUT/" || ip addr add "$ADDR_OUT/30" dev "$VETH_OUT"
+ip link set "$VETH_OUT" up
+ip netns exec "$NS" sh -c "
+  ip addr show dev $VETH_IN | grep -q '$ADDR_IN/' || ip addr add $ADDR_IN/30 dev $VETH_IN
+  ip link set $VETH_IN up; ip link set lo up"
+
+# host-a's SASL listener: a marked block at the end of the system daemon's libvirtd.conf (read only
+# with --listen) and DIGEST-MD5 as libvirt's only SASL mechanism with the sasldb. Changing either
+# restarts host-a's libvirtd once (its running guests keep running); unchanged, nothing restarts.
+a_changed=false
+conf_a=/etc/libvirt/libvirtd.conf
+block_a="# >>> hotclone test hosts (scripts/libvirt/setup.sh): host-a's SASL listener
+listen_tls = 0
+listen_tcp = 1
+listen_addr = \"$ADDR_OUT\"
+auth_tcp = \"sasl\"
+# <<< hotclone test hosts"
+current_a=$(sed -n '/^# >>> hotclone test hosts/,/^# <<< hotclone test hosts/p' "$conf_a")
+if [ "$current_a" != "$block_a" ]; then
+  log "configuring host-a's SASL listener in $conf_a"
+  sed -i '/^# >>> hotclone test hosts/,/^# <<< hotclone test hosts/d' "$conf_a"
+  printf '%s\n' "$block_a" >> "$conf_a"
+  a_changed=true
+fi
+sasl_conf=/etc/sasl2/libvirt.conf
+mkdir -p /etc/sasl2
+[ -f "$sasl_conf" ] || : > "$sasl_conf"
+want_sasl=$(grep -v -e '^mech_list:' -e '^sasldb_path:' "$sasl_conf"; printf 'mech_list: digest-md5\nsasldb_path: %s\n' "$SASL_DB")
+if [ "$(cat "$sasl_conf")" != "$want_sasl" ]; then
+  log "libvirt's SASL mechanism: DIGEST-MD5 with $SASL_DB ($sasl_conf)"
+  printf '%s\n' "$want_sasl" > "$sasl_conf"
+  a_changed=true
+fi
+# this checkout's SASL user and password (generated once, owner-only); set on every run (no restart)
+mkdir -p "$SASL_DIR"; chmod 700 "$SASL_DIR"
+if [ ! -s "$SASL_DIR/password" ]; then
+  (umask 077; head -c 18 /dev/urandom | base64 | tr -d '/+=\n' > "$SASL_DIR/password")
+fi
+saslpasswd2 -p -c -a libvirt -f "$SASL_DB" "$SASL_USER" < "$SASL_DIR/password"
+chmod 600 "$SASL_DB"
+
+# host-a's daemon: the one whose pid file is the system default, in this network namespace
+host_a_pid() {
+  local pid
+  pid=$(cat /run/libvirtd.pid 2>/dev/null) || return 1
+  [ "$(cat "/proc/$pid/comm" 2>/dev/null)" = libvirtd ] || return 1
+  [ "$(readlink "/proc/$pid/ns/net")" = "$(readlink /proc/self/ns/net)" ] || return 1
+  echo "$pid"
+}
+listens_a() { has "$(ss -Hltn "src $ADDR_OUT and sport = :16509" 2>/dev/null)" "$ADDR_OUT:16509"; }
+if answers "$URI_A" && { $a_changed || ! listens_a; }; then
+  if pid=$(host_a_pid); then
+    log "restarting host-a's libvirtd (pid $pid) with its SASL listener"
+    kill "$pid"
+    for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+  fi
+fi
 if ! answers "$URI_A"; then
   log "starting virtlogd + libvirtd (host-a)"
   pgrep -x virtlogd >/dev/null || virtlogd -d
-  pgrep -x libvirtd >/dev/null || libvirtd -d
+  host_a_pid >/dev/null || libvirtd -d --listen
 fi
 wait_for "$URI_A"
 # the background-snapshot memory freeze: QEMU (running as libvirt-qemu) write-protects guest RAM
@@ -213,6 +301,60 @@ fi
 # when it started (its own mount namespace), so it is restarted when the choice changes.
 B="$LV/host-b-daemon"   # private state of host-b's libvirtd
 restart_b=false
+
+# --- the test PKI (this checkout's own CA): host-b's server certificate (its address as subject
+# alternative name) and the client certificate + key in libvirt's pkipath layout. Made once; a new
+# CA changes host-b's configuration below, which restarts host-b.
+mkdir -p "$TLS/ca" "$TLS/host-b" "$TLS/client"; chmod 700 "$TLS" "$TLS/ca" "$TLS/client"
+sign() { # NAME SUBJECT EXTENSIONS KEY_OUT CERT_OUT
+  local csr; csr=$(mktemp)
+  (umask 077; openssl req -new -newkey rsa:2048 -nodes -keyout "$4" -subj "$2" -out "$csr" 2>/dev/null)
+  printf '%b' "$3" > "$csr.ext"
+  openssl x509 -req -in "$csr" -CA "$TLS/ca/cacert.pem" -CAkey "$TLS/ca/cakey.pem" \
+    -set_serial "0x$(openssl rand -hex 8)" -days 3650 -extfile "$csr.ext" -out "$5" 2>/dev/null
+  rm -f "$csr" "$csr.ext"
+  log "made $1's certificate"
+}
+if [ ! -s "$TLS/ca/cacert.pem" ] || [ ! -s "$TLS/ca/cakey.pem" ]; then
+  rm -f "$TLS"/host-b/*.pem "$TLS"/client/*.pem
+  (umask 077; openssl req -x509 -newkey rsa:2048 -nodes -days 3650 -keyout "$TLS/ca/cakey.pem" \
+    -out "$TLS/ca/cacert.pem" -subj "/O=HotClone test/CN=HotClone test CA" \
+    -addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=critical,keyCertSign,cRLSign" 2>/dev/null)
+  chmod 644 "$TLS/ca/cacert.pem"
+  log "made the test CA"
+fi
+if [ ! -s "$TLS/host-b/servercert.pem" ] || [ ! -s "$TLS/host-b/serverkey.pem" ]; then
+  sign host-b "/O=HotClone test/CN=$ADDR_IN" \
+    "basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature,keyEncipherment\nextendedKeyUsage=serverAuth\nsubjectAltName=IP:$ADDR_IN\n" \
+    "$TLS/host-b/serverkey.pem" "$TLS/host-b/servercert.pem"
+fi
+if [ ! -s "$TLS/client/clientcert.pem" ] || [ ! -s "$TLS/client/clientkey.pem" ]; then
+  sign "the client" "/O=HotClone test/CN=hotclone-test-client" \
+    "basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature,keyEncipherment\nextendedKeyUsage=clientAuth\n" \
+    "$TLS/client/clientkey.pem" "$TLS/client/clientcert.pem"
+fi
+cp "$TLS/ca/cacert.pem" "$TLS/client/cacert.pem.tmp" && mv "$TLS/client/cacert.pem.tmp" "$TLS/client/cacert.pem"
+chmod 600 "$TLS/client/clientkey.pem" "$TLS/host-b/serverkey.pem"
+
+# host-b's configuration: unauthenticated TCP as before, and TLS admitting only this CA's client
+# certificate (the certificates' fingerprints make a new certificate a changed configuration)
+conf_b="# written by scripts/libvirt/setup.sh
+# certificates: $(cat "$TLS/ca/cacert.pem" "$TLS/host-b/servercert.pem" | sha256sum | cut -c1-16)
+listen_tls = 1
+listen_tcp = 1
+listen_addr = \"$ADDR_IN\"
+auth_tcp = \"none\"
+auth_tls = \"none\"
+key_file = \"$TLS/host-b/serverkey.pem\"
+cert_file = \"$TLS/host-b/servercert.pem\"
+ca_file = \"$TLS/ca/cacert.pem\"
+tls_no_verify_certificate = 0
+tls_allowed_dn_list = [\"O=HotClone test,CN=hotclone-test-client\"]
+unix_sock_group = \"root\""
+if [ -f "$B/etc/libvirtd.conf" ] && [ "$(cat "$B/etc/libvirtd.conf")" != "$conf_b" ] && answers "$URI_B"; then
+  log "host-b's configuration changed (TLS listener or certificates); restarting it"
+  restart_b=true
+fi
 if [ "${HOTCLONE_LIBVIRT_SHARED_FS:-plain}" = xfs ] && ! mountpoint -q "$LV/shared"; then
   log "mounting an XFS filesystem with reflinks on $LV/shared"
   rm -f "$LV/shared.xfs"; truncate -s 8G "$LV/shared.xfs"
@@ -239,18 +381,6 @@ if $restart_b; then # whichever checkout started it: its daemons are the ones in
 fi
 
 # --- host-b: second daemon in its own network + mount namespace --------------------------------
-if ! has " $(ip netns list | awk '{print $1}' | tr '\n' ' ')" " $NS "; then
-  ip netns add "$NS"
-fi
-if ! ip link show "$VETH_OUT" >/dev/null 2>&1; then
-  ip link add "$VETH_OUT" type veth peer name "$VETH_IN"
-  ip link set "$VETH_IN" netns "$NS"
-fi
-has "$(ip -o -4 addr show dev "$VETH_OUT")" "$ADDR_OUT/" || ip addr add "$ADDR_OUT/30" dev "$VETH_OUT"
-ip link set "$VETH_OUT" up
-ip netns exec "$NS" sh -c "
-  ip addr show dev $VETH_IN | grep -q '$ADDR_IN/' || ip addr add $ADDR_IN/30 dev $VETH_IN
-  ip link set $VETH_IN up; ip link set lo up"
 
 if ! answers "$URI_B"; then
   log "starting virtlogd + libvirtd (host-b) in netns $NS"
@@ -272,13 +402,8 @@ if ! answers "$URI_B"; then
     if [ "$(basename "$d")" = images ]; then mkdir -p "$B/lib/images"; else cp -a "$d" "$B/lib/"; fi
   done
   rm -rf "$B"/lib/qemu/save/* "$B"/lib/qemu/snapshot/* "$B"/lib/qemu/domain-* 2>/dev/null || true
-  cat > "$B/etc/libvirtd.conf" <<CONF
-listen_tls = 0
-listen_tcp = 1
-listen_addr = "$ADDR_IN"
-auth_tcp = "none"
-unix_sock_group = "root"
-CONF
+  rm -f "$B/etc/passwd.db" # host-a's SASL users are no business of host-b
+  printf '%s\n' "$conf_b" > "$B/etc/libvirtd.conf"
   ip netns exec "$NS" unshare -m --propagation private sh -c "
     mount --bind '$B/etc' /etc/libvirt
     mount --bind '$B/run' /run/libvirt
@@ -290,6 +415,18 @@ CONF
   "
 fi
 wait_for "$URI_B"
+wait_for "$URI_B_TLS?pkipath=$TLS/client"
+# host-a's SASL listener answers this checkout's user (libvirt's auth file, removed right after)
+auth_file="$SASL_DIR/auth.conf"
+(umask 077; printf '[credentials-hc]\nauthname=%s\npassword=%s\n\n[auth-libvirt-%s]\ncredentials=hc\n' \
+  "$SASL_USER" "$(cat "$SASL_DIR/password")" "$ADDR_OUT" > "$auth_file")
+sasl_ok=false
+for _ in $(seq 50); do
+  if LIBVIRT_AUTH_FILE="$auth_file" timeout 10 virsh -c "$URI_A_SASL" list >/dev/null 2>&1; then sasl_ok=true; break; fi
+  sleep 0.2
+done
+rm -f "$auth_file"
+$sasl_ok || { log "host-a's SASL listener at $URI_A_SASL does not accept $SASL_USER"; exit 1; }
 # probe QEMU's capabilities now (cached by each daemon) rather than in the first define
 for uri in "$URI_A" "$URI_B"; do
   timeout 120 virsh -c "$uri" domcapabilities --virttype qemu --arch x86_64 >/dev/null 2>&1 || true
@@ -303,6 +440,11 @@ HOTCLONE_GUEST_DIR=$GUEST
 HOTCLONE_LIBVIRT_SHARED_DIR=$LV/shared
 HOTCLONE_LIBVIRT_HOST_A_DIR=$LV/host-a
 HOTCLONE_LIBVIRT_HOST_B_DIR=$LV/host-b
+HOTCLONE_LIBVIRT_TLS_TARGET_URI=$URI_B_TLS
+HOTCLONE_LIBVIRT_TLS_PKI_DIR=$TLS/client
+HOTCLONE_LIBVIRT_SASL_SOURCE_URI=$URI_A_SASL
+HOTCLONE_LIBVIRT_SASL_USERNAME=$SASL_USER
+HOTCLONE_LIBVIRT_SASL_PASSWORD_FILE=$SASL_DIR/password
 ENV
 log "both hosts answer; env written to $WORK/libvirt.env"
 cat "$WORK/libvirt.env"

@@ -1,8 +1,9 @@
 #!/bin/bash
 # Undoes scripts/libvirt/setup.sh's runtime state: destroys the driver's test domains (hc-*) on
 # both hosts, stops host-b's libvirtd and virtlogd, removes its network namespace and veth pair,
-# and empties the driver's storage directories. Leaves host-a's system daemon running, the
-# packages installed and the cached guest in place. Safe to run twice.
+# and empties the driver's storage directories; removes this checkout's SASL user from the sasldb
+# and its test PKI and SASL password. Leaves host-a's system daemon running (with its SASL
+# listener), the packages installed and the cached guest in place. Safe to run twice.
 set -uo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 LV="$ROOT/.work/libvirt"
@@ -25,5 +26,8 @@ done
 ip link del hcb-out 2>/dev/null
 ip netns del hotclone-b 2>/dev/null
 mountpoint -q "$LV/shared" && umount "$LV/shared" # the XFS of HOTCLONE_LIBVIRT_SHARED_FS=xfs
-rm -rf "$LV/shared" "$LV/shared.xfs" "$LV/host-a" "$LV/host-b" "$B" "$ROOT/.work/libvirt.env"
+if [ -n "${HOTCLONE_LIBVIRT_SASL_USERNAME:-}" ] && [ -f /etc/libvirt/passwd.db ] && command -v saslpasswd2 >/dev/null; then
+  saslpasswd2 -d -a libvirt -f /etc/libvirt/passwd.db "$HOTCLONE_LIBVIRT_SASL_USERNAME" 2>/dev/null
+fi
+rm -rf "$LV/shared" "$LV/shared.xfs" "$LV/host-a" "$LV/host-b" "$B" "$LV/tls" "$LV/sasl" "$ROOT/.work/libvirt.env"
 echo "[libvirt-teardown] done" >&2

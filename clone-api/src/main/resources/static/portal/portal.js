@@ -112,7 +112,7 @@ function renderHosts(hosts) {
   const chosen = select.value;
   $('#hosts').replaceChildren(...hosts.map((h) => el('tr', { dataTestid: 'host-row', dataHost: h.name },
     el('td', { text: h.name }), el('td', { text: h.driver }), el('td', { class: 'mono', text: h.uri }),
-    el('td', { text: h.reachable ? 'yes' : 'no', class: h.reachable ? 'state-RUNNING' : 'state-GONE' }),
+    el('td', { text: h.reachable ? 'yes' : 'no', class: h.reachable ? 'state-RUNNING' : 'state-GONE', title: h.reason }),
     el('td', { class: 'num', text: String(h.runningVms) }))));
   select.replaceChildren(...hosts.map((h) => el('option', { value: h.name, text: h.name })));
   if (hosts.some((h) => h.name === chosen)) select.value = chosen;

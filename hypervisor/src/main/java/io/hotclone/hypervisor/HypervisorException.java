@@ -42,8 +42,27 @@ public abstract sealed class HypervisorException extends RuntimeException
   }
 
   public static final class HostUnreachable extends HypervisorException {
+    private final HostName host;
+    private final String reason;
+
     public HostUnreachable(HostName host, Throwable cause) {
-      super("host unreachable: " + host + (cause == null ? "" : " (" + cause.getMessage() + ")"), cause);
+      this(host, cause == null ? null : cause.getMessage(), cause);
+    }
+
+    /** With the reason in words (e.g. the credential the host refused), which must name no secret. */
+    public HostUnreachable(HostName host, String reason, Throwable cause) {
+      super("host unreachable: " + host + (reason == null ? "" : " (" + reason + ")"), cause);
+      this.host = host;
+      this.reason = reason;
+    }
+
+    public HostName host() {
+      return host;
+    }
+
+    /** Why, or {@code null} if unknown. */
+    public String reason() {
+      return reason;
     }
 
     public String code() {

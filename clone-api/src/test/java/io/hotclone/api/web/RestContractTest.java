@@ -243,6 +243,21 @@ class RestContractTest {
   }
 
   @Test
+  void an_unreachable_host_is_listed_with_the_reason_its_driver_gives() throws Exception {
+    HostInfo refused = new HostInfo(
+        new HostName("host-b"), "libvirt", "qemu+tcp://10.0.0.2/system", false, 0,
+        "authentication failed: authentication failed");
+    when(hypervisor.hosts()).thenReturn(List.of(HOST_A, refused));
+    mvc.perform(get("/api/v1/hosts"))
+        .andExpect(status().isOk())
+        .andExpect(jsonPath("$[0].reachable").value(true))
+        .andExpect(jsonPath("$[0].reason").doesNotExist())
+        .andExpect(jsonPath("$[1].name").value("host-b"))
+        .andExpect(jsonPath("$[1].reachable").value(false))
+        .andExpect(jsonPath("$[1].reason").value("authentication failed: authentication failed"));
+  }
+
+  @Test
   void a_pool_count_older_than_its_max_age_is_not_used_to_refuse() throws Exception {
     source(VmState.RUNNING);
     pools.accept(new io.hotclone.events.IpPoolState("host-b", "10.9.0.0/29", 5, 0, NOW.minusSeconds(61)));

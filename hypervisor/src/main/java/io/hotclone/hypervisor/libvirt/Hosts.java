@@ -10,23 +10,44 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 import org.libvirt.Connect;
 import org.libvirt.LibvirtException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One libvirt connection per configured host, opened on first use (after the event loop) with the
- * pause meter registered on it, and closed by {@link #close()}.
+ * pause meter registered on it, and closed by {@link #close()}. A host with {@link HostAuth}
+ * credentials is opened through libvirt's authentication callback ({@link SaslCallback}), a TLS URI
+ * with its {@code pkipath}; why a host could not be opened is kept (naming no secret) until it
+ * opens again, and logged once per new reason.
  */
 final class Hosts implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(Hosts.class);
   private final Map<HostName, String> uris;
+  private final Map<HostName, HostAuth> auth;
+  private final Function<String, String> env;
   private final PauseMeter pauses;
   private final Map<HostName, Connect> open = new ConcurrentHashMap<>();
+  private final Map<HostName, String> failures = new ConcurrentHashMap<>();
 
   Hosts(Map<HostName, String> uris, PauseMeter pauses) {
+    this(uris, Map.of(), System::getenv, pauses);
+  }
+
+  Hosts(Map<HostName, String> uris, Map<HostName, HostAuth> auth, Function<String, String> env, PauseMeter pauses) {
     if (uris.isEmpty()) {
       throw new IllegalArgumentException("no hosts configured");
     }
+    for (HostName h : auth.keySet()) {
+      if (!uris.containsKey(h)) {
+        throw new IllegalArgumentException("credentials for " + h + ", which is not a configured host");
+      }
+    }
     this.uris = new LinkedHashMap<>(uris);
+    this.auth = Map.copyOf(auth);
+    this.env = env;
     this.pauses = pauses;
   }
 
@@ -54,15 +75,42 @@ final class Hosts implements AutoCloseable {
         open.remove(host);
       }
       EventLoop.ensureRunning();
+      HostAuth a = auth.getOrDefault(host, HostAuth.NONE);
+      String effective = a.effectiveUri(uri);
+      Optional<String> problem = a.problem(uri, env);
+      if (problem.isPresent()) {
+        throw unreachable(host, problem.get(), null);
+      }
+      SaslCallback callback = a.hasSasl() ? new SaslCallback(a, env) : null;
       try {
-        Connect fresh = new Connect(uri, false);
+        Connect fresh = callback == null ? new Connect(effective, false) : new Connect(effective, callback, 0);
         fresh.addLifecycleListener(pauses);
         open.put(host, fresh);
+        if (failures.remove(host) != null) {
+          log.info("libvirt host {} at {} is reachable again", host, uri);
+        }
         return fresh;
       } catch (LibvirtException e) {
-        throw new HypervisorException.HostUnreachable(host, e);
+        String reason = e.getMessage();
+        if (callback != null && callback.failure() != null) {
+          reason = callback.failure() + " (" + reason + ")";
+        }
+        throw unreachable(host, reason, e);
       }
     }
+  }
+
+  private HypervisorException.HostUnreachable unreachable(HostName host, String reason, Throwable cause) {
+    String said = reason == null || reason.isBlank() ? "unknown libvirt error" : reason;
+    if (!said.equals(failures.put(host, said))) {
+      log.warn("libvirt host {} at {} is unreachable: {}", host, uris.get(host), said);
+    }
+    return new HypervisorException.HostUnreachable(host, said, cause);
+  }
+
+  /** Why the host's last connection attempt failed (naming no secret), or empty. */
+  Optional<String> failure(HostName host) {
+    return Optional.ofNullable(failures.get(host));
   }
 
   boolean reachable(HostName host) {

@@ -71,7 +71,7 @@ public final class LibvirtHypervisor implements Hypervisor {
     for (HostName h : hostUris.keySet()) {
       options.hostDir(h); // every host needs its storage directory
     }
-    this.hosts = new Hosts(hostUris, new PauseMeter());
+    this.hosts = new Hosts(hostUris, options.hostAuth(), System::getenv, new PauseMeter());
     Pools pools = new Pools(hosts, options);
     Thawer thawer = new Thawer(hosts);
     FileReaper reaper = new FileReaper(hosts, pools, options);
@@ -101,14 +101,18 @@ public final class LibvirtHypervisor implements Hypervisor {
     for (HostName h : hosts.names()) {
       boolean up = hosts.reachable(h);
       int running = 0;
+      String reason = null;
       if (up) {
         try {
           running = hosts.connect(h).numOfDomains();
         } catch (org.libvirt.LibvirtException e) {
           up = false;
+          reason = e.getMessage();
         }
+      } else {
+        reason = hosts.failure(h).orElse(null);
       }
-      result.add(new HostInfo(h, driverName(), hosts.uri(h), up, running));
+      result.add(new HostInfo(h, driverName(), hosts.uri(h), up, running, reason));
     }
     return result;
   }

@@ -23,6 +23,8 @@ import java.util.Objects;
  *     CopyMode#SHARED} unless set
  * @param memoryFreeze how step 2 freezes the source's memory (see {@link MemoryFreezeMethod});
  *     {@link MemoryFreezeMethod#LIVE_SNAPSHOT} unless set
+ * @param hostAuth per host, how the driver authenticates to its libvirtd (SASL credentials, TLS
+ *     pkipath); hosts without an entry are opened with their URI alone
  */
 public record LibvirtOptions(
     Path sharedStorageDir,
@@ -31,7 +33,8 @@ public record LibvirtOptions(
     int chainDepthBudget,
     long maxDowntimeMillis,
     CopyMode copyMode,
-    MemoryFreezeMethod memoryFreeze) {
+    MemoryFreezeMethod memoryFreeze,
+    Map<HostName, HostAuth> hostAuth) {
 
   /** How step 2 (freeze memory) captures RAM, vCPU and device state at the cut. */
   public enum MemoryFreezeMethod {
@@ -78,12 +81,20 @@ public record LibvirtOptions(
     Objects.requireNonNull(copyMode, "copyMode");
     Objects.requireNonNull(memoryFreeze, "memoryFreeze");
     hostStorageDirs = Map.copyOf(hostStorageDirs);
+    hostAuth = hostAuth == null ? Map.of() : Map.copyOf(hostAuth);
     if (chainDepthBudget < 3) {
       throw new IllegalArgumentException("chainDepthBudget must be >= 3 (a flattened file + a clone's frozen base and cut overlay)");
     }
     if (maxDowntimeMillis < 0) {
       throw new IllegalArgumentException("maxDowntimeMillis < 0");
     }
+  }
+
+  /** The options before {@code hostAuth} existed: no credentials. */
+  public LibvirtOptions(
+      Path sharedStorageDir, Map<HostName, Path> hostStorageDirs, Path guestDir, int chainDepthBudget, long maxDowntimeMillis,
+      CopyMode copyMode, MemoryFreezeMethod memoryFreeze) {
+    this(sharedStorageDir, hostStorageDirs, guestDir, chainDepthBudget, maxDowntimeMillis, copyMode, memoryFreeze, Map.of());
   }
 
   /** The options before {@code copyMode} existed: copy mode {@link CopyMode#SHARED}. */
@@ -100,27 +111,32 @@ public record LibvirtOptions(
   }
 
   public static LibvirtOptions of(Path sharedStorageDir, Map<HostName, Path> hostStorageDirs) {
-    return new LibvirtOptions(sharedStorageDir, hostStorageDirs, null, 8, 50, CopyMode.SHARED, MemoryFreezeMethod.LIVE_SNAPSHOT);
+    return new LibvirtOptions(sharedStorageDir, hostStorageDirs, null, 8, 50, CopyMode.SHARED, MemoryFreezeMethod.LIVE_SNAPSHOT, Map.of());
   }
 
   public LibvirtOptions withGuestDir(Path dir) {
-    return new LibvirtOptions(sharedStorageDir, hostStorageDirs, dir, chainDepthBudget, maxDowntimeMillis, copyMode, memoryFreeze);
+    return new LibvirtOptions(sharedStorageDir, hostStorageDirs, dir, chainDepthBudget, maxDowntimeMillis, copyMode, memoryFreeze, hostAuth);
   }
 
   public LibvirtOptions withChainDepthBudget(int budget) {
-    return new LibvirtOptions(sharedStorageDir, hostStorageDirs, guestDir, budget, maxDowntimeMillis, copyMode, memoryFreeze);
+    return new LibvirtOptions(sharedStorageDir, hostStorageDirs, guestDir, budget, maxDowntimeMillis, copyMode, memoryFreeze, hostAuth);
   }
 
   public LibvirtOptions withMaxDowntimeMillis(long millis) {
-    return new LibvirtOptions(sharedStorageDir, hostStorageDirs, guestDir, chainDepthBudget, millis, copyMode, memoryFreeze);
+    return new LibvirtOptions(sharedStorageDir, hostStorageDirs, guestDir, chainDepthBudget, millis, copyMode, memoryFreeze, hostAuth);
   }
 
   public LibvirtOptions withCopyMode(CopyMode mode) {
-    return new LibvirtOptions(sharedStorageDir, hostStorageDirs, guestDir, chainDepthBudget, maxDowntimeMillis, mode, memoryFreeze);
+    return new LibvirtOptions(sharedStorageDir, hostStorageDirs, guestDir, chainDepthBudget, maxDowntimeMillis, mode, memoryFreeze, hostAuth);
   }
 
   public LibvirtOptions withMemoryFreeze(MemoryFreezeMethod method) {
-    return new LibvirtOptions(sharedStorageDir, hostStorageDirs, guestDir, chainDepthBudget, maxDowntimeMillis, copyMode, method);
+    return new LibvirtOptions(sharedStorageDir, hostStorageDirs, guestDir, chainDepthBudget, maxDowntimeMillis, copyMode, method, hostAuth);
+  }
+
+  /** With how the driver authenticates to each host (replaces any earlier map). */
+  public LibvirtOptions withHostAuth(Map<HostName, HostAuth> auth) {
+    return new LibvirtOptions(sharedStorageDir, hostStorageDirs, guestDir, chainDepthBudget, maxDowntimeMillis, copyMode, memoryFreeze, auth);
   }
 
   /** Where the live snapshot of a VM on {@code host} writes its memory image. */

@@ -16,17 +16,7 @@ record LibvirtTestEnv(String sourceUri, String targetUri, Path guestDir, Path sh
   static final HostName HOST_B = new HostName("host-b");
 
   static LibvirtTestEnv load() {
-    Map<String, String> vars = new HashMap<>(fileVars());
-    System.getenv().forEach((k, v) -> {
-      if (k.startsWith("HOTCLONE_")) {
-        vars.put(k, v);
-      }
-    });
-    System.getProperties().forEach((k, v) -> {
-      if (k.toString().startsWith("HOTCLONE_")) {
-        vars.put(k.toString(), v.toString());
-      }
-    });
+    Map<String, String> vars = vars();
     String[] needed = {
       "HOTCLONE_LIBVIRT_SOURCE_URI", "HOTCLONE_LIBVIRT_TARGET_URI", "HOTCLONE_GUEST_DIR",
       "HOTCLONE_LIBVIRT_SHARED_DIR", "HOTCLONE_LIBVIRT_HOST_A_DIR", "HOTCLONE_LIBVIRT_HOST_B_DIR"
@@ -39,6 +29,31 @@ record LibvirtTestEnv(String sourceUri, String targetUri, Path guestDir, Path sh
     return new LibvirtTestEnv(
         vars.get(needed[0]), vars.get(needed[1]), Path.of(vars.get(needed[2])), Path.of(vars.get(needed[3])),
         Path.of(vars.get(needed[4])), Path.of(vars.get(needed[5])));
+  }
+
+  /** Every {@code HOTCLONE_*} variable: the env file, overridden by the environment, then by system properties. */
+  static Map<String, String> vars() {
+    Map<String, String> vars = new HashMap<>(fileVars());
+    System.getenv().forEach((k, v) -> {
+      if (k.startsWith("HOTCLONE_")) {
+        vars.put(k, v);
+      }
+    });
+    System.getProperties().forEach((k, v) -> {
+      if (k.toString().startsWith("HOTCLONE_")) {
+        vars.put(k.toString(), v.toString());
+      }
+    });
+    return vars;
+  }
+
+  /** A variable {@code scripts/libvirt/setup.sh} writes; fails naming it when it is not set. */
+  static String require(String name) {
+    String v = vars().get(name);
+    if (v == null || v.isBlank()) {
+      throw new IllegalStateException(name + " is not set: run scripts/libvirt/setup.sh first (it writes .work/libvirt.env)");
+    }
+    return v;
   }
 
   Map<HostName, String> uris() {

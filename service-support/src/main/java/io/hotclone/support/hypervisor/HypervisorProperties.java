@@ -25,6 +25,75 @@ public class HypervisorProperties {
   private String copyMode = "shared";
   private String memoryFreeze = "live";
   private boolean recordCutDigests = false;
+  private Path pkiPath;
+  private Map<String, Credentials> credentials = new LinkedHashMap<>();
+
+  /**
+   * libvirt: TLS client certificate, key and CA for every {@code qemu+tls} host without its own
+   * (libvirt's {@code pkipath}: a directory with {@code cacert.pem}, {@code clientcert.pem} and
+   * {@code clientkey.pem}); unset = libvirt's default locations.
+   */
+  public Path getPkiPath() {
+    return pkiPath;
+  }
+
+  public void setPkiPath(Path pkiPath) {
+    this.pkiPath = pkiPath;
+  }
+
+  /** libvirt: per host name, how to authenticate to its libvirtd (SASL user + password, TLS pkipath). */
+  public Map<String, Credentials> getCredentials() {
+    return credentials;
+  }
+
+  public void setCredentials(Map<String, Credentials> credentials) {
+    this.credentials = credentials;
+  }
+
+  /**
+   * {@code hotclone.hypervisor.credentials.<host>.*}: SASL {@code username} with the password in
+   * {@code password-file} (e.g. a Docker secret) or in the environment variable named by {@code
+   * password-env}; {@code pki-path} overrides the global one for this host. The password itself is
+   * never a property: it is read when a connection opens.
+   */
+  public static class Credentials {
+    private String username;
+    private Path passwordFile;
+    private String passwordEnv;
+    private Path pkiPath;
+
+    public String getUsername() {
+      return username;
+    }
+
+    public void setUsername(String username) {
+      this.username = username;
+    }
+
+    public Path getPasswordFile() {
+      return passwordFile;
+    }
+
+    public void setPasswordFile(Path passwordFile) {
+      this.passwordFile = passwordFile;
+    }
+
+    public String getPasswordEnv() {
+      return passwordEnv;
+    }
+
+    public void setPasswordEnv(String passwordEnv) {
+      this.passwordEnv = passwordEnv;
+    }
+
+    public Path getPkiPath() {
+      return pkiPath;
+    }
+
+    public void setPkiPath(Path pkiPath) {
+      this.pkiPath = pkiPath;
+    }
+  }
 
   /**
    * embedded: record SHA-256 digests of memory and disk at every cut and at every clone's start, so
