@@ -1,7 +1,8 @@
 // End-to-end test of clone-api's portal page in headless Chromium (playwright-core, Debian's
 // chromium). Run by PortalIT (devstack module) against a running devstack; by hand:
 //   PORTAL_URL=http://localhost:8080/portal/ HOTCLONE_API_KEY=hc_... node portal-e2e/portal.e2e.mjs
-// Environment: PORTAL_URL, HOTCLONE_API_KEY (tenant-a's), SCREENSHOT (PNG path, default
+// Environment: PORTAL_URL, HOTCLONE_API_KEY (tenant-a's), SOURCE_VM (the running VM it clones,
+// default demo-1), SCREENSHOT (PNG path, default
 // portal.png), CHROMIUM (default /usr/bin/chromium), E2E_INJECT=1: before the failing clone,
 // print "@inject-failure" and wait for a line on stdin (the caller makes the next copy step fail).
 // At the end it deletes the clone it made.
@@ -13,6 +14,7 @@ const url = required('PORTAL_URL');
 const apiKey = required('HOTCLONE_API_KEY');
 const screenshot = process.env.SCREENSHOT || 'portal.png';
 const inject = process.env.E2E_INJECT === '1';
+const source = process.env.SOURCE_VM || 'demo-1';
 const TIMEOUT = 60_000;
 
 function required(name) {
@@ -50,12 +52,12 @@ try {
   // tenant-a's key: hosts and VMs appear, demo-1 running with its guest counter
   await byId('api-key').fill(apiKey);
   await byId('api-key-save').click();
-  const demo = page.locator('[data-testid=vm-row][data-vm-name="demo-1"]');
+  const demo = page.locator(`[data-testid=vm-row][data-vm-name="${source}"]`);
   await demo.waitFor();
   const demoId = await demo.getAttribute('data-vm-id');
-  check(await demo.getByTestId('vm-state').textContent() === 'RUNNING', 'demo-1 is listed as RUNNING (' + demoId + ')');
+  check(await demo.getByTestId('vm-state').textContent() === 'RUNNING', source + ' is listed as RUNNING (' + demoId + ')');
   const counter = Number(await demo.getByTestId('vm-counter').textContent());
-  check(Number.isInteger(counter) && counter >= 0, 'demo-1 shows its guest counter (' + counter + ')');
+  check(Number.isInteger(counter) && counter >= 0, source + ' shows its guest counter (' + counter + ')');
   await page.waitForFunction(
     ([id, before]) => Number(document.querySelector(`[data-testid=vm-row][data-vm-id="${id}"] [data-testid=vm-counter]`)?.textContent) > before,
     [demoId, counter], { timeout: 20_000 });
@@ -65,7 +67,7 @@ try {
   check(await page.evaluate(() => sessionStorage.getItem('hotclone.portal.credential') !== null), 'the key is kept in sessionStorage');
 
   // clone demo-1 to host-b from the form and follow it live to COMPLETED
-  await byId('clone-source').fill('demo-1');
+  await byId('clone-source').fill(source);
   await byId('clone-target').selectOption('host-b');
   await byId('clone-count').fill('1');
   await byId('clone-submit').click();
@@ -87,11 +89,12 @@ try {
   await op.getByTestId('op-clone-lineage').first().click();
   await page.locator(`[data-testid=lineage-node][data-vm-id="${cloneId}"][data-relation=self]`).waitFor();
   await page.locator(`[data-testid=lineage-node][data-vm-id="${demoId}"][data-relation=ancestor]`).waitFor();
-  check(true, 'the lineage of the clone shows it and demo-1 as its ancestor');
+  check(true, 'the lineage of the clone shows it and ' + source + ' as its ancestor');
   const disk = page.locator(`[data-testid=lineage-node][data-vm-id="${cloneId}"] [data-testid=lineage-disk]`);
   await disk.first().waitFor();
   const diskText = await disk.first().textContent();
-  check((await disk.count()) === 1 && diskText.startsWith('disk0 over base '),
+  // the disk's name is the driver's: disk0 (embedded hypervisor), vda (libvirt)
+  check((await disk.count()) === 1 && /^(disk0|vda) over base \S/.test(diskText),
     'the clone\'s one disk is shown over its base: ' + diskText);
 
   // a clone that fails in the saga: its step and reason are shown
@@ -111,7 +114,7 @@ try {
   await byId('clone-submit').click();
   await byId('problem').filter({ hasText: 'no-such-vm' }).waitFor();
   check(true, 'an unknown source VM shows the problem: ' + (await byId('problem-detail').textContent()));
-  await byId('clone-source').fill('demo-1');
+  await byId('clone-source').fill(source);
   await byId('clone-count').fill('0');
   await byId('clone-submit').click();
   await byId('problem-code').filter({ hasText: 'out-of-range' }).waitFor();
@@ -123,7 +126,7 @@ try {
   await page.locator(`[data-testid=lineage-node][data-vm-id="${demoId}"][data-relation=self]`).waitFor();
   await page.locator(`[data-testid=lineage-node][data-vm-id="${cloneId}"][data-relation=descendant]`).waitFor();
   await page.locator(`[data-testid=lineage-base][data-op-id="${opId}"]`).waitFor();
-  check(true, 'the lineage of demo-1 shows the new clone as a descendant over the base of ' + opId);
+  check(true, 'the lineage of ' + source + ' shows the new clone as a descendant over the base of ' + opId);
 
   await page.screenshot({ path: screenshot, fullPage: true });
   console.log('screenshot ' + screenshot);

@@ -9,7 +9,8 @@
 #   scripts/cluster.sh stop SERVICE             graceful stop (SIGTERM, then SIGKILL after a timeout)
 #   scripts/cluster.sh kill SERVICE             SIGKILL (PostgreSQL: its server processes too)
 #   scripts/cluster.sh start SERVICE [args...]  starts one component again (a service with the args
-#                                               given to up, then these) and waits until it answers
+#                                               given to up, then these; one of these replaces up's
+#                                               of the same --name) and waits until it answers
 #
 # SERVICE: kafka postgres clone-api storage-service memory-service transfer-service config-service,
 #          or SERVICE@N (N >= 2) for a further instance of a service in the same consumer group
@@ -454,8 +455,16 @@ case $sub in
     is_infra "$c" || load_libvirt_env
     ensure_jars
     if ! is_infra "$c" && [ -s "$DIR/service-args" ]; then
+      # up's service arguments, but an extra argument replaces one of up's with the same --name
+      # (Spring joins repeated options into one comma-separated value)
       mapfile -t up_args < "$DIR/service-args"
-      set -- "${up_args[@]}" "$@"
+      kept=()
+      for a in "${up_args[@]}"; do
+        keep=true
+        for b in "$@"; do [ "${a%%=*}" = "${b%%=*}" ] && keep=false; done
+        $keep && kept+=("$a")
+      done
+      set -- "${kept[@]+"${kept[@]}"}" "$@"
     fi
     launch "$c" "$@"
     await_ready "$c"

@@ -2,24 +2,28 @@
 # The containers topology, end to end: docker-compose.yml on a Docker engine of this machine, against
 # the libvirt test hosts of scripts/libvirt/setup.sh.
 #
-#   1. Docker: installs Debian's docker.io if missing, starts the engine if it is not running (and
-#      stops it again at the end, whatever happens: the machine is left as found).
+#   1. Docker: scripts/docker-engine.sh (installs Debian's docker.io if missing, starts the engine if
+#      none answers, and stops it again at the end, whatever happens: the machine is left as found).
 #   2. Images: scripts/images.sh (base, five services, Kafka, PostgreSQL; cached layers reused).
 #   3. Under flock /tmp/hotclone-libvirt.lock (other tests on the same libvirt hosts hold it too):
 #      docker-compose up -d (docker-compose.yml + docker-compose.local-libvirt.yml, the local Kafka and
-#      PostgreSQL images, fresh secrets), waits until every container is healthy; creates an agent
-#      guest on host-a through the compose-started clone-api and clones it to host-b: COMPLETED,
-#      identity APPLIED, the clone's counter continuing from the cut.
-#   4. A second clone with one service killed (docker-compose kill) in the middle, then up -d: the
+#      PostgreSQL images, fresh secrets; host-a over SASL, host-b over TLS), waits until every
+#      container is healthy; creates an agent guest on host-a through the compose-started clone-api
+#      and clones it to host-b: COMPLETED, identity APPLIED, the clone's counter continuing from the cut.
+#   4. The portal in headless Chromium (portal-e2e/portal.e2e.mjs, PortalIT's script), served by the
+#      compose-started clone-api: that guest cloned from the page, followed to COMPLETED, lineage,
+#      problems, the clone deleted.
+#   5. A second clone with one service killed (docker-compose kill) in the middle, then up -d: the
 #      clone ends COMPLETED or FAILED, and nothing of it is left behind (no domain; no file of that
 #      clone id outside a live disk chain).
-#   5. docker-compose down, up -d: operations, VMs and lineage are still there.
-#   6. Deletes the VMs it made, down -v.
+#   6. docker-compose down, up -d: operations, VMs and lineage are still there.
+#   7. Deletes the VMs it made, down -v.
 #
-# Environment: the HOTCLONE_LIBVIRT_* variables of .work/libvirt.env (read from the file when unset;
-# scripts/libvirt/setup.sh runs first when neither is there), HOTCLONE_COMPOSE_PROJECT
-# (hotclone-compose-test), HOTCLONE_COMPOSE_API_PORT (18080), HOTCLONE_COMPOSE_KILL (config-service),
-# HOTCLONE_COMPOSE_KEEP=1 (leave the suite up at the end, for a look; the engine too).
+# Environment: the HOTCLONE_LIBVIRT_* variables of .work/libvirt.env (when unset, scripts/libvirt/setup.sh
+# runs first and writes them), HOTCLONE_COMPOSE_PROJECT (hotclone-compose-test),
+# HOTCLONE_COMPOSE_API_PORT (18080), HOTCLONE_COMPOSE_KILL (memory-service: killed as the clone
+# leaves REQUESTED, while it freezes memory), HOTCLONE_COMPOSE_KEEP=1 (leave the suite up at the
+# end, for a look; the engine too).
 # Prints the time of each step. Logs of the containers: .work/compose/logs/.
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -27,7 +31,7 @@ cd "$ROOT"
 
 PROJECT=${HOTCLONE_COMPOSE_PROJECT:-hotclone-compose-test}
 API_PORT=${HOTCLONE_COMPOSE_API_PORT:-18080}
-KILL=${HOTCLONE_COMPOSE_KILL:-config-service}
+KILL=${HOTCLONE_COMPOSE_KILL:-memory-service}
 WORK="$ROOT/.work/compose"
 LOCK=/tmp/hotclone-libvirt.lock
 API="http://127.0.0.1:$API_PORT"
@@ -35,7 +39,6 @@ SERVICES=(clone-api storage-service memory-service transfer-service config-servi
 T0=$SECONDS
 STEP_T=$SECONDS
 TIMINGS=()
-STARTED_DOCKERD=""
 UP=false
 
 log() { echo "[compose-test $(date +%T)] $*" >&2; }
@@ -48,25 +51,11 @@ step_done() { # NAME: records how long the step since the last one took
 mkdir -p "$WORK/logs"
 
 # --- Docker engine ------------------------------------------------------------------------------
-need=()
-command -v dockerd >/dev/null || need+=(docker.io)
-command -v docker-compose >/dev/null || need+=(docker-compose)
-command -v jq >/dev/null || need+=(jq)
-if [ ${#need[@]} -gt 0 ]; then
-  log "installing ${need[*]}"
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
-fi
-
+STARTED_DOCKERD=false
 stop_dockerd() {
-  [ -n "$STARTED_DOCKERD" ] || return 0
-  log "stopping the Docker engine this script started (pid $STARTED_DOCKERD)"
-  kill -TERM "$STARTED_DOCKERD" 2>/dev/null || true
-  for _ in $(seq 150); do kill -0 "$STARTED_DOCKERD" 2>/dev/null || break; sleep 0.2; done
-  if kill -0 "$STARTED_DOCKERD" 2>/dev/null; then
-    log "dockerd did not stop in 30 s: SIGKILL"
-    kill -KILL "$STARTED_DOCKERD" 2>/dev/null || true
-  fi
-  STARTED_DOCKERD=""
+  $STARTED_DOCKERD || return 0
+  bash scripts/docker-engine.sh stop
+  STARTED_DOCKERD=false
 }
 
 DC=(docker-compose -p "$PROJECT" -f docker-compose.yml -f docker-compose.local-libvirt.yml)
@@ -97,57 +86,16 @@ cleanup() {
 }
 trap cleanup EXIT
 
-if ! docker info >/dev/null 2>&1; then
-  log "starting the Docker engine"
-  setsid dockerd > "$WORK/dockerd.log" 2>&1 < /dev/null &
-  STARTED_DOCKERD=$!
-  for _ in $(seq 150); do docker info >/dev/null 2>&1 && break; sleep 0.2; done
-  docker info >/dev/null 2>&1 || { tail -n 20 "$WORK/dockerd.log" >&2; die "the Docker engine did not start"; }
+# an engine that answers already (the test command's, an operator's) is left running at the end
+if ! { command -v docker >/dev/null && command -v docker-compose >/dev/null && command -v jq >/dev/null \
+       && docker info >/dev/null 2>&1; }; then
+  STARTED_DOCKERD=true
+  bash scripts/docker-engine.sh start || die "no Docker engine"
 fi
 step_done "Docker engine"
 
 # --- libvirt hosts ------------------------------------------------------------------------------
-if [ -z "${HOTCLONE_LIBVIRT_SOURCE_URI:-}" ]; then
-  if [ ! -f .work/libvirt.env ]; then
-    flock "$LOCK" bash scripts/libvirt/setup.sh > "$WORK/libvirt-setup.log" 2>&1 \
-      || { tail -n 20 "$WORK/libvirt-setup.log" >&2; die "scripts/libvirt/setup.sh failed"; }
-  fi
-  set -a
-  # shellcheck disable=SC1091
-  . .work/libvirt.env
-  set +a
-fi
-for v in HOTCLONE_LIBVIRT_SOURCE_URI HOTCLONE_LIBVIRT_TARGET_URI HOTCLONE_LIBVIRT_SHARED_DIR \
-         HOTCLONE_LIBVIRT_HOST_A_DIR HOTCLONE_LIBVIRT_HOST_B_DIR HOTCLONE_GUEST_DIR; do
-  [ -n "${!v:-}" ] || die "$v is not set (scripts/libvirt/setup.sh writes .work/libvirt.env)"
-done
-case $HOTCLONE_LIBVIRT_SOURCE_URI in
-  qemu:///system) ;; # reached from the containers through the daemon's socket (local override)
-  *) die "host-a must be this machine's qemu:///system (docker-compose.local-libvirt.yml mounts its socket)" ;;
-esac
-
-# --- images -------------------------------------------------------------------------------------
-bash scripts/images.sh
-step_done "images (scripts/images.sh)"
-
-# --- the suite ----------------------------------------------------------------------------------
-mkdir -p "$WORK/secrets" "$WORK/pki"
-chmod 700 "$WORK/secrets"
-rnd() { head -c "$1" /dev/urandom | base64 | tr '+/' '-_' | tr -d '=\n'; }
-rnd 24 > "$WORK/secrets/db-password"
-printf 'hc_%s_%s\n' "$(head -c 8 /dev/urandom | od -An -tx1 | tr -d ' \n')" "$(rnd 32)" > "$WORK/secrets/admin-key"
-chmod 644 "$WORK/secrets"/*   # the PostgreSQL server reads its file as its own user
-ADMIN_KEY=$(cat "$WORK/secrets/admin-key")
-
-export HOTCLONE_KAFKA_IMAGE HOTCLONE_POSTGRES_IMAGE
-HOTCLONE_KAFKA_IMAGE=$(cat docker/kafka/target/image)
-HOTCLONE_POSTGRES_IMAGE=${HOTCLONE_IMAGE_PREFIX:-hotclone/}postgres:15
-export HOTCLONE_SECRETS_DIR="$WORK/secrets" HOTCLONE_LIBVIRT_PKI_DIR="$WORK/pki" HOTCLONE_API_PORT="$API_PORT"
-export HOTCLONE_HOST_A_URI="$HOTCLONE_LIBVIRT_SOURCE_URI" HOTCLONE_HOST_B_URI="$HOTCLONE_LIBVIRT_TARGET_URI"
-export HOTCLONE_SHARED_DIR="$HOTCLONE_LIBVIRT_SHARED_DIR" HOTCLONE_HOST_A_DIR="$HOTCLONE_LIBVIRT_HOST_A_DIR"
-export HOTCLONE_HOST_B_DIR="$HOTCLONE_LIBVIRT_HOST_B_DIR" HOTCLONE_GUEST_DIR
-
-# from here on the suite may create domains on the shared test hosts: hold their lock, unless a
+# the suite creates domains on the shared test hosts (and setup.sh may restart them): hold their lock, unless a
 # caller of this script holds it already (flock "$LOCK" scripts/test.sh): waiting for it would never end
 lock_held_by_caller() {
   local ino holders p h
@@ -168,6 +116,50 @@ else
   flock 9
 fi
 step_done "libvirt lock"
+
+if [ -z "${HOTCLONE_LIBVIRT_SOURCE_URI:-}" ]; then
+  bash scripts/libvirt/setup.sh > "$WORK/libvirt-setup.log" 2>&1 \
+    || { tail -n 20 "$WORK/libvirt-setup.log" >&2; die "scripts/libvirt/setup.sh failed"; }
+  set -a
+  # shellcheck disable=SC1091
+  . .work/libvirt.env
+  set +a
+fi
+for v in HOTCLONE_LIBVIRT_SOURCE_URI HOTCLONE_LIBVIRT_TARGET_URI HOTCLONE_LIBVIRT_SHARED_DIR \
+         HOTCLONE_LIBVIRT_HOST_A_DIR HOTCLONE_LIBVIRT_HOST_B_DIR HOTCLONE_GUEST_DIR \
+         HOTCLONE_LIBVIRT_TLS_TARGET_URI HOTCLONE_LIBVIRT_TLS_PKI_DIR HOTCLONE_LIBVIRT_SASL_SOURCE_URI \
+         HOTCLONE_LIBVIRT_SASL_USERNAME HOTCLONE_LIBVIRT_SASL_PASSWORD_FILE; do
+  [ -n "${!v:-}" ] || die "$v is not set (scripts/libvirt/setup.sh writes .work/libvirt.env)"
+done
+# this script looks at the hosts itself (virsh, on this machine) over their unauthenticated local URIs
+VIRSH_A=$HOTCLONE_LIBVIRT_SOURCE_URI
+VIRSH_B=$HOTCLONE_LIBVIRT_TARGET_URI
+
+# --- images -------------------------------------------------------------------------------------
+bash scripts/images.sh
+step_done "images (scripts/images.sh)"
+
+# --- the suite ----------------------------------------------------------------------------------
+mkdir -p "$WORK/secrets"
+chmod 700 "$WORK/secrets"
+rnd() { head -c "$1" /dev/urandom | base64 | tr '+/' '-_' | tr -d '=\n'; }
+rnd 24 > "$WORK/secrets/db-password"
+printf 'hc_%s_%s\n' "$(head -c 8 /dev/urandom | od -An -tx1 | tr -d ' \n')" "$(rnd 32)" > "$WORK/secrets/admin-key"
+chmod 644 "$WORK/secrets"/*   # the PostgreSQL server reads its file as its own user
+ADMIN_KEY=$(cat "$WORK/secrets/admin-key")
+
+export HOTCLONE_KAFKA_IMAGE HOTCLONE_POSTGRES_IMAGE
+HOTCLONE_KAFKA_IMAGE=$(cat docker/kafka/target/image)
+HOTCLONE_POSTGRES_IMAGE=${HOTCLONE_IMAGE_PREFIX:-hotclone/}postgres:15
+export HOTCLONE_SECRETS_DIR="$WORK/secrets" HOTCLONE_API_PORT="$API_PORT"
+# the containers reach host-a over SASL and host-b over TLS (setup.sh's listeners, its test CA)
+export HOTCLONE_HOST_A_URI="$HOTCLONE_LIBVIRT_SASL_SOURCE_URI" HOTCLONE_HOST_B_URI="$HOTCLONE_LIBVIRT_TLS_TARGET_URI"
+export HOTCLONE_HOST_A_SASL_USERNAME="$HOTCLONE_LIBVIRT_SASL_USERNAME"
+export HOTCLONE_HOST_A_SASL_PASSWORD_FILE="$HOTCLONE_LIBVIRT_SASL_PASSWORD_FILE"
+export HOTCLONE_LIBVIRT_PKI_DIR="$HOTCLONE_LIBVIRT_TLS_PKI_DIR"
+export HOTCLONE_SHARED_DIR="$HOTCLONE_LIBVIRT_SHARED_DIR" HOTCLONE_HOST_A_DIR="$HOTCLONE_LIBVIRT_HOST_A_DIR"
+export HOTCLONE_HOST_B_DIR="$HOTCLONE_LIBVIRT_HOST_B_DIR" HOTCLONE_GUEST_DIR
+
 
 "${DC[@]}" down -v --remove-orphans >/dev/null 2>&1 || true   # a run that was killed
 UP=true
@@ -225,20 +217,26 @@ await_end() { # OPERATION SECONDS
 }
 
 MADE=()   # VM ids this run made (deleted at the end, also after a failure)
-delete_made() {
+SOURCE_NAME=""
+delete_made() { # the VMs this run made, and every clone of its guest (the portal's, after a failure)
   local id
+  if [ -n "$SOURCE_NAME" ]; then
+    for id in $(api GET /api/v1/vms | jq -r --arg s "$SOURCE_NAME-" '.[] | select(.name | startswith($s)) | .id'); do
+      api DELETE "/api/v1/vms/$id" >/dev/null || true
+    done
+  fi
   for id in "${MADE[@]+"${MADE[@]}"}"; do api DELETE "/api/v1/vms/$id" >/dev/null || true; done
 }
 
 domains() { # every domain of both hosts
-  virsh -q -c "$HOTCLONE_HOST_A_URI" list --all --name; virsh -q -c "$HOTCLONE_HOST_B_URI" list --all --name
+  virsh -q -c "$VIRSH_A" list --all --name; virsh -q -c "$VIRSH_B" list --all --name
 }
 files_of() { # OPERATION: files of the hosts' directories that carry this clone id
   find "$HOTCLONE_SHARED_DIR" "$HOTCLONE_HOST_A_DIR" "$HOTCLONE_HOST_B_DIR" -maxdepth 2 -name "*$1*" 2>/dev/null | sort
 }
 chain_of() { # DOMAIN on host-a: every file of its disks' backing chains
   local f
-  for f in $(virsh -q -c "$HOTCLONE_HOST_A_URI" domblklist "$1" --details | awk '$2 == "disk" {print $4}'); do
+  for f in $(virsh -q -c "$VIRSH_A" domblklist "$1" --details | awk '$2 == "disk" {print $4}'); do
     qemu-img info -U --backing-chain --output=json "$f" | jq -r '.[].filename'
   done | sort -u
 }
@@ -286,6 +284,25 @@ await 60 "the clone ticking on" ticks_past "$CLONE1" $((FIRST + 2))
 log "the clone's counter continues from the cut: source at the cut $((FIRST - 1)), clone's first tick $FIRST, now $(counter "$CLONE1")"
 step_done "clone 1: COMPLETED, APPLIED, counter"
 
+# --- the portal in a real browser, from the compose-started clone-api ------------------------------
+if ! command -v chromium >/dev/null; then
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null
+fi
+[ -d portal-e2e/node_modules/playwright-core ] \
+  || npm ci --prefix portal-e2e --no-audit --no-fund --loglevel=error >/dev/null
+PORTAL_OUT="$WORK/portal-e2e.log"
+if ! (cd portal-e2e && PORTAL_URL="$API/portal/" HOTCLONE_API_KEY="$ADMIN_KEY" SOURCE_VM="$SOURCE_NAME" \
+      SCREENSHOT="$WORK/portal.png" CHROMIUM="$(command -v chromium)" timeout 300 node portal.e2e.mjs) \
+      > "$PORTAL_OUT" 2>&1; then
+  cat "$PORTAL_OUT" >&2
+  die "the portal's browser test failed against the compose-started clone-api"
+fi
+for want in "reached COMPLETED over SSE" "shows the new clone as a descendant" "deleting the clone removes it"; do
+  grep -q "$want" "$PORTAL_OUT" || { cat "$PORTAL_OUT" >&2; die "the portal's browser test did not show: $want"; }
+done
+log "portal: $(grep -c '^ok ' "$PORTAL_OUT") checks in headless Chromium, e.g. $(grep -m1 'reached COMPLETED' "$PORTAL_OUT")"
+step_done "portal in headless Chromium"
+
 # --- a service killed in the middle of a clone ---------------------------------------------------
 OP2=$(api POST /api/v1/clones "{\"sourceVm\":\"$SOURCE\",\"targetHost\":\"host-b\",\"count\":1}" | jq -r .id)
 t=$SECONDS
@@ -312,7 +329,7 @@ if [ "$PHASE2" = COMPLETED ]; then
   MADE+=("$CLONE2")
   CLONE2_NAME=$(vm "$CLONE2" | jq -r .name)
   [ "$(domains_of "$OP2")" = "$CLONE2_NAME" ] || die "domains of clone $OP2: '$(domains_of "$OP2")' (expected $CLONE2_NAME)"
-  [ "$(virsh -q -c "$HOTCLONE_HOST_B_URI" domstate "$CLONE2_NAME" | head -1)" = running ] || die "$CLONE2_NAME does not run"
+  [ "$(virsh -q -c "$VIRSH_B" domstate "$CLONE2_NAME" | head -1)" = running ] || die "$CLONE2_NAME does not run"
   api DELETE "/api/v1/vms/$CLONE2" >/dev/null
 fi
 # FAILED: released within moments; COMPLETED: deleted above. Either way nothing of it remains
@@ -323,7 +340,7 @@ until left; do
   [ $((SECONDS - t)) -le 60 ] || die "clone $OP2 left behind: domains [$(domains_of "$OP2" | tr '\n' ' ')] files [$(orphans_of "$OP2" | tr '\n' ' ')]"
   sleep 1
 done
-[ "$(virsh -q -c "$HOTCLONE_HOST_A_URI" domstate "$SOURCE_NAME" | head -1)" = running ] || die "the source does not run"
+[ "$(virsh -q -c "$VIRSH_A" domstate "$SOURCE_NAME" | head -1)" = running ] || die "the source does not run"
 log "nothing of clone $OP2 is left; the source runs"
 step_done "clone 2: $KILL killed, $PHASE2, nothing left"
 

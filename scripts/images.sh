@@ -4,14 +4,18 @@
 # (docker/kafka: Maven Central's Kafka jars; docker/postgres: Debian's postgresql-15) that honour the
 # environment variables and data paths of the official apache/kafka and postgres images.
 #
-#   scripts/images.sh [all|services|kafka|postgres]...   (default: all)
+#   scripts/images.sh [all|services|runtime|kafka|postgres]...   (default: all)
+#
+# runtime: only the services' shared stage (JRE 17, libvirt's client library), which needs no jar:
+# the test command builds it, Kafka and PostgreSQL while it sets up the libvirt hosts.
 #
 # The base image (build argument BASE_IMAGE, default debian:bookworm-slim) is pulled when missing;
 # when no registry can be reached, that same tag is made here from Debian packages (mmdebstrap
 # --variant=minbase, docker import). An existing tag is used as it is.
 #
 # Environment: HOTCLONE_BASE_IMAGE (debian:bookworm-slim), HOTCLONE_IMAGE_PREFIX (hotclone/),
-# HOTCLONE_IMAGE_TAG (the project version). Prints the tags it built, and how long each took.
+# HOTCLONE_IMAGE_TAG (the project version), HOTCLONE_IMAGES_JARS_BUILT=1 (the service jars in target/
+# are this checkout's: no mvn package first). Prints the tags it built, and how long each took.
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
@@ -83,18 +87,27 @@ ensure_base() {
 }
 
 build_services() {
-  local s missing=0
-  for s in "${SERVICES[@]}"; do [ -f "$s/target/$s-$VERSION-exec.jar" ] || missing=1; done
-  if [ $missing = 1 ]; then
-    log "building the jars (mvn -DskipTests package)"
-    mvn -B -ntp -q -DskipTests package
+  local s
+  # the jars of this checkout, never older ones left in target/ (a caller that has just built them,
+  # as the test command after its mvn verify, sets HOTCLONE_IMAGES_JARS_BUILT=1)
+  if [ "${HOTCLONE_IMAGES_JARS_BUILT:-0}" != 1 ]; then
+    timed "the service jars (mvn -DskipTests package)" mvn -B -ntp -q -DskipTests package \
+      -pl "$(IFS=,; echo "${SERVICES[*]}")" -am
   fi
+  for s in "${SERVICES[@]}"; do
+    [ -f "$s/target/$s-$VERSION-exec.jar" ] || die "$s/target/$s-$VERSION-exec.jar is missing"
+  done
   for s in "${SERVICES[@]}"; do
     timed "image $PREFIX$s:$TAG" docker build -f docker/service/Dockerfile \
       --build-arg BASE_IMAGE="$BASE" --build-arg SERVICE="$s" --build-arg PORT="$(port_of "$s")" \
       --build-arg VERSION="$VERSION" --build-arg REVISION="$REVISION" \
       -t "$PREFIX$s:$TAG" .
   done
+}
+
+build_runtime() {
+  timed "the services' runtime stage (JRE, libvirt)" docker build -f docker/service/Dockerfile \
+    --build-arg BASE_IMAGE="$BASE" --target runtime -t "${PREFIX}service-runtime:$TAG" .
 }
 
 kafka_version() { # the Kafka version Spring Boot manages for the project (the one the tests use)
@@ -128,9 +141,10 @@ for w in "${what[@]}"; do
   case $w in
     all) build_services; build_kafka; build_postgres ;;
     services) build_services ;;
+    runtime) build_runtime ;;
     kafka) build_kafka ;;
     postgres) build_postgres ;;
-    *) die "unknown image set '$w' (all, services, kafka, postgres)" ;;
+    *) die "unknown image set '$w' (all, services, runtime, kafka, postgres)" ;;
   esac
 done
 log "done in $((SECONDS - t0)) s"
