@@ -5,7 +5,9 @@
 # environment variables and data paths of the official apache/kafka and postgres images.
 #
 #   scripts/images.sh [all|services|runtime|kafka|postgres]...   (default: all)
+#   scripts/images.sh debian-base TAG
 #
+# debian-base TAG: makes TAG from Debian packages, as for a base image that cannot be pulled.
 # runtime: only the services' shared stage (JRE 17, libvirt's client library), which needs no jar:
 # the test command builds it, Kafka and PostgreSQL while it sets up the libvirt hosts.
 #
@@ -66,6 +68,10 @@ ensure_base() {
     *) die "base image $BASE can neither be found nor pulled (only debian:bookworm-slim is made locally)" ;;
   esac
   log "base image $BASE cannot be pulled: making it from Debian packages (mmdebstrap)"
+  make_debian_base "$BASE"
+}
+
+make_debian_base() { # TAG: a bookworm minbase image from Debian packages, tagged TAG
   if ! command -v mmdebstrap >/dev/null; then
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends mmdebstrap >/dev/null
   fi
@@ -82,7 +88,7 @@ ensure_base() {
     --dpkgopt='path-exclude=/usr/share/man/*' --dpkgopt='path-exclude=/usr/share/doc/*' \
     --dpkgopt='path-include=/usr/share/doc/*/copyright' --dpkgopt='path-exclude=/usr/share/locale/*' \
     bookworm "$tar" "${mirrors[@]}"
-  timed "docker import $BASE" docker import --change 'CMD ["bash"]' "$tar" "$BASE"
+  timed "docker import $1" docker import --change 'CMD ["bash"]' "$tar" "$1"
   rm -f "$tar"
 }
 
@@ -136,6 +142,11 @@ build_postgres() {
 what=("$@")
 [ ${#what[@]} -gt 0 ] || what=(all)
 t0=$SECONDS
+if [ "${what[0]}" = debian-base ]; then
+  [ ${#what[@]} -eq 2 ] || die "usage: scripts/images.sh debian-base TAG"
+  make_debian_base "${what[1]}"
+  exit 0
+fi
 ensure_base
 for w in "${what[@]}"; do
   case $w in

@@ -58,14 +58,31 @@ final class TestStack {
       stack = ContainerInfra.enabled()
           ? DevStack.start(settings.apply(dir), ContainerInfra.start())
           : DevStack.start(settings.apply(dir));
-      DevStack started = stack;
-      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-        started.close();
-        TestDirs.delete(dir);
-      }));
+      stackDir = dir;
+      Runtime.getRuntime().addShutdownHook(new Thread(TestStack::close));
       register(stack);
     }
     return stack;
+  }
+
+  private static Path stackDir;
+
+  /**
+   * Stops the shared stack if it runs: the services first, then Kafka and PostgreSQL. Called when
+   * the test session ends ({@link TestStackSession}), before the JVM's shutdown hooks, among which
+   * Testcontainers' own stops the containers under still running services; at JVM exit otherwise.
+   */
+  static synchronized void close() {
+    if (stack == null) {
+      return;
+    }
+    DevStack running = stack;
+    stack = null;
+    try {
+      running.close();
+    } finally {
+      TestDirs.delete(stackDir);
+    }
   }
 
   /** The API key every request to a port sends unless it names its own credentials. */
