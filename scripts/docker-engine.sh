@@ -19,7 +19,9 @@ case ${1:-} in
     command -v jq >/dev/null || need+=(jq)
     if [ ${#need[@]} -gt 0 ]; then
       log "installing ${need[*]}"
-      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+      # package lists that are missing or outdated are fetched once, then the install is tried again
+      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null \
+        || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null; }
     fi
     if docker info >/dev/null 2>&1; then
       log "an engine runs already: left as it is"

@@ -25,7 +25,8 @@ echo "docker-compose.yml: valid"
 # in the background while the libvirt hosts are set up; mmdebstrap (for a base image that cannot be
 # pulled) is installed first, as the host's apt is busy after that.
 if ! command -v mmdebstrap >/dev/null; then
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends mmdebstrap >/dev/null
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends mmdebstrap >/dev/null \
+    || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends mmdebstrap >/dev/null; }
 fi
 mkdir -p .work
 bash scripts/images.sh runtime kafka postgres > .work/images-early.log 2>&1 &
