@@ -11,7 +11,6 @@ import io.hotclone.events.ConfiguredClone;
 import io.hotclone.events.EventCodec;
 import io.hotclone.events.EventEnvelope;
 import io.hotclone.events.EventTypes;
-import io.hotclone.events.Topics;
 import io.hotclone.support.outbox.Outbox;
 import java.time.Instant;
 import java.util.List;
@@ -27,16 +26,18 @@ import org.springframework.stereotype.Component;
 public class OperationOutcomes {
 
   private final Outbox outbox;
+  private final PublicEvents publicEvents;
   private final LifecycleCloudEvents cloudEvents;
 
-  public OperationOutcomes(Outbox outbox, EventCodec codec) {
+  public OperationOutcomes(Outbox outbox, PublicEvents publicEvents, EventCodec codec) {
     this.outbox = outbox;
+    this.publicEvents = publicEvents;
     this.cloudEvents = new LifecycleCloudEvents(codec.mapper());
   }
 
   /** Appends the public {@code requested} CloudEvent of a new operation. */
   public void requested(CloneOperation op) {
-    append(cloudEvents.requested(op), op.id());
+    append(cloudEvents.requested(op), op);
   }
 
   /**
@@ -66,15 +67,15 @@ public class OperationOutcomes {
     }
     CloneOperation op = change.after();
     if (change.has(Action.PUBLISH_COMPLETED)) {
-      append(cloudEvents.completed(op, now), op.id());
+      append(cloudEvents.completed(op, now), op);
     }
     if (change.has(Action.PUBLISH_FAILED)) {
-      append(cloudEvents.failed(op, now), op.id());
+      append(cloudEvents.failed(op, now), op);
     }
   }
 
-  private void append(LifecycleCloudEvents.CloudEvent event, UUID cloneId) {
-    outbox.appendRaw(event.id(), cloneId, Topics.LIFECYCLE, event.type(), event.contentType(), event.body());
+  private void append(LifecycleCloudEvents.CloudEvent event, CloneOperation op) {
+    publicEvents.append(event, op.id(), op.tenant());
   }
 
   private static EventEnvelope envelope(UUID cloneId, String type, io.hotclone.events.CloneEvent payload, Instant now) {
