@@ -30,6 +30,8 @@ final class TestStack {
   private static java.util.function.Function<Path, DevStackSettings> settings =
       dir -> DevStackSettings.forTests(dir, Map.of(
           "hotclone.api.operation-timeout", "30s",
+          // VMs lost or paused outside HotClone are seen within seconds (BillingConsumerIT)
+          "hotclone.api.reconcile-interval", "PT2S",
           "hotclone.lease.check-interval", "200",
           // low enough that BurstIT's 1,000 requests meet both limits
           "hotclone.api.max-in-flight", "24",

@@ -6,7 +6,7 @@ import io.hotclone.api.domain.CloneOperation;
 import io.hotclone.api.domain.CloneOperationStateMachine;
 import io.hotclone.api.persistence.CloneOperations;
 import io.hotclone.api.persistence.CloneOperations.Member;
-import io.hotclone.api.persistence.Vms;
+import io.hotclone.api.lifecycle.VmLifecycle;
 import io.hotclone.events.CloneConfigured;
 import io.hotclone.events.ClonePlan;
 import io.hotclone.events.ConfiguredClone;
@@ -39,7 +39,7 @@ public class CloneSagaHandler implements SagaEventHandler {
   private static final Logger log = LoggerFactory.getLogger(CloneSagaHandler.class);
 
   private final CloneOperations operations;
-  private final Vms vms;
+  private final VmLifecycle lifecycle;
   private final Inbox inbox;
   private final OperationOutcomes outcomes;
   private final CloneMetrics metrics;
@@ -50,7 +50,7 @@ public class CloneSagaHandler implements SagaEventHandler {
 
   public CloneSagaHandler(
       CloneOperations operations,
-      Vms vms,
+      VmLifecycle lifecycle,
       Inbox inbox,
       OperationOutcomes outcomes,
       CloneMetrics metrics,
@@ -60,7 +60,7 @@ public class CloneSagaHandler implements SagaEventHandler {
       Clock clock) {
     this.metrics = metrics;
     this.operations = operations;
-    this.vms = vms;
+    this.lifecycle = lifecycle;
     this.inbox = inbox;
     this.outcomes = outcomes;
     this.waiting = waiting;
@@ -93,7 +93,8 @@ public class CloneSagaHandler implements SagaEventHandler {
       CloneOperation op = change.after();
       if (change.has(Action.RECORD_CLONES)) {
         for (ConfiguredClone clone : op.outcome().clones()) {
-          vms.cloned(clone, op.plan().sourceVm(), op.id(), op.tenant(), now);
+          // the clone started when config-service says so, not when this event is read
+          lifecycle.cloned(clone, op.plan().sourceVm(), op.id(), op.tenant(), op.request().requester(), event.occurredAt());
         }
       }
       if (change.altered()) {

@@ -129,22 +129,30 @@ public final class LifecycleCloudEvents {
   }
 
   private CloudEvent encode(CloneOperation op, String type, Instant time, ObjectNode data) {
-    UUID id = eventId(op.id(), type);
+    return encode(json, eventId(op.id(), type), type, op.id().toString(), op.tenant(), time, data);
+  }
+
+  /**
+   * Encodes one public CloudEvent of {@code subject} (the clone id or the VM id): {@code
+   * partitionkey} and the Kafka key are the subject, {@code tenant} is set unless null.
+   */
+  public static CloudEvent encode(
+      JsonMapper json, UUID id, String type, String subject, String tenant, Instant time, ObjectNode data) {
     CloudEventBuilder event =
         CloudEventBuilder.v1()
             .withId(id.toString())
             .withSource(URI.create(SOURCE))
             .withType(type)
-            .withSubject(op.id().toString())
+            .withSubject(subject)
             .withTime(time.atOffset(ZoneOffset.UTC))
             .withDataContentType("application/json")
-            .withExtension("partitionkey", op.id().toString())
+            .withExtension("partitionkey", subject)
             .withData(json.writeValueAsBytes(data));
-    if (op.tenant() != null) {
-      event.withExtension("tenant", op.tenant());
+    if (tenant != null) {
+      event.withExtension("tenant", tenant);
     }
     ProducerRecord<String, byte[]> record =
-        KafkaMessageFactory.createWriter(Topics.LIFECYCLE, op.id().toString()).writeStructured(event.build(), FORMAT);
+        KafkaMessageFactory.createWriter(Topics.LIFECYCLE, subject).writeStructured(event.build(), FORMAT);
     Header contentType = record.headers().lastHeader(CONTENT_TYPE_HEADER);
     return new CloudEvent(id, type, new String(contentType.value(), StandardCharsets.UTF_8), record.value());
   }

@@ -1,13 +1,19 @@
 package io.hotclone.api.persistence;
 
+import io.hotclone.hypervisor.DiskSize;
 import java.time.Instant;
+import java.util.List;
 import java.util.UUID;
 
 /**
  * A row of the VM read model. {@code rootVm} is the first ancestor (the VM itself for a root),
  * {@code generation} its distance from the root, {@code cloneId} the operation that made it (null
  * for VMs not made by a clone), {@code state} the last state seen ({@code GONE} once the hypervisor
- * no longer knows it), {@code tenant} the tenant it belongs to (its source's, for a clone).
+ * no longer knows it), {@code tenant} the tenant it belongs to (its source's, for a clone). {@code
+ * createdAt} is when its meter opened (created, cloned or first discovered), {@code endedAt} when
+ * it closed (deleted or found gone; null while it lives); {@code vcpus}, {@code memoryBytes} and
+ * {@code disks} are its sizes as last reported (null / empty when never reported); {@code metered}
+ * whether the event that opens its meter was published.
  */
 public record VmRecord(
     String id,
@@ -25,4 +31,14 @@ public record VmRecord(
     String state,
     Instant createdAt,
     Instant updatedAt,
-    String tenant) {}
+    String tenant,
+    Instant endedAt,
+    Integer vcpus,
+    Long memoryBytes,
+    List<DiskSize> disks,
+    boolean metered) {
+
+  public VmRecord {
+    disks = disks == null ? List.of() : List.copyOf(disks);
+  }
+}

@@ -29,7 +29,7 @@ public class Vms {
 
   private static final String COLUMNS =
       "id, host, name, uuid, mac, ip, hostname, parent_vm, root_vm, generation, clone_id, storage_pointer,"
-          + " state, created_at, updated_at, tenant";
+          + " state, created_at, updated_at, tenant, ended_at, vcpus, memory_bytes, disk_sizes, metered";
   private static final int MAX_DEPTH = 1000;
 
   private final JdbcTemplate jdbc;
@@ -73,13 +73,15 @@ public class Vms {
     owner = owner == null ? discoveredTenant : owner;
     VmIdentity id = vm.identity();
     jdbc.update(
-        "INSERT INTO vms (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, ?, ?, ?)"
+        "INSERT INTO vms (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, ?, ?, ?, NULL, ?, ?, ?::jsonb, FALSE)"
             + " ON CONFLICT (id) DO UPDATE SET host = EXCLUDED.host, name = EXCLUDED.name,"
             + " uuid = EXCLUDED.uuid, mac = EXCLUDED.mac, ip = EXCLUDED.ip, hostname = EXCLUDED.hostname,"
             + " parent_vm = COALESCE(vms.parent_vm, EXCLUDED.parent_vm),"
             + " root_vm = CASE WHEN vms.parent_vm IS NULL THEN EXCLUDED.root_vm ELSE vms.root_vm END,"
             + " generation = CASE WHEN vms.parent_vm IS NULL THEN EXCLUDED.generation ELSE vms.generation END,"
             + " storage_pointer = EXCLUDED.storage_pointer, state = EXCLUDED.state,"
+            + " vcpus = COALESCE(EXCLUDED.vcpus, vms.vcpus), memory_bytes = COALESCE(EXCLUDED.memory_bytes, vms.memory_bytes),"
+            + " disk_sizes = COALESCE(EXCLUDED.disk_sizes, vms.disk_sizes),"
             + " updated_at = EXCLUDED.updated_at",
         vm.id().value(),
         vm.host().value(),
@@ -95,7 +97,10 @@ public class Vms {
         vm.state() == null ? VmState.RUNNING.name() : vm.state().name(),
         ts(now),
         ts(now),
-        owner);
+        owner,
+        vm.vcpus() > 0 ? vm.vcpus() : null,
+        vm.memoryBytes() > 0 ? vm.memoryBytes() : null,
+        vm.disks().isEmpty() ? null : DiskSizes.write(vm.disks()));
   }
 
   /**
@@ -103,14 +108,17 @@ public class Vms {
    * lineage and tenant from the operation (a clone belongs to its source's tenant).
    */
   public void cloned(ConfiguredClone clone, String sourceVm, UUID cloneId, String tenant, Instant now) {
-    String root = find(sourceVm).map(VmRecord::rootVm).orElse(sourceVm);
+    Optional<VmRecord> source = find(sourceVm);
+    String root = source.map(VmRecord::rootVm).orElse(sourceVm);
     jdbc.update(
-        "INSERT INTO vms (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+        "INSERT INTO vms (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, ?::jsonb, FALSE)"
             + " ON CONFLICT (id) DO UPDATE SET host = EXCLUDED.host, name = EXCLUDED.name,"
             + " uuid = EXCLUDED.uuid, mac = EXCLUDED.mac, ip = EXCLUDED.ip, hostname = EXCLUDED.hostname,"
             + " parent_vm = EXCLUDED.parent_vm, root_vm = EXCLUDED.root_vm, generation = EXCLUDED.generation,"
             + " clone_id = EXCLUDED.clone_id, storage_pointer = EXCLUDED.storage_pointer,"
-            + " updated_at = EXCLUDED.updated_at, tenant = EXCLUDED.tenant",
+            + " updated_at = EXCLUDED.updated_at, tenant = EXCLUDED.tenant,"
+            + " vcpus = COALESCE(vms.vcpus, EXCLUDED.vcpus), memory_bytes = COALESCE(vms.memory_bytes, EXCLUDED.memory_bytes),"
+            + " disk_sizes = COALESCE(vms.disk_sizes, EXCLUDED.disk_sizes)",
         clone.vmId(),
         clone.host(),
         clone.name(),
@@ -126,7 +134,10 @@ public class Vms {
         VmState.RUNNING.name(),
         ts(now),
         ts(now),
-        tenant);
+        tenant,
+        source.map(VmRecord::vcpus).orElse(null),
+        source.map(VmRecord::memoryBytes).orElse(null),
+        source.map(VmRecord::disks).filter(d -> !d.isEmpty()).map(DiskSizes::write).orElse(null));
     for (int i = 0; i < clone.disks().size(); i++) {
       var disk = clone.disks().get(i);
       jdbc.update(
@@ -195,9 +206,11 @@ public class Vms {
     return jdbc.query("SELECT " + COLUMNS + " FROM vms WHERE host = ? AND state <> 'GONE'", rows, host);
   }
 
+  /** Marks a VM GONE, its meter ended at {@code now}; 0 if it was GONE already. */
   public int markGone(String id, Instant now) {
     return jdbc.update(
-        "UPDATE vms SET state = 'GONE', updated_at = ? WHERE id = ? AND state <> 'GONE'", ts(now), id);
+        "UPDATE vms SET state = 'GONE', updated_at = ?, ended_at = COALESCE(ended_at, ?) WHERE id = ? AND state <> 'GONE'",
+        ts(now), ts(now), id);
   }
 
   private static String prefixed(String alias) {
@@ -228,6 +241,11 @@ public class Vms {
         rs.getString("state"),
         instant(rs, "created_at"),
         instant(rs, "updated_at"),
-        rs.getString("tenant"));
+        rs.getString("tenant"),
+        instant(rs, "ended_at"),
+        (Integer) rs.getObject("vcpus"),
+        (Long) rs.getObject("memory_bytes"),
+        DiskSizes.read(rs.getString("disk_sizes")),
+        rs.getBoolean("metered"));
   }
 }

@@ -46,7 +46,7 @@ public class CloneRequests {
   private final TenantVms tenantVms;
   private final VmDirectory directory;
   private final CloneOperations operations;
-  private final Vms vms;
+  private final io.hotclone.api.lifecycle.VmLifecycle lifecycle;
   private final Outbox outbox;
   private final OperationOutcomes outcomes;
   private final Admission admission;
@@ -62,7 +62,7 @@ public class CloneRequests {
       TenantVms tenantVms,
       VmDirectory directory,
       CloneOperations operations,
-      Vms vms,
+      io.hotclone.api.lifecycle.VmLifecycle lifecycle,
       Outbox outbox,
       OperationOutcomes outcomes,
       Admission admission,
@@ -75,7 +75,7 @@ public class CloneRequests {
     this.tenantVms = tenantVms;
     this.directory = directory;
     this.operations = operations;
-    this.vms = vms;
+    this.lifecycle = lifecycle;
     this.outbox = outbox;
     this.outcomes = outcomes;
     this.admission = admission;
@@ -186,7 +186,7 @@ public class CloneRequests {
               boolean waits = waiting.mustWait(plan.sourceVm());
               CloneOperation inserted = waits ? requested.held() : requested;
               operations.insert(inserted, fingerprint, policy, traces.current());
-              vms.observed(source, now);
+              lifecycle.observed(source, now);
               if (!waits) {
                 outbox.append(
                     EventEnvelope.of(inserted.id(), new CloneRequested(plan, caller.subject(), owner.requester()), now));

@@ -22,8 +22,12 @@ public class TenantVms {
   private final TransactionTemplate tx;
   private final Clock clock;
 
-  public TenantVms(VmDirectory directory, Vms vms, TransactionTemplate tx, Clock clock) {
+  private final io.hotclone.api.lifecycle.VmLifecycle lifecycle;
+
+  public TenantVms(
+      VmDirectory directory, Vms vms, io.hotclone.api.lifecycle.VmLifecycle lifecycle, TransactionTemplate tx, Clock clock) {
     this.directory = directory;
+    this.lifecycle = lifecycle;
     this.vms = vms;
     this.tx = tx;
     this.clock = clock;
@@ -33,7 +37,7 @@ public class TenantVms {
   public String tenantOf(VmInfo vm) {
     String id = vm.id().value();
     return vms.find(id).map(VmRecord::tenant).orElseGet(() -> {
-      tx.executeWithoutResult(s -> vms.observed(vm, clock.instant()));
+      tx.executeWithoutResult(s -> lifecycle.observed(vm, clock.instant()));
       return vms.find(id).map(VmRecord::tenant).orElse(vms.discoveredTenant());
     });
   }

@@ -1,6 +1,8 @@
 package io.hotclone.api.web;
 
 import io.hotclone.api.domain.DnsLabels;
+import io.hotclone.api.lifecycle.VmEventType;
+import io.hotclone.api.lifecycle.VmLifecycle;
 import io.hotclone.api.domain.RequestRejected;
 import io.hotclone.api.security.Caller;
 import io.hotclone.api.security.Callers;
@@ -54,6 +56,7 @@ public class VmController {
   private final TransactionTemplate tx;
   private final Clock clock;
   private final io.hotclone.api.messaging.IpPoolStates pools;
+  private final VmLifecycle lifecycle;
 
   public VmController(
       VmDirectory directory,
@@ -64,8 +67,10 @@ public class VmController {
       CloneOperations operations,
       TransactionTemplate tx,
       Clock clock,
-      io.hotclone.api.messaging.IpPoolStates pools) {
+      io.hotclone.api.messaging.IpPoolStates pools,
+      VmLifecycle lifecycle) {
     this.pools = pools;
+    this.lifecycle = lifecycle;
     this.operations = operations;
     this.directory = directory;
     this.tenantVms = tenantVms;
@@ -127,7 +132,8 @@ public class VmController {
     }
     directory.requireHost(spec.host().value());
     VmInfo created = hypervisor.createVm(spec);
-    tx.executeWithoutResult(s -> vms.observed(created, clock.instant(), caller.tenant()));
+    java.time.Instant at = clock.instant();
+    tx.executeWithoutResult(s -> lifecycle.created(created, caller.tenant(), caller.requester(), at));
     return ResponseEntity.status(HttpStatus.CREATED)
         .location(URI.create("/api/v1/vms/" + created.id().value()))
         .body(VmView.of(created, vms.find(created.id().value()).orElse(null)));
@@ -152,8 +158,11 @@ public class VmController {
     if (operations.inProgressFrom(vmId)) {
       throw new ApiProblem(HttpStatus.CONFLICT, "vm-busy", "VM " + vmId + " is the source of a clone in progress");
     }
-    hypervisor.destroyVm(live.get().id());
-    tx.executeWithoutResult(s -> vms.markGone(vmId, clock.instant()));
+    lifecycle.deleting(vmId, () -> {
+      hypervisor.destroyVm(live.get().id());
+      java.time.Instant at = clock.instant();
+      tx.executeWithoutResult(s -> lifecycle.ended(vmId, VmEventType.DELETED, caller.requester(), "deleted by request", at));
+    });
     return ResponseEntity.noContent().build();
   }
 

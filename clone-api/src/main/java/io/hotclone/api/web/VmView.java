@@ -4,6 +4,9 @@ import io.hotclone.api.persistence.VmRecord;
 import io.hotclone.hypervisor.GuestIdentity;
 import io.hotclone.hypervisor.VmIdentity;
 import io.hotclone.hypervisor.VmInfo;
+import io.hotclone.hypervisor.DiskSize;
+import java.time.Instant;
+import java.util.List;
 import java.util.UUID;
 
 /**
@@ -12,7 +15,11 @@ import java.util.UUID;
  * A VM the hypervisor no longer knows is shown from the read model with {@code state} {@code GONE}
  * and no live fields. {@code guestIdentity} says, for a clone, what was done to give its guest its
  * own identity (each step applied, skipped with why, or failed) and whether it still needs one.
- * {@code tenant} is the tenant the VM belongs to.
+ * {@code tenant} is the tenant the VM belongs to. {@code vcpus} and {@code disks} (each disk's
+ * device and virtual size) are its sizes (live, else as last reported). {@code createdAt} is when it
+ * came to exist as its lifecycle events say (created, cloned or first discovered) and {@code
+ * endedAt} when it was deleted or found gone: the same instants as the {@code time} of the events
+ * that open and close its meter.
  */
 public record VmView(
     String id,
@@ -34,7 +41,11 @@ public record VmView(
     Integer generation,
     UUID cloneId,
     GuestIdentity guestIdentity,
-    String tenant) {
+    String tenant,
+    Integer vcpus,
+    List<DiskSize> disks,
+    Instant createdAt,
+    Instant endedAt) {
 
   public static VmView of(VmInfo vm, VmRecord known) {
     VmIdentity id = vm.identity();
@@ -59,7 +70,11 @@ public record VmView(
         known != null ? Integer.valueOf(known.generation()) : parent == null ? Integer.valueOf(0) : null,
         known == null ? null : known.cloneId(),
         vm.guestIdentity(),
-        known == null ? null : known.tenant());
+        known == null ? null : known.tenant(),
+        vm.vcpus() > 0 ? Integer.valueOf(vm.vcpus()) : known == null ? null : known.vcpus(),
+        !vm.disks().isEmpty() ? vm.disks() : known == null ? List.of() : known.disks(),
+        known == null ? null : known.createdAt(),
+        known == null ? null : known.endedAt());
   }
 
   public static VmView of(VmRecord known) {
@@ -73,7 +88,7 @@ public record VmView(
         known.hostname(),
         null,
         known.state(),
-        null,
+        known.memoryBytes(),
         null,
         known.storagePointer(),
         null,
@@ -83,6 +98,10 @@ public record VmView(
         known.generation(),
         known.cloneId(),
         null,
-        known.tenant());
+        known.tenant(),
+        known.vcpus(),
+        known.disks(),
+        known.createdAt(),
+        known.endedAt());
   }
 }

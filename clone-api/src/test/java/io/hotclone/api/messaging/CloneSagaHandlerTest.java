@@ -14,7 +14,7 @@ import io.hotclone.api.domain.Outcome;
 import io.hotclone.api.domain.Phase;
 import io.hotclone.api.domain.Progress;
 import io.hotclone.api.persistence.CloneOperations;
-import io.hotclone.api.persistence.Vms;
+import io.hotclone.api.lifecycle.VmLifecycle;
 import io.hotclone.events.CloneConfigured;
 import io.hotclone.events.CloneEvent;
 import io.hotclone.events.CloneFailed;
@@ -52,7 +52,7 @@ class CloneSagaHandlerTest {
       new ConfiguredClone(0, "vm-9", "web", "uuid-9", "52:54:00:00:00:09", "10.0.0.9", "web", "host-b", "ptr-9", 1);
 
   private final CloneOperations operations = mock(CloneOperations.class);
-  private final Vms vms = mock(Vms.class);
+  private final VmLifecycle vms = mock(VmLifecycle.class);
   private final Inbox inbox = mock(Inbox.class);
   private final Outbox outbox = mock(Outbox.class);
   private final WaitingRequests waiting = mock(WaitingRequests.class);
@@ -112,7 +112,8 @@ class CloneSagaHandlerTest {
     // when
     handler.on(event(new CloneConfigured(PLAN, List.of(CLONE))));
     // then the clone is in the read model, the operation completed, CloneCompleted and the CloudEvent appended
-    verify(vms).cloned(CLONE, "vm-1", ID, "t1", NOW);
+    // started when config-service said (the event's time), by the requester
+    verify(vms).cloned(CLONE, "vm-1", ID, "t1", new Requester("alice", "t1", "k1"), T0.plusMillis(10));
     ArgumentCaptor<CloneOperation> saved = ArgumentCaptor.forClass(CloneOperation.class);
     verify(operations).update(saved.capture());
     assertThat(saved.getValue().phase()).isEqualTo(Phase.COMPLETED);

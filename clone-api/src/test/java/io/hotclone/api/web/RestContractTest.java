@@ -84,6 +84,7 @@ class RestContractTest {
   private final Map<String, Object> writtenIn = new LinkedHashMap<>();
   private final Map<String, String> writeEnded = new LinkedHashMap<>();
   private final Admission admission = mock(Admission.class);
+  private final io.hotclone.api.lifecycle.VmLifecycle lifecycle = mock(io.hotclone.api.lifecycle.VmLifecycle.class);
   private static final String TENANT = "t1";
   private static final Caller CALLER = new Caller("alice", TENANT, "k1", Scopes.ALL);
   private MockMvc mvc;
@@ -99,17 +100,17 @@ class RestContractTest {
     when(dataSource.getConnection()).thenReturn(connection);
     Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
     VmDirectory directory = new VmDirectory(hypervisor, vms);
-    TenantVms tenantVms = new TenantVms(directory, vms, tx, clock);
+    TenantVms tenantVms = new TenantVms(directory, vms, lifecycle, tx, clock);
     when(vms.discoveredTenant()).thenReturn(TENANT);
     SecurityProperties security =
         new SecurityProperties(new SecurityProperties.Jwt(null, null, null), null, List.of(), TENANT, Map.of());
     pools = new io.hotclone.api.messaging.IpPoolStates(
         "localhost:1", java.time.Duration.ofSeconds(60), new io.hotclone.support.app.KafkaSecurity(null, null, null, null, null, null), new io.hotclone.events.EventCodec(), clock);
     CloneRequests requests = new CloneRequests(
-        tenantVms, directory, operations, vms, outbox, outcomes, admission, security, pools,
+        tenantVms, directory, operations, lifecycle, outbox, outcomes, admission, security, pools,
         mock(io.hotclone.api.messaging.WaitingRequests.class), io.hotclone.support.tracing.TraceContexts.none(), tx, clock);
     CloneController clones = new CloneController(requests, operations, mock(CloneEventStreams.class));
-    VmController vmController = new VmController(directory, tenantVms, security, hypervisor, vms, operations, tx, clock, pools);
+    VmController vmController = new VmController(directory, tenantVms, security, hypervisor, vms, operations, tx, clock, pools, lifecycle);
     SecurityContextHolder.getContext().setAuthentication(new CallerAuthentication(CALLER));
     mvc = MockMvcBuilders.standaloneSetup(clones, vmController).setControllerAdvice(new ProblemHandler()).build();
     when(hypervisor.hosts()).thenReturn(List.of(HOST_A, HOST_B));
@@ -157,7 +158,7 @@ class RestContractTest {
   /** The writes of an accepted request, recorded; the read model is also written before, in its own transaction. */
   private void recordWrites() {
     doAnswer(recorded("insert")).when(operations).insert(any(), any(), any(), any());
-    doAnswer(recorded("observed")).when(vms).observed(any(), any());
+    doAnswer(recorded("observed")).when(lifecycle).observed(any(), any());
     doAnswer(recorded("append")).when(outbox).append(any());
     doAnswer(recorded("requested")).when(outcomes).requested(any());
   }
@@ -376,7 +377,7 @@ class RestContractTest {
         .andExpect(header().string("Location", "/api/v1/vms/vm-7"))
         .andExpect(jsonPath("$.id").value("vm-7"))
         .andExpect(jsonPath("$.guestCounter").value(7));
-    verify(vms).observed(any(), any(), org.mockito.ArgumentMatchers.eq(TENANT));
+    verify(lifecycle).created(any(), org.mockito.ArgumentMatchers.eq(TENANT), org.mockito.ArgumentMatchers.eq(CALLER.requester()), any());
   }
 
   @Test

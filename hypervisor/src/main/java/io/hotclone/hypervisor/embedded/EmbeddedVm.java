@@ -18,6 +18,11 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * buffers are merged, so a merge never races a copy.
  */
 final class EmbeddedVm {
+  /** An embedded VM has one vCPU (one register file) and one disk. */
+  static final int VCPUS = 1;
+
+  static final String DISK_DEVICE = io.hotclone.hypervisor.StorageFreeze.SINGLE_DISK;
+
   final VmId id;
   final HostName host;
   final VmIdentity identity;
@@ -91,7 +96,8 @@ final class EmbeddedVm {
       VmState shown = state == VmState.RUNNING && guestPaused ? VmState.PAUSED : state;
       // the embedded guest's identity is the VM's own by construction: nothing of the source's survives
       return new VmInfo(id, host, identity, shown, memoryBytes, diskBytes, pointerId, parent,
-          new GuestStatus(counter, checksum), parent == null ? null : io.hotclone.hypervisor.GuestIdentity.byConstruction(identity));
+          new GuestStatus(counter, checksum), parent == null ? null : io.hotclone.hypervisor.GuestIdentity.byConstruction(identity),
+          VCPUS, java.util.List.of(new io.hotclone.hypervisor.DiskSize(DISK_DEVICE, diskBytes)));
     } finally {
       lock.unlock();
     }

@@ -1,5 +1,6 @@
 package io.hotclone.hypervisor.libvirt;
 
+import io.hotclone.hypervisor.DiskSize;
 import io.hotclone.hypervisor.GuestIdentity;
 import io.hotclone.hypervisor.GuestStatus;
 import io.hotclone.hypervisor.HypervisorException;
@@ -61,7 +62,18 @@ final class VmInspector {
         disk,
         lineage == null ? null : lineage.parent(),
         guest,
-        report);
+        report,
+        xml.text("/domain/vcpu").map(String::trim).map(Integer::parseInt).orElse(0),
+        diskSizes(d.domain().getConnect(), xml));
+  }
+
+  /** Every disk's virtual size, as {@link #diskBytes} reads the first one's. */
+  private static List<DiskSize> diskSizes(Connect conn, DomainXml xml) {
+    List<DiskSize> sizes = new java.util.ArrayList<>();
+    for (DomainXml.Disk disk : xml.disks()) {
+      sizes.add(new DiskSize(disk.target(), diskBytes(conn, disk.chain())));
+    }
+    return sizes;
   }
 
   /**

@@ -1,4 +1,8 @@
-package io.hotclone.api.persistence;
+package io.hotclone.api.lifecycle;
+
+import io.hotclone.api.persistence.Hosts;
+import io.hotclone.api.persistence.VmRecord;
+import io.hotclone.api.persistence.Vms;
 
 import io.hotclone.hypervisor.HostInfo;
 import io.hotclone.hypervisor.Hypervisor;
@@ -16,15 +20,18 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.ApplicationArguments;
 import org.springframework.boot.ApplicationRunner;
+import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * At startup, makes the read model agree with the hypervisor: records every host it reports, every
- * VM on every reachable host (parents before children, so lineage of discovered clones chains), and
- * marks {@code GONE} each VM of the read model on a reachable host that the hypervisor no longer
- * knows anywhere. VMs on unreachable hosts are left as they were: absence of an answer is not
- * absence of the VM.
+ * At startup and then every {@code hotclone.api.reconcile-interval} (default 30 s), makes the read
+ * model agree with the hypervisor: records every host it reports, every VM on every reachable host
+ * (parents before children, so lineage of discovered clones chains; a VM new to the read model is
+ * {@code discovered}, a changed state is {@code state-changed}), and marks {@code GONE} each VM of
+ * the read model on a reachable host that the hypervisor no longer knows anywhere ({@code gone}),
+ * unless a delete request of this process is destroying it. VMs on unreachable hosts are left as
+ * they were: absence of an answer is not absence of the VM. Each VM is its own transaction.
  */
 @Component
 public class HypervisorReconciliation implements ApplicationRunner {
@@ -34,13 +41,17 @@ public class HypervisorReconciliation implements ApplicationRunner {
   private final Hypervisor hypervisor;
   private final Hosts hosts;
   private final Vms vms;
+  private final VmLifecycle lifecycle;
   private final TransactionTemplate tx;
   private final Clock clock;
+  private int passes;
 
-  public HypervisorReconciliation(Hypervisor hypervisor, Hosts hosts, Vms vms, TransactionTemplate tx, Clock clock) {
+  public HypervisorReconciliation(
+      Hypervisor hypervisor, Hosts hosts, Vms vms, VmLifecycle lifecycle, TransactionTemplate tx, Clock clock) {
     this.hypervisor = hypervisor;
     this.hosts = hosts;
     this.vms = vms;
+    this.lifecycle = lifecycle;
     this.tx = tx;
     this.clock = clock;
   }
@@ -54,8 +65,20 @@ public class HypervisorReconciliation implements ApplicationRunner {
     }
   }
 
+  @Scheduled(
+      initialDelayString = "${hotclone.api.reconcile-interval:PT30S}",
+      fixedDelayString = "${hotclone.api.reconcile-interval:PT30S}")
+  public void periodically() {
+    try {
+      Result r = reconcile();
+      log.debug("periodic reconciliation: {} VMs seen, {} marked GONE", r.seen(), r.gone());
+    } catch (RuntimeException e) {
+      log.warn("periodic reconciliation failed: {}", e.toString());
+    }
+  }
+
   /** One reconciliation pass; returns how many VMs were seen and how many were marked GONE. */
-  public Result reconcile() {
+  public synchronized Result reconcile() {
     Instant now = clock.instant();
     List<HostInfo> reported = hypervisor.hosts();
     Map<String, VmInfo> seen = new LinkedHashMap<>();
@@ -74,20 +97,43 @@ public class HypervisorReconciliation implements ApplicationRunner {
         log.warn("host {} did not list its VMs: {}", host.name(), e.getMessage());
       }
     }
-    tx.executeWithoutResult(s -> parentsFirst(seen).forEach(vm -> vms.observed(vm, now)));
+    Map<String, VmRecord> recorded = new java.util.HashMap<>();
+    for (String host : reachable) {
+      vms.liveOnHost(host).forEach(r -> recorded.put(r.id(), r));
+    }
+    for (VmInfo vm : parentsFirst(seen)) {
+      if (!unchanged(vm, recorded.get(vm.id().value()))) {
+        tx.executeWithoutResult(s -> lifecycle.observed(vm, now));
+      }
+    }
     int gone = 0;
     for (String host : reachable) {
       for (VmRecord known : vms.liveOnHost(host)) {
-        if (!seen.containsKey(known.id()) && isGone(known.id())) {
-          gone += tx.execute(s -> vms.markGone(known.id(), now));
+        if (!seen.containsKey(known.id()) && !lifecycle.beingDeleted(known.id()) && isGone(known.id())) {
+          Instant missing = clock.instant(); // when the hypervisor answered that it does not know it
+          if (Boolean.TRUE.equals(tx.execute(
+              s -> lifecycle.ended(known.id(), VmEventType.GONE, null, "not found on any reachable host", missing)))) {
+            gone++;
+          }
         }
       }
     }
-    log.info("read model reconciled: {} hosts, {} VMs seen, {} marked GONE", reported.size(), seen.size(), gone);
+    org.slf4j.event.Level level = gone > 0 || passes++ == 0 ? org.slf4j.event.Level.INFO : org.slf4j.event.Level.DEBUG;
+    log.atLevel(level).log("read model reconciled: {} hosts, {} VMs seen, {} marked GONE", reported.size(), seen.size(), gone);
     return new Result(seen.size(), gone);
   }
 
   public record Result(int seen, int gone) {}
+
+  /** A metered VM whose host and state are as recorded: nothing to record, no event to publish. */
+  static boolean unchanged(VmInfo vm, VmRecord row) {
+    return row != null
+        && row.metered()
+        && row.endedAt() == null
+        && row.host().equals(vm.host().value())
+        && vm.state() != null
+        && vm.state().name().equals(row.state());
+  }
 
   private boolean isGone(String id) {
     try {
