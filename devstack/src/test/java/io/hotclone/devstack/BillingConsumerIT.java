@@ -105,7 +105,8 @@ class BillingConsumerIT {
       assertThat(TestStack.send("DELETE", "/api/v1/vms/" + source, null, Map.of()).status()).isEqualTo(204);
 
       List<String> run = List.of(source, deleted, lost, found);
-      billing.pollUntil(Duration.ofSeconds(30), () -> run.stream().allMatch(billing::closed));
+      billing.pollUntil(Duration.ofSeconds(30), () -> run.stream().allMatch(billing::closed),
+          () -> "a closing event of each of " + run + "; closed: " + run.stream().filter(billing::closed).toList());
 
       Map<String, String> opened = new LinkedHashMap<>();
       Map<String, String> closed = new LinkedHashMap<>();
@@ -191,9 +192,13 @@ class BillingConsumerIT {
     }
 
     void pollUntil(Duration timeout, java.util.function.BooleanSupplier done) {
+      pollUntil(timeout, done, () -> "the awaited event");
+    }
+
+    void pollUntil(Duration timeout, java.util.function.BooleanSupplier done, java.util.function.Supplier<String> what) {
       Instant deadline = Instant.now().plus(timeout);
       while (!done.getAsBoolean()) {
-        assertThat(Instant.now()).as("billing events within " + timeout + "; by subject: " + bySubject.keySet()).isBefore(deadline);
+        assertThat(Instant.now()).as(() -> what.get() + " within " + timeout).isBefore(deadline);
         for (ConsumerRecord<String, CloudEvent> r : consumer.poll(Duration.ofMillis(200))) {
           bySubject.computeIfAbsent(r.value().getSubject(), k -> new ArrayList<>()).add(r);
         }

@@ -80,6 +80,21 @@ class AsyncApiDocumentTest {
     assertThat(doc.get("asyncapi")).isEqualTo("3.0.0");
   }
 
+  @Test
+  void the_vm_lifecycle_data_schema_has_exactly_the_fields_clone_api_writes_and_every_type() {
+    tools.jackson.databind.json.JsonMapper json = tools.jackson.databind.json.JsonMapper.builder().build();
+    io.hotclone.api.lifecycle.VmLifecycleEvent sample = new io.hotclone.api.lifecycle.VmLifecycleEvent(
+        io.hotclone.api.lifecycle.VmEventType.CLONED, "vm", "n", "h", "t", null, 1, 1L, List.of(), Map.of(), null, "vm", 0,
+        null, "RUNNING", null, null, Instant.EPOCH, 0);
+    byte[] body = io.hotclone.api.lifecycle.VmLifecycleEventsTestAccess.encode(json, sample).body();
+    Set<String> written = new LinkedHashSet<>();
+    json.readTree(body).path("data").propertyNames().forEach(written::add);
+    assertThat(properties("VmLifecycleData").keySet()).containsExactlyInAnyOrderElementsOf(written);
+    Map<String, Object> type = map(properties("VmLifecycleCloudEvent").get("type"));
+    assertThat(((List<?>) type.get("enum")).stream().map(String::valueOf).toList()).containsExactlyInAnyOrderElementsOf(
+        Arrays.stream(io.hotclone.api.lifecycle.VmEventType.values()).map(io.hotclone.api.lifecycle.VmEventType::type).toList());
+  }
+
   /** The payload records and every record type their components use, transitively, plus the envelope. */
   private static Set<Class<?>> reachableRecords() {
     Set<Class<?>> seen = new LinkedHashSet<>();

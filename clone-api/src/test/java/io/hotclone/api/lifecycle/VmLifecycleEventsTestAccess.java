@@ -1,0 +1,14 @@
+package io.hotclone.api.lifecycle;
+
+import io.hotclone.api.messaging.LifecycleCloudEvents;
+import tools.jackson.databind.json.JsonMapper;
+
+/** Lets tests of other packages encode a VM lifecycle event as clone-api does. */
+public final class VmLifecycleEventsTestAccess {
+
+  private VmLifecycleEventsTestAccess() {}
+
+  public static LifecycleCloudEvents.CloudEvent encode(JsonMapper json, VmLifecycleEvent event) {
+    return new VmLifecycleCloudEvents(json).encode(event);
+  }
+}
