@@ -95,8 +95,10 @@ class ApiContractIT {
     assertThat(op.path("tenant").asString()).isEqualTo("tenant-a");
     assertThat(op.path("requestedBy").asString()).isEqualTo("dev@tenant-a");
     assertThat(op.path("keyId").asString()).isEqualTo(keyId);
-    var lifecycle = KafkaProbe.readAll(Topics.LIFECYCLE, v -> v.contains(id), 2, Duration.ofSeconds(20));
-    assertThat(lifecycle).hasSize(2); // requested, completed
+    var lifecycle = KafkaProbe.readAll(Topics.LIFECYCLE, v -> v.contains(id), 3, Duration.ofSeconds(20));
+    // the operation's requested and completed, and the clone VM's cloned (its data names the clone id)
+    assertThat(lifecycle.stream().map(r -> TestStack.JSON.readTree(r.value()).path("type").asString()))
+        .containsExactlyInAnyOrder("io.hotclone.clone.requested", "io.hotclone.clone.completed", "io.hotclone.vm.cloned");
     for (var record : lifecycle) {
       JsonNode ce = TestStack.JSON.readTree(record.value());
       assertThat(ce.path("tenant").asString()).as(new String(record.value(), java.nio.charset.StandardCharsets.UTF_8)).isEqualTo("tenant-a");
