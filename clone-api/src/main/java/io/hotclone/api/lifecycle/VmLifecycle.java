@@ -1,6 +1,6 @@
 package io.hotclone.api.lifecycle;
 
-import io.hotclone.api.messaging.PublicEvents;
+import io.hotclone.api.publishing.PublicEvents;
 import io.hotclone.api.persistence.CloneOperations;
 import io.hotclone.api.persistence.VmRecord;
 import io.hotclone.api.persistence.Vms;

@@ -1,5 +1,7 @@
 package io.hotclone.api.lifecycle;
 
+import io.hotclone.api.publishing.PublicCloudEvent;
+import io.hotclone.api.publishing.CloudEventEncoding;
 import io.hotclone.api.messaging.LifecycleCloudEvents;
 import io.hotclone.events.Requester;
 import io.hotclone.hypervisor.DiskSize;
@@ -21,8 +23,8 @@ final class VmLifecycleCloudEvents {
     this.json = json;
   }
 
-  LifecycleCloudEvents.CloudEvent encode(VmLifecycleEvent e) {
-    return LifecycleCloudEvents.encode(json, e.id(), e.type().type(), e.vmId(), e.tenant(), e.at(), data(e));
+  PublicCloudEvent encode(VmLifecycleEvent e) {
+    return CloudEventEncoding.encode(json, e.id(), e.type().type(), e.vmId(), e.tenant(), e.at(), data(e));
   }
 
   ObjectNode data(VmLifecycleEvent e) {

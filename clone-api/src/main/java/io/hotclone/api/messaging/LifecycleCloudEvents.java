@@ -1,23 +1,17 @@
 package io.hotclone.api.messaging;
 
-import io.cloudevents.core.builder.CloudEventBuilder;
-import io.cloudevents.jackson.JsonFormat;
-import io.cloudevents.kafka.KafkaMessageFactory;
 import io.hotclone.api.domain.CloneOperation;
 import io.hotclone.api.domain.Failure;
 import io.hotclone.api.domain.Progress;
+import io.hotclone.api.publishing.CloudEventEncoding;
+import io.hotclone.api.publishing.PublicCloudEvent;
 import io.hotclone.events.ClonePlan;
 import io.hotclone.events.ConfiguredClone;
 import io.hotclone.events.Requester;
-import io.hotclone.events.Topics;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.Map;
 import java.util.UUID;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.header.Header;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -37,33 +31,26 @@ import tools.jackson.databind.node.ObjectNode;
 public final class LifecycleCloudEvents {
 
   public static final String SPEC_VERSION = "1.0";
-  public static final String SOURCE = "/hotclone/clone-api";
+  public static final String SOURCE = CloudEventEncoding.SOURCE;
   public static final String REQUESTED = "io.hotclone.clone.requested";
   public static final String COMPLETED = "io.hotclone.clone.completed";
   public static final String FAILED = "io.hotclone.clone.failed";
 
   /** The Kafka binding's header that marks a structured-mode record. */
-  public static final String CONTENT_TYPE_HEADER = "content-type";
+  public static final String CONTENT_TYPE_HEADER = CloudEventEncoding.CONTENT_TYPE_HEADER;
 
-  private static final JsonFormat FORMAT = new JsonFormat();
   private final JsonMapper json;
 
   public LifecycleCloudEvents(JsonMapper json) {
     this.json = json;
   }
 
-  /**
-   * One encoded CloudEvent, ready for {@code Outbox.appendRaw}: the record value and the {@code
-   * content-type} header the binding requires with it.
-   */
-  public record CloudEvent(UUID id, String type, String contentType, byte[] body) {}
-
-  public CloudEvent requested(CloneOperation op) {
+  public PublicCloudEvent requested(CloneOperation op) {
     ObjectNode data = plan(op);
     return encode(op, REQUESTED, op.request().requestedAt(), data);
   }
 
-  public CloudEvent completed(CloneOperation op, Instant at) {
+  public PublicCloudEvent completed(CloneOperation op, Instant at) {
     ObjectNode data = plan(op);
     ArrayNode clones = data.putArray("clones");
     for (ConfiguredClone c : op.outcome().clones()) {
@@ -73,7 +60,7 @@ public final class LifecycleCloudEvents {
     return encode(op, COMPLETED, at, data);
   }
 
-  public CloudEvent failed(CloneOperation op, Instant at) {
+  public PublicCloudEvent failed(CloneOperation op, Instant at) {
     ObjectNode data = plan(op);
     timings(op, data);
     Failure failure = op.outcome().failure();
@@ -128,32 +115,8 @@ public final class LifecycleCloudEvents {
     }
   }
 
-  private CloudEvent encode(CloneOperation op, String type, Instant time, ObjectNode data) {
-    return encode(json, eventId(op.id(), type), type, op.id().toString(), op.tenant(), time, data);
+  private PublicCloudEvent encode(CloneOperation op, String type, Instant time, ObjectNode data) {
+    return CloudEventEncoding.encode(json, eventId(op.id(), type), type, op.id().toString(), op.tenant(), time, data);
   }
 
-  /**
-   * Encodes one public CloudEvent of {@code subject} (the clone id or the VM id): {@code
-   * partitionkey} and the Kafka key are the subject, {@code tenant} is set unless null.
-   */
-  public static CloudEvent encode(
-      JsonMapper json, UUID id, String type, String subject, String tenant, Instant time, ObjectNode data) {
-    CloudEventBuilder event =
-        CloudEventBuilder.v1()
-            .withId(id.toString())
-            .withSource(URI.create(SOURCE))
-            .withType(type)
-            .withSubject(subject)
-            .withTime(time.atOffset(ZoneOffset.UTC))
-            .withDataContentType("application/json")
-            .withExtension("partitionkey", subject)
-            .withData(json.writeValueAsBytes(data));
-    if (tenant != null) {
-      event.withExtension("tenant", tenant);
-    }
-    ProducerRecord<String, byte[]> record =
-        KafkaMessageFactory.createWriter(Topics.LIFECYCLE, subject).writeStructured(event.build(), FORMAT);
-    Header contentType = record.headers().lastHeader(CONTENT_TYPE_HEADER);
-    return new CloudEvent(id, type, new String(contentType.value(), StandardCharsets.UTF_8), record.value());
-  }
 }

@@ -1,5 +1,7 @@
 package io.hotclone.api.messaging;
 
+import io.hotclone.api.publishing.PublicCloudEvent;
+import io.hotclone.api.publishing.PublicEvents;
 import io.hotclone.api.domain.Action;
 import io.hotclone.api.domain.Change;
 import io.hotclone.api.domain.CloneOperation;
@@ -74,7 +76,7 @@ public class OperationOutcomes {
     }
   }
 
-  private void append(LifecycleCloudEvents.CloudEvent event, CloneOperation op) {
+  private void append(PublicCloudEvent event, CloneOperation op) {
     publicEvents.append(event, op.id(), op.tenant());
   }
 

@@ -1,5 +1,6 @@
 package io.hotclone.api.lifecycle;
 
+import io.hotclone.api.publishing.PublicCloudEvent;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cloudevents.CloudEvent;
@@ -34,7 +35,7 @@ class VmLifecycleCloudEventsTest {
   @Test
   void a_cloned_vm_is_a_cloudevent_keyed_by_the_vm_with_its_sizes_owner_and_lineage() {
     // when
-    LifecycleCloudEvents.CloudEvent encoded = events.encode(cloned(0));
+    PublicCloudEvent encoded = events.encode(cloned(0));
     CloudEvent ce = new JsonFormat().deserialize(encoded.body());
     // then
     assertThat(encoded.contentType()).startsWith("application/cloudevents+json");

@@ -1,5 +1,6 @@
 package io.hotclone.api.lifecycle;
 
+import io.hotclone.api.publishing.PublicCloudEvent;
 import io.hotclone.api.messaging.LifecycleCloudEvents;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -8,7 +9,7 @@ public final class VmLifecycleEventsTestAccess {
 
   private VmLifecycleEventsTestAccess() {}
 
-  public static LifecycleCloudEvents.CloudEvent encode(JsonMapper json, VmLifecycleEvent event) {
+  public static PublicCloudEvent encode(JsonMapper json, VmLifecycleEvent event) {
     return new VmLifecycleCloudEvents(json).encode(event);
   }
 }

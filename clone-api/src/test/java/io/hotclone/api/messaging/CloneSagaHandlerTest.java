@@ -63,7 +63,7 @@ class CloneSagaHandlerTest {
   @BeforeEach
   void setUp() {
     handler = new CloneSagaHandler(
-        operations, vms, inbox, new OperationOutcomes(outbox, new PublicEvents(outbox, List.of()), new EventCodec()), new CloneMetrics(meters, operations),
+        operations, vms, inbox, new OperationOutcomes(outbox, new io.hotclone.api.publishing.PublicEvents(outbox, List.of()), new EventCodec()), new CloneMetrics(meters, operations),
         waiting, TraceContexts.none(), tx, Clock.fixed(NOW, ZoneOffset.UTC));
     when(inbox.claim(any())).thenReturn(true);
   }

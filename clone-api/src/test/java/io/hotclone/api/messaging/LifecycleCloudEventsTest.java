@@ -1,5 +1,6 @@
 package io.hotclone.api.messaging;
 
+import io.hotclone.api.publishing.PublicCloudEvent;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.hotclone.api.domain.CloneOperation;
@@ -35,14 +36,14 @@ class LifecycleCloudEventsTest {
     return CloneOperation.requested(cloneId, null, new io.hotclone.events.Requester("alice", "t1", "k1"), plan, "golden", T0);
   }
 
-  private JsonNode parse(LifecycleCloudEvents.CloudEvent e) {
+  private JsonNode parse(PublicCloudEvent e) {
     return json.readTree(e.body());
   }
 
   @Test
   void requested_is_a_structured_cloudevent_with_the_plan_as_data() {
     // when
-    LifecycleCloudEvents.CloudEvent e = events.requested(requested());
+    PublicCloudEvent e = events.requested(requested());
     JsonNode root = parse(e);
     // then
     assertThat(root.get("specversion").asString()).isEqualTo("1.0");
@@ -65,7 +66,7 @@ class LifecycleCloudEventsTest {
   @Test
   void the_sdk_deserializer_reads_the_body_with_its_content_type_header() {
     // given an encoded event and the header the outbox stores with it
-    LifecycleCloudEvents.CloudEvent e = events.requested(requested());
+    PublicCloudEvent e = events.requested(requested());
     var headers = new org.apache.kafka.common.header.internals.RecordHeaders();
     headers.add("content-type", e.contentType().getBytes(java.nio.charset.StandardCharsets.UTF_8));
     // when a consumer reads it with the CloudEvents SDK's Kafka binding
@@ -86,7 +87,7 @@ class LifecycleCloudEventsTest {
   @Test
   void every_lifecycle_event_carries_the_principal_and_the_tenant() {
     CloneOperation op = requested();
-    for (LifecycleCloudEvents.CloudEvent e :
+    for (PublicCloudEvent e :
         List.of(events.requested(op), events.completed(op, T0), events.failed(op, T0))) {
       JsonNode root = parse(e);
       assertThat(root.get("tenant").asString()).as(e.type()).isEqualTo("t1");

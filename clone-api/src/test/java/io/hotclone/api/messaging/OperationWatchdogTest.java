@@ -54,7 +54,7 @@ class OperationWatchdogTest {
   void setUp() {
     ApiProperties properties = new ApiProperties(Duration.ofSeconds(60), Duration.ofMillis(100), 256, 64,
         Duration.ofSeconds(2), 16384, true);
-    watchdog = new OperationWatchdog(operations, new OperationOutcomes(outbox, new PublicEvents(outbox, List.of()), new EventCodec()),
+    watchdog = new OperationWatchdog(operations, new OperationOutcomes(outbox, new io.hotclone.api.publishing.PublicEvents(outbox, List.of()), new EventCodec()),
         new CloneMetrics(new SimpleMeterRegistry(), operations), waiting, tx, Clock.fixed(NOW, ZoneOffset.UTC),
         properties);
   }

@@ -1,4 +1,4 @@
-package io.hotclone.api.messaging;
+package io.hotclone.api.publishing;
 
 import io.hotclone.events.Topics;
 import io.hotclone.support.outbox.Outbox;
@@ -20,7 +20,7 @@ public class PublicEvents {
 
   /** Told of every public event appended, in the appending transaction. */
   public interface Listener {
-    void appended(LifecycleCloudEvents.CloudEvent event, UUID key, String tenant);
+    void appended(PublicCloudEvent event, UUID key, String tenant);
   }
 
   private final Outbox outbox;
@@ -39,7 +39,7 @@ public class PublicEvents {
     this.listeners = () -> fixed;
   }
 
-  public void append(LifecycleCloudEvents.CloudEvent event, UUID key, String tenant) {
+  public void append(PublicCloudEvent event, UUID key, String tenant) {
     outbox.appendRaw(event.id(), key, Topics.LIFECYCLE, event.type(), event.contentType(), event.body());
     for (Listener l : listeners.get()) {
       l.appended(event, key, tenant);
