@@ -28,16 +28,20 @@ final class TestStack {
 
   private static DevStack stack;
   private static java.util.function.Function<Path, DevStackSettings> settings =
-      dir -> DevStackSettings.forTests(dir, Map.of(
-          "hotclone.api.operation-timeout", "30s",
-          "hotclone.lease.check-interval", "200",
+      dir -> DevStackSettings.forTests(dir, Map.ofEntries(
+          Map.entry("hotclone.api.operation-timeout", "30s"),
+          Map.entry("hotclone.lease.check-interval", "200"),
           // low enough that BurstIT's 1,000 requests meet both limits
-          "hotclone.api.max-in-flight", "24",
-          "hotclone.api.max-in-flight-per-tenant", "12",
+          Map.entry("hotclone.api.max-in-flight", "24"),
+          Map.entry("hotclone.api.max-in-flight-per-tenant", "12"),
           // a tenant restricted to one host (TenantIsolationIT)
-          "hotclone.security.tenants.tenant-c.hosts", "host-a",
-          "hotclone.config.ip-pools.host-b.cidr", "10.78.0.0/24",
-          "hotclone.config.ip-pools.host-b.gateway", "10.78.0.1"));
+          Map.entry("hotclone.security.tenants.tenant-c.hosts", "host-a"),
+          Map.entry("hotclone.config.ip-pools.host-b.cidr", "10.78.0.0/24"),
+          Map.entry("hotclone.config.ip-pools.host-b.gateway", "10.78.0.1"),
+          // every service exports its spans over OTLP/HTTP to this JVM's receiver (OtlpExportIT),
+          // its batches sent soon after a span ends (Boot's default waits 5 s)
+          Map.entry("management.opentelemetry.tracing.export.otlp.endpoint", OtlpReceiver.shared().endpoint()),
+          Map.entry("management.opentelemetry.tracing.export.schedule-delay", "100ms")));
   static final JsonMapper JSON = JsonMapper.builder().build();
   private static final HttpClient HTTP = HttpClient.newHttpClient();
 
