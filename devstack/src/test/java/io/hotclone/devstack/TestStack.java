@@ -41,7 +41,10 @@ final class TestStack {
           // every service exports its spans over OTLP/HTTP to this JVM's receiver (OtlpExportIT),
           // its batches sent soon after a span ends (Boot's default waits 5 s)
           Map.entry("management.opentelemetry.tracing.export.otlp.endpoint", OtlpReceiver.shared().endpoint()),
-          Map.entry("management.opentelemetry.tracing.export.schedule-delay", "100ms")));
+          Map.entry("management.opentelemetry.tracing.export.schedule-delay", "100ms"),
+          // and logs, besides the console, as ECS JSON lines to a file (JsonLogsIT)
+          Map.entry("logging.file.name", logFile(dir).toString()),
+          Map.entry("logging.structured.format.file", "ecs")));
   static final JsonMapper JSON = JsonMapper.builder().build();
   private static final HttpClient HTTP = HttpClient.newHttpClient();
 
@@ -70,6 +73,17 @@ final class TestStack {
   }
 
   private static Path stackDir;
+
+  /** The JSON log file of the stack started in {@code dir} (the default settings write it). */
+  static Path logFile(Path dir) {
+    return dir.resolve("logs").resolve("services.json.log");
+  }
+
+  /** The JSON log file of the shared stack. */
+  static synchronized Path logFile() {
+    get();
+    return logFile(stackDir);
+  }
 
   /**
    * Stops the shared stack if it runs: the services first, then Kafka and PostgreSQL. Called when
