@@ -54,6 +54,10 @@ MEMORY_PORT=$(setting HOTCLONE_CLUSTER_MEMORY_PORT 8092)
 TRANSFER_PORT=$(setting HOTCLONE_CLUSTER_TRANSFER_PORT 8093)
 CONFIG_PORT=$(setting HOTCLONE_CLUSTER_CONFIG_PORT 8094)
 JAVA_OPTS=$(setting HOTCLONE_CLUSTER_JAVA_OPTS "-XX:+UseSerialGC -Xmx512m -XX:TieredStopAtLevel=1")
+# tracing and logs (README "Tracing and logs"): an OTLP/HTTP traces endpoint every service exports
+# its spans to (unset: no export); ecs or logstash: JSON log lines (unset: plain text)
+OTLP_ENDPOINT=$(setting HOTCLONE_CLUSTER_OTLP_ENDPOINT "")
+LOG_FORMAT=$(setting HOTCLONE_CLUSTER_LOG_FORMAT "")
 TIMEOUT=${HOTCLONE_CLUSTER_TIMEOUT:-180}
 
 save_settings() {
@@ -67,6 +71,8 @@ save_settings() {
     echo "HOTCLONE_CLUSTER_TRANSFER_PORT='$TRANSFER_PORT'"
     echo "HOTCLONE_CLUSTER_CONFIG_PORT='$CONFIG_PORT'"
     echo "HOTCLONE_CLUSTER_JAVA_OPTS='$JAVA_OPTS'"
+    echo "HOTCLONE_CLUSTER_OTLP_ENDPOINT='$OTLP_ENDPOINT'"
+    echo "HOTCLONE_CLUSTER_LOG_FORMAT='$LOG_FORMAT'"
   } > "$SETTINGS.tmp"
   mv "$SETTINGS.tmp" "$SETTINGS"
 }
@@ -178,6 +184,12 @@ command_of() { # COMPONENT [extra args...]: the command line, one word per line
     # dynamic members, the baseline of bench/takeover.sh)
     if [ "${HOTCLONE_CLUSTER_STATIC_MEMBERSHIP:-true}" = true ]; then
       cmd+=("--hotclone.kafka.instance-id=${c/@/-}")
+    fi
+    if [ -n "$OTLP_ENDPOINT" ]; then
+      cmd+=("--management.opentelemetry.tracing.export.otlp.endpoint=$OTLP_ENDPOINT")
+    fi
+    if [ -n "$LOG_FORMAT" ]; then
+      cmd+=("--logging.structured.format.console=$LOG_FORMAT")
     fi
     if [ "$(base_of "$c")" = clone-api ]; then
       # development credentials (tenant-a, tenant-b, an admin key, a token issuer) in $DIR/credentials;

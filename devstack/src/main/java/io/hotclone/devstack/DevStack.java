@@ -111,6 +111,9 @@ public final class DevStack implements AutoCloseable {
     shared.put("hotclone.security.dev-dir", credentialsDir(settings.dataDir()).toAbsolutePath().toString());
     shared.put("hotclone.security.dev-tenants", String.join(",", DEV_TENANTS));
     shared.put("hotclone.security.discovered-vm-tenant", DEV_TENANTS.get(0));
+    // one logging system for the JVM: structured (JSON) lines name the process, not whichever
+    // service configured logging first
+    shared.put("logging.structured.ecs.service.name", "devstack");
     shared.putAll(settings.extraProperties());
 
     List<ConfigurableApplicationContext> services = new ArrayList<>();

@@ -28,18 +28,25 @@ final class TestStack {
 
   private static DevStack stack;
   private static java.util.function.Function<Path, DevStackSettings> settings =
-      dir -> DevStackSettings.forTests(dir, Map.of(
-          "hotclone.api.operation-timeout", "30s",
+      dir -> DevStackSettings.forTests(dir, Map.ofEntries(
+          Map.entry("hotclone.api.operation-timeout", "30s"),
           // VMs lost or paused outside HotClone are seen within seconds (BillingConsumerIT)
-          "hotclone.api.reconcile-interval", "PT2S",
-          "hotclone.lease.check-interval", "200",
+          Map.entry("hotclone.api.reconcile-interval", "PT2S"),
+          Map.entry("hotclone.lease.check-interval", "200"),
           // low enough that BurstIT's 1,000 requests meet both limits
-          "hotclone.api.max-in-flight", "24",
-          "hotclone.api.max-in-flight-per-tenant", "12",
+          Map.entry("hotclone.api.max-in-flight", "24"),
+          Map.entry("hotclone.api.max-in-flight-per-tenant", "12"),
           // a tenant restricted to one host (TenantIsolationIT)
-          "hotclone.security.tenants.tenant-c.hosts", "host-a",
-          "hotclone.config.ip-pools.host-b.cidr", "10.78.0.0/24",
-          "hotclone.config.ip-pools.host-b.gateway", "10.78.0.1"));
+          Map.entry("hotclone.security.tenants.tenant-c.hosts", "host-a"),
+          Map.entry("hotclone.config.ip-pools.host-b.cidr", "10.78.0.0/24"),
+          Map.entry("hotclone.config.ip-pools.host-b.gateway", "10.78.0.1"),
+          // every service exports its spans over OTLP/HTTP to this JVM's receiver (OtlpExportIT),
+          // its batches sent soon after a span ends (Boot's default waits 5 s)
+          Map.entry("management.opentelemetry.tracing.export.otlp.endpoint", OtlpReceiver.shared().endpoint()),
+          Map.entry("management.opentelemetry.tracing.export.schedule-delay", "100ms"),
+          // and logs, besides the console, as ECS JSON lines to a file (JsonLogsIT)
+          Map.entry("logging.file.name", logFile(dir).toString()),
+          Map.entry("logging.structured.format.file", "ecs")));
   static final JsonMapper JSON = JsonMapper.builder().build();
   private static final HttpClient HTTP = HttpClient.newHttpClient();
 
@@ -68,6 +75,17 @@ final class TestStack {
   }
 
   private static Path stackDir;
+
+  /** The JSON log file of the stack started in {@code dir} (the default settings write it). */
+  static Path logFile(Path dir) {
+    return dir.resolve("logs").resolve("services.json.log");
+  }
+
+  /** The JSON log file of the shared stack. */
+  static synchronized Path logFile() {
+    get();
+    return logFile(stackDir);
+  }
 
   /**
    * Stops the shared stack if it runs: the services first, then Kafka and PostgreSQL. Called when

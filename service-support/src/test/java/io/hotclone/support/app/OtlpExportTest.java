@@ -35,4 +35,14 @@ class OtlpExportTest {
         .withPropertyValues("management.opentelemetry.tracing.export.otlp.endpoint=http://collector:4318/v1/traces")
         .run(context -> assertThat(context).hasNotFailed().hasSingleBean(OtlpHttpSpanExporter.class));
   }
+
+  /** docker-compose names an endpoint always and switches export with this flag (off by default). */
+  @Test
+  void with_an_endpoint_but_otlp_export_disabled_no_span_exporter_exists() {
+    runner
+        .withPropertyValues(
+            "management.opentelemetry.tracing.export.otlp.endpoint=http://collector:4318/v1/traces",
+            "management.tracing.export.otlp.enabled=false")
+        .run(context -> assertThat(context).hasNotFailed().doesNotHaveBean(SpanExporter.class));
+  }
 }
