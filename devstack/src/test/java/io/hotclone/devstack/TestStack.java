@@ -28,7 +28,7 @@ final class TestStack {
 
   private static DevStack stack;
   private static java.util.function.Function<Path, DevStackSettings> settings =
-      dir -> DevStackSettings.forTests(dir, Map.of(
+      dir -> DevStackSettings.forTests(dir, properties(
           "hotclone.api.operation-timeout", "30s",
           "hotclone.lease.check-interval", "200",
           // low enough that BurstIT's 1,000 requests meet both limits
@@ -37,8 +37,25 @@ final class TestStack {
           // a tenant restricted to one host (TenantIsolationIT)
           "hotclone.security.tenants.tenant-c.hosts", "host-a",
           "hotclone.config.ip-pools.host-b.cidr", "10.78.0.0/24",
-          "hotclone.config.ip-pools.host-b.gateway", "10.78.0.1"));
+          "hotclone.config.ip-pools.host-b.gateway", "10.78.0.1",
+          // WebhooksIT: receivers on 127.0.0.1 only; short backoffs so retries happen within the test
+          "hotclone.webhooks.allowed-destinations", "127.0.0.1/32",
+          "hotclone.webhooks.backoff-initial", "200ms",
+          "hotclone.webhooks.backoff-max", "1s",
+          "hotclone.webhooks.give-up-after", "2m",
+          "hotclone.webhooks.request-timeout", "5s",
+          "hotclone.webhooks.disable-after-failures", "5",
+          "hotclone.webhooks.poll-interval", "200ms"));
   static final JsonMapper JSON = JsonMapper.builder().build();
+
+  /** {@code key, value, key, value, ...} as a map (more pairs than {@code Map.of} takes). */
+  private static Map<String, Object> properties(String... pairs) {
+    Map<String, Object> map = new java.util.LinkedHashMap<>();
+    for (int i = 0; i < pairs.length; i += 2) {
+      map.put(pairs[i], pairs[i + 1]);
+    }
+    return map;
+  }
   private static final HttpClient HTTP = HttpClient.newHttpClient();
 
   private TestStack() {}

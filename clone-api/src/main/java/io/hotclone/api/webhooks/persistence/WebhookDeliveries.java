@@ -82,10 +82,10 @@ public class WebhookDeliveries {
     }, (rs, i) -> new Claimed(map(rs, i), rs.getString("url"), rs.getString("secret"), rs.getBytes("body")));
   }
 
-  /** The attempt got a 2xx answer. */
+  /** The attempt got a 2xx answer ({@code last_error} keeps the error of an earlier attempt, if any). */
   public void delivered(long id, int statusCode, Instant now) {
     jdbc.update("UPDATE webhook_deliveries SET status = 'DELIVERED', attempts = attempts + 1, last_status_code = ?,"
-        + " last_error = NULL, last_attempt_at = ?, next_attempt_at = NULL, ended_at = ? WHERE id = ?",
+        + " last_attempt_at = ?, next_attempt_at = NULL, ended_at = ? WHERE id = ?",
         statusCode, Timestamp.from(now), Timestamp.from(now), id);
   }
 

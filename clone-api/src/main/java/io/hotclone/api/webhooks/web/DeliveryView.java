@@ -7,7 +7,7 @@ import java.time.Instant;
  * One event's delivery to one endpoint: {@code eventId} (the CloudEvents id, sent as {@code
  * webhook-id}), its {@code type} and ordering {@code key}, {@code status} ({@code PENDING}, {@code
  * DELIVERED}, {@code FAILED}), {@code attempts}, the last attempt's HTTP status (null when none came
- * back) and error, when the next attempt is due (while {@code PENDING}), and when it was created,
+ * back), the error of the latest failed attempt (kept once delivered; null if none failed), when the next attempt is due (while {@code PENDING}), and when it was created,
  * last attempted and ended.
  */
 public record DeliveryView(

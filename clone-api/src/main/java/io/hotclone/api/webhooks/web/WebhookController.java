@@ -18,6 +18,7 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -55,6 +56,7 @@ public class WebhookController {
   private final Destinations.Resolver resolver;
   private final Clock clock;
 
+  @Autowired
   public WebhookController(WebhookEndpoints endpoints, WebhookDeliveries deliveries, WebhookProperties properties, Clock clock) {
     this(endpoints, deliveries, properties.destinations(), Destinations.DNS, clock);
   }
