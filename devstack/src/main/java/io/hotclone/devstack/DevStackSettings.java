@@ -18,9 +18,14 @@ public record DevStackSettings(
     boolean demoVm,
     Map<String, Object> extraProperties) {
 
-  /** Fixed ports and a kept data directory: what the README's first command starts. */
+  /**
+   * Fixed ports and a kept data directory: what the README's first command starts. Webhooks may go
+   * to 127.0.0.1 (a receiver on the developer's machine) besides public addresses; a production
+   * deployment allows no loopback unless its operator lists it.
+   */
   public static DevStackSettings interactive(Path dataDir) {
-    return new DevStackSettings(15432, 19092, 8080, dataDir, embedded(dataDir), true, Map.of());
+    return new DevStackSettings(15432, 19092, 8080, dataDir, embedded(dataDir), true,
+        Map.of("hotclone.webhooks.allowed-destinations", "127.0.0.1/32"));
   }
 
   /**

@@ -52,6 +52,22 @@ class ArchitectureTest {
   }
 
   @Test
+  void theWebhooksCoreIsFreeOfSpringAndOfItsAdapters() {
+    noClasses().that().resideInAPackage("io.hotclone.api.webhooks")
+        .should().dependOnClassesThat().resideInAnyPackage("org.springframework..", "java.sql..",
+            "io.hotclone.api.webhooks.web..", "io.hotclone.api.webhooks.persistence..", "io.hotclone.api.webhooks.delivery..")
+        .check(classes);
+  }
+
+  @Test
+  void nothingOutsideWebhooksDependsOnIt() {
+    // the rest of clone-api offers webhooks a listener (PublicEvents.Listener) and knows nothing of them
+    noClasses().that().resideInAPackage("io.hotclone.api..").and().resideOutsideOfPackage("io.hotclone.api.webhooks..")
+        .should().dependOnClassesThat().resideInAPackage("io.hotclone.api.webhooks..")
+        .check(classes);
+  }
+
+  @Test
   void contractsAndHypervisorAreFreeOfSpring() {
     noClasses().that().resideInAnyPackage("io.hotclone.events..", "io.hotclone.hypervisor..")
         .should().dependOnClassesThat().resideInAnyPackage("org.springframework..")

@@ -46,8 +46,17 @@ final class TestStack {
           Map.entry("management.opentelemetry.tracing.export.schedule-delay", "100ms"),
           // and logs, besides the console, as ECS JSON lines to a file (JsonLogsIT)
           Map.entry("logging.file.name", logFile(dir).toString()),
-          Map.entry("logging.structured.format.file", "ecs")));
+          Map.entry("logging.structured.format.file", "ecs"),
+          // WebhooksIT: receivers on 127.0.0.1 only; short backoffs so retries happen within the test
+          Map.entry("hotclone.webhooks.allowed-destinations", "127.0.0.1/32"),
+          Map.entry("hotclone.webhooks.backoff-initial", "200ms"),
+          Map.entry("hotclone.webhooks.backoff-max", "1s"),
+          Map.entry("hotclone.webhooks.give-up-after", "2m"),
+          Map.entry("hotclone.webhooks.request-timeout", "5s"),
+          Map.entry("hotclone.webhooks.disable-after-failures", "5"),
+          Map.entry("hotclone.webhooks.poll-interval", "200ms")));
   static final JsonMapper JSON = JsonMapper.builder().build();
+
   private static final HttpClient HTTP = HttpClient.newHttpClient();
 
   private TestStack() {}

@@ -11,14 +11,18 @@ public final class Scopes {
   public static final String VMS_WRITE = "vms:write";
   /** Create and revoke API keys of one's own tenant. */
   public static final String KEYS_WRITE = "keys:write";
+  /** List webhook endpoints of one's own tenant and their delivery logs. */
+  public static final String WEBHOOKS_READ = "webhooks:read";
+  /** Register and delete webhook endpoints of one's own tenant. */
+  public static final String WEBHOOKS_WRITE = "webhooks:write";
   /** Sees and acts on every tenant's VMs and operations. */
   public static final String ADMIN = "hotclone:admin";
 
   /** Every scope a tenant's own key may hold (not {@link #ADMIN}). */
-  public static final Set<String> TENANT = Set.of(CLONES_READ, CLONES_WRITE, VMS_READ, VMS_WRITE, KEYS_WRITE);
+  public static final Set<String> TENANT = Set.of(CLONES_READ, CLONES_WRITE, VMS_READ, VMS_WRITE, KEYS_WRITE, WEBHOOKS_READ, WEBHOOKS_WRITE);
   /** Every scope there is. */
   public static final Set<String> ALL =
-      Set.of(CLONES_READ, CLONES_WRITE, VMS_READ, VMS_WRITE, KEYS_WRITE, ADMIN);
+      Set.of(CLONES_READ, CLONES_WRITE, VMS_READ, VMS_WRITE, KEYS_WRITE, WEBHOOKS_READ, WEBHOOKS_WRITE, ADMIN);
 
   private Scopes() {}
 
