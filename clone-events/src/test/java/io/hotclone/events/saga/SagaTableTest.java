@@ -98,8 +98,15 @@ class SagaTableTest {
     Pattern pair = Pattern.compile("(REST|`(\\w+)`) → `(\\w+)`");
     Map<String, List<String>> readmePairs = new TreeMap<>();
     Set<String> compensating = new java.util.TreeSet<>();
+    boolean inArchitecture = false;
     for (String line : Files.readAllLines(readme)) {
+      if (line.startsWith("## ")) {
+        inArchitecture = line.equals("## Architecture"); // the table of that section only
+      }
       Matcher m = row.matcher(line);
+      if (!inArchitecture) {
+        continue;
+      }
       if (m.matches()) {
         if (m.group(2).contains("`CloneFailed` → ")) {
           compensating.add(m.group(1));
