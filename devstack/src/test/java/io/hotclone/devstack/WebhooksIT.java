@@ -229,4 +229,16 @@ class WebhooksIT {
     assertThat(send("DELETE", location, null, Map.of()).status()).isEqualTo(204);
     assertThat(send("GET", location, null, Map.of()).status()).isEqualTo(404);
   }
+
+  @Test
+  void theOpenApiDocumentDescribesTheWebhookEndpoints() {
+    JsonNode paths = send("GET", "/v3/api-docs", null, Map.of()).body().path("paths");
+
+    assertThat(paths.path("/api/v1/webhooks").has("post")).isTrue();
+    assertThat(paths.path("/api/v1/webhooks").has("get")).isTrue();
+    assertThat(paths.path("/api/v1/webhooks").path("post").path("responses").has("201")).isTrue();
+    assertThat(paths.path("/api/v1/webhooks/{id}").has("get")).isTrue();
+    assertThat(paths.path("/api/v1/webhooks/{id}").has("delete")).isTrue();
+    assertThat(paths.path("/api/v1/webhooks/{id}/deliveries").has("get")).isTrue();
+  }
 }

@@ -46,7 +46,7 @@ class WebhookRequestsTest {
     server.createContext("/hook", x -> {
       received = x.getRequestBody().readAllBytes();
       x.getRequestHeaders().forEach((k, v) -> headers.put(k.toLowerCase(java.util.Locale.ROOT), v.get(0)));
-      x.getResponseHeaders().add("Location", "http://169.254.169.254/");
+      x.getResponseHeaders().add("Location", "http://192.0.2.1/"); // TEST-NET-1: never reached
       x.sendResponseHeaders(answer.get(), -1);
       x.close();
     });
