@@ -7,7 +7,6 @@ import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.verifyNoInteractions;
 import static org.mockito.Mockito.when;
 
-import io.hotclone.api.messaging.LifecycleCloudEvents;
 import io.hotclone.api.webhooks.persistence.Endpoint;
 import io.hotclone.api.webhooks.persistence.WebhookDeliveries;
 import io.hotclone.api.webhooks.persistence.WebhookEndpoints;
@@ -27,7 +26,7 @@ class DeliveryRecorderTest {
   private final DeliveryRecorder recorder =
       new DeliveryRecorder(endpoints, deliveries, mock(WebhookSender.class), Clock.fixed(NOW, ZoneOffset.UTC));
   private final UUID cloneId = UUID.randomUUID();
-  private final LifecycleCloudEvents.CloudEvent completed = new LifecycleCloudEvents.CloudEvent(
+  private final io.hotclone.api.publishing.PublicCloudEvent completed = new io.hotclone.api.publishing.PublicCloudEvent(
       UUID.randomUUID(), "io.hotclone.clone.completed", "application/cloudevents+json", "{}".getBytes());
 
   private static Endpoint endpoint(String tenant, String... types) {
