@@ -93,7 +93,7 @@ public class CloneSagaHandler implements SagaEventHandler {
       CloneOperation op = change.after();
       if (change.has(Action.RECORD_CLONES)) {
         for (ConfiguredClone clone : op.outcome().clones()) {
-          vms.cloned(clone, op.plan().sourceVm(), op.id(), op.tenant(), now);
+          vms.cloned(clone, op.plan().sourceVm(), op.id(), op.tenant(), op.request().labels(), now);
         }
       }
       if (change.altered()) {

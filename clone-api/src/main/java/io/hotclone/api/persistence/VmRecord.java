@@ -7,7 +7,9 @@ import java.util.UUID;
  * A row of the VM read model. {@code rootVm} is the first ancestor (the VM itself for a root),
  * {@code generation} its distance from the root, {@code cloneId} the operation that made it (null
  * for VMs not made by a clone), {@code state} the last state seen ({@code GONE} once the hypervisor
- * no longer knows it), {@code tenant} the tenant it belongs to (its source's, for a clone).
+ * no longer knows it), {@code tenant} the tenant it belongs to (its source's, for a clone),
+ * {@code labels} its labels, sorted by key (never null; a clone's are its source's overlaid with
+ * its clone request's, see {@link io.hotclone.api.labels.Labels}).
  */
 public record VmRecord(
     String id,
@@ -25,4 +27,10 @@ public record VmRecord(
     String state,
     Instant createdAt,
     Instant updatedAt,
-    String tenant) {}
+    String tenant,
+    java.util.SortedMap<String, String> labels) {
+
+  public VmRecord {
+    labels = labels == null ? io.hotclone.api.labels.Labels.none() : labels;
+  }
+}

@@ -12,7 +12,8 @@ import java.util.UUID;
  * A VM the hypervisor no longer knows is shown from the read model with {@code state} {@code GONE}
  * and no live fields. {@code guestIdentity} says, for a clone, what was done to give its guest its
  * own identity (each step applied, skipped with why, or failed) and whether it still needs one.
- * {@code tenant} is the tenant the VM belongs to.
+ * {@code tenant} is the tenant the VM belongs to; {@code labels} its labels (empty for a VM the read
+ * model does not know yet).
  */
 public record VmView(
     String id,
@@ -34,7 +35,9 @@ public record VmView(
     Integer generation,
     UUID cloneId,
     GuestIdentity guestIdentity,
-    String tenant) {
+    String tenant,
+    @io.swagger.v3.oas.annotations.media.Schema(description = LabelsSchema.DESCRIPTION, example = LabelsSchema.EXAMPLE)
+        java.util.SortedMap<String, String> labels) {
 
   public static VmView of(VmInfo vm, VmRecord known) {
     VmIdentity id = vm.identity();
@@ -59,7 +62,8 @@ public record VmView(
         known != null ? Integer.valueOf(known.generation()) : parent == null ? Integer.valueOf(0) : null,
         known == null ? null : known.cloneId(),
         vm.guestIdentity(),
-        known == null ? null : known.tenant());
+        known == null ? null : known.tenant(),
+        known == null ? io.hotclone.api.labels.Labels.none() : known.labels());
   }
 
   public static VmView of(VmRecord known) {
@@ -83,6 +87,7 @@ public record VmView(
         known.generation(),
         known.cloneId(),
         null,
-        known.tenant());
+        known.tenant(),
+        known.labels());
   }
 }

@@ -112,7 +112,7 @@ class CloneSagaHandlerTest {
     // when
     handler.on(event(new CloneConfigured(PLAN, List.of(CLONE))));
     // then the clone is in the read model, the operation completed, CloneCompleted and the CloudEvent appended
-    verify(vms).cloned(CLONE, "vm-1", ID, "t1", NOW);
+    verify(vms).cloned(CLONE, "vm-1", ID, "t1", java.util.Collections.emptySortedMap(), NOW);
     ArgumentCaptor<CloneOperation> saved = ArgumentCaptor.forClass(CloneOperation.class);
     verify(operations).update(saved.capture());
     assertThat(saved.getValue().phase()).isEqualTo(Phase.COMPLETED);
