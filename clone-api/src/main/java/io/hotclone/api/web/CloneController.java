@@ -8,6 +8,7 @@ import io.hotclone.api.security.Caller;
 import io.hotclone.api.security.Callers;
 import io.hotclone.api.labels.LabelSelector;
 import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.enums.ParameterIn;
 import io.swagger.v3.oas.annotations.headers.Header;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
@@ -72,12 +73,13 @@ public class CloneController {
   @GetMapping(path = "/{id}", produces = MediaType.APPLICATION_JSON_VALUE)
   @ApiResponse(responseCode = "200", description = "the operation",
       headers = @Header(name = HttpHeaders.ETAG, description = ApiDocs.ETAG, schema = @Schema(type = "string")))
+  @Parameter(in = ParameterIn.HEADER, name = HttpHeaders.IF_NONE_MATCH, description = ApiDocs.IF_NONE_MATCH,
+      schema = @Schema(type = "string"))
   @ApiResponse(responseCode = "304", description = "not modified (If-None-Match holds the current ETag)",
       headers = @Header(name = HttpHeaders.ETAG, description = ApiDocs.ETAG, schema = @Schema(type = "string")))
   public ResponseEntity<CloneOperationView> get(
-      @PathVariable String id,
-      @Parameter(description = ApiDocs.IF_NONE_MATCH) @RequestHeader(name = HttpHeaders.IF_NONE_MATCH, required = false) String ifNoneMatch) {
-    return etags.respond(CloneOperationView.of(require(id)), ifNoneMatch);
+      @PathVariable String id) {
+    return etags.respond(CloneOperationView.of(require(id)));
   }
 
   @GetMapping(produces = MediaType.APPLICATION_JSON_VALUE)

@@ -4,7 +4,6 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 import java.util.Base64;
-import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.json.JsonMapper;
@@ -15,7 +14,9 @@ import tools.jackson.databind.json.JsonMapper;
  * base64url of the first 16 bytes of the SHA-256 of the JSON representation (as this API writes
  * it) + {@code "}; any change of the representation changes it. {@code If-None-Match} holding the
  * current tag (weak comparison, RFC 9110 §13.1.2; a list or {@code *} too) answers 304 with the
- * tag and no body.
+ * tag and no body: Spring MVC does that for a {@code GET} answered with a {@code ResponseEntity}
+ * that carries an {@code ETag} ({@code HttpEntityMethodProcessor}, {@code
+ * ServletWebRequest#checkNotModified}), so this class only computes the tag.
  */
 @Component
 public class ResourceETags {
@@ -26,13 +27,9 @@ public class ResourceETags {
     this.json = json;
   }
 
-  /** 200 with {@code view} and its {@code ETag}, or 304 if {@code ifNoneMatch} names that tag. */
-  public <T> ResponseEntity<T> respond(T view, String ifNoneMatch) {
-    String tag = tag(json.writeValueAsBytes(view));
-    if (matches(ifNoneMatch, tag)) {
-      return ResponseEntity.status(HttpStatus.NOT_MODIFIED).eTag(tag).build();
-    }
-    return ResponseEntity.ok().eTag(tag).body(view);
+  /** 200 with {@code view} and its {@code ETag} (Spring MVC turns it into 304 when If-None-Match holds the tag). */
+  public <T> ResponseEntity<T> respond(T view) {
+    return ResponseEntity.ok().eTag(tag(json.writeValueAsBytes(view))).body(view);
   }
 
   /** The strong entity tag of {@code representation}, quoted. */
@@ -43,25 +40,5 @@ public class ResourceETags {
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }
-  }
-
-  /** Whether {@code ifNoneMatch} ({@code *} or a list of tags, weak or strong) matches {@code tag}. */
-  static boolean matches(String ifNoneMatch, String tag) {
-    if (ifNoneMatch == null || ifNoneMatch.isBlank()) {
-      return false;
-    }
-    for (String candidate : ifNoneMatch.split(",")) {
-      String c = candidate.trim();
-      if (c.equals("*")) {
-        return true;
-      }
-      if (c.startsWith("W/")) {
-        c = c.substring(2);
-      }
-      if (c.equals(tag)) {
-        return true;
-      }
-    }
-    return false;
   }
 }

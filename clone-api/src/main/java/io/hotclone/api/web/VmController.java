@@ -15,6 +15,7 @@ import io.hotclone.hypervisor.VmSpec;
 import io.hotclone.api.labels.LabelSelector;
 import io.hotclone.api.labels.Labels;
 import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.enums.ParameterIn;
 import io.swagger.v3.oas.annotations.headers.Header;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
@@ -35,7 +36,6 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
-import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
@@ -119,27 +119,29 @@ public class VmController {
   @GetMapping(path = "/vms/{id}", produces = MediaType.APPLICATION_JSON_VALUE)
   @ApiResponse(responseCode = "200", description = "the VM",
       headers = @Header(name = HttpHeaders.ETAG, description = ApiDocs.ETAG, schema = @Schema(type = "string")))
+  @Parameter(in = ParameterIn.HEADER, name = HttpHeaders.IF_NONE_MATCH, description = ApiDocs.IF_NONE_MATCH,
+      schema = @Schema(type = "string"))
   @ApiResponse(responseCode = "304", description = "not modified (If-None-Match holds the current ETag)",
       headers = @Header(name = HttpHeaders.ETAG, description = ApiDocs.ETAG, schema = @Schema(type = "string")))
   public ResponseEntity<VmView> get(
-      @PathVariable String id,
-      @Parameter(description = ApiDocs.IF_NONE_MATCH) @RequestHeader(name = HttpHeaders.IF_NONE_MATCH, required = false) String ifNoneMatch) {
+      @PathVariable String id) {
     Caller caller = Callers.current();
     Optional<VmInfo> live = tenantVms.findLive(caller, id);
     VmView view = live.isPresent()
         ? VmView.of(live.get(), vms.find(live.get().id().value()).orElse(null))
         : tenantVms.findRecord(caller, id).map(VmView::of).orElseThrow(() -> TenantVms.notFound(id));
-    return etags.respond(view, ifNoneMatch);
+    return etags.respond(view);
   }
 
   @GetMapping(path = "/vms/{id}/lineage", produces = MediaType.APPLICATION_JSON_VALUE)
   @ApiResponse(responseCode = "200", description = "the VM's ancestors and descendants",
       headers = @Header(name = HttpHeaders.ETAG, description = ApiDocs.ETAG, schema = @Schema(type = "string")))
+  @Parameter(in = ParameterIn.HEADER, name = HttpHeaders.IF_NONE_MATCH, description = ApiDocs.IF_NONE_MATCH,
+      schema = @Schema(type = "string"))
   @ApiResponse(responseCode = "304", description = "not modified (If-None-Match holds the current ETag)",
       headers = @Header(name = HttpHeaders.ETAG, description = ApiDocs.ETAG, schema = @Schema(type = "string")))
   public ResponseEntity<LineageView> lineage(
-      @PathVariable String id,
-      @Parameter(description = ApiDocs.IF_NONE_MATCH) @RequestHeader(name = HttpHeaders.IF_NONE_MATCH, required = false) String ifNoneMatch) {
+      @PathVariable String id) {
     Caller caller = Callers.current();
     VmRecord vm = tenantVms.findRecord(caller, id).orElseThrow(() -> TenantVms.notFound(id));
     List<VmRecord> ancestors = vms.ancestors(vm.id()).stream().filter(r -> caller.sees(r.tenant())).toList();
@@ -148,7 +150,7 @@ public class VmController {
     ids.add(vm.id());
     ancestors.forEach(r -> ids.add(r.id()));
     descendants.forEach(r -> ids.add(r.id()));
-    return etags.respond(LineageView.of(vm, ancestors, descendants, vms.disks(ids)), ifNoneMatch);
+    return etags.respond(LineageView.of(vm, ancestors, descendants, vms.disks(ids)));
   }
 
   @PostMapping(
