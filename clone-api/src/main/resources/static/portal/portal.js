@@ -15,6 +15,10 @@ const $ = (sel) => document.querySelector(sel);
 const followed = new Map(); // operation id -> AbortController of its stream
 let lineageVm = null;
 let refreshTimer = null;
+/** The VM table's page: its filter, page size, the cursor it starts at (null: the first) and the next page's path. */
+const vmPage = { labels: [], limit: 100, cursor: null, number: 1, next: null };
+const OPS_PAGE = 3;
+let olderOps = null; // the path of the next (older) page of operations
 
 /** An element with attributes and children; text is always set as text, never parsed as HTML. */
 function el(tag, attrs = {}, ...children) {
@@ -54,6 +58,29 @@ class ApiError extends Error {
 }
 
 async function api(method, path, body) {
+  return (await exchange(method, path, body)).json;
+}
+
+/**
+ * One page of a paged list: its items and the path of the next page, from the answer's
+ * Link: <…>; rel="next" header (null on the last page).
+ */
+async function apiPage(path) {
+  const { json, headers } = await exchange('GET', path);
+  return { items: json || [], next: nextLink(headers.get('Link')) };
+}
+
+/** The target of rel="next" in a Link header (RFC 8288), or null. */
+function nextLink(header) {
+  if (!header) return null;
+  for (const part of header.split(/,(?=\s*<)/)) {
+    const m = /^\s*<([^>]*)>(.*)$/.exec(part);
+    if (m && /;\s*rel="?next"?/.test(m[2])) return m[1];
+  }
+  return null;
+}
+
+async function exchange(method, path, body) {
   const headers = { Accept: 'application/json', ...authHeaders() };
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   let res;
@@ -68,7 +95,7 @@ async function api(method, path, body) {
   if (!res.ok) {
     throw new ApiError(res.status, json && typeof json === 'object' ? json : { title: res.statusText || 'HTTP ' + res.status, detail: text });
   }
-  return json;
+  return { json, headers: res.headers };
 }
 
 function showProblem(err) {
@@ -95,9 +122,12 @@ function setStatus(text) {
 async function refresh() {
   if (!credential()) return;
   try {
-    const [hosts, vms] = await Promise.all([api('GET', '/api/v1/hosts'), api('GET', '/api/v1/vms')]);
+    const [hosts, vms] = await Promise.all([api('GET', '/api/v1/hosts'), apiPage(vmPath())]);
     renderHosts(hosts);
-    renderVms(vms);
+    vmPage.next = vms.next;
+    renderVms(vms.items);
+    $('#vms-next').disabled = !vms.next;
+    $('#vms-page').textContent = 'page ' + vmPage.number + (vms.next ? '' : ' (last)');
     setStatus('connected · ' + new Date().toLocaleTimeString());
   } catch (e) {
     setStatus('not connected');
@@ -118,6 +148,66 @@ function renderHosts(hosts) {
   if (hosts.some((h) => h.name === chosen)) select.value = chosen;
 }
 
+/** GET /api/v1/vms for the table's page: its label filter, page size and cursor. */
+function vmPath() {
+  const q = new URLSearchParams();
+  for (const l of vmPage.labels) q.append('label', l);
+  q.set('limit', String(vmPage.limit));
+  if (vmPage.cursor) q.set('cursor', vmPage.cursor);
+  return '/api/v1/vms?' + q.toString();
+}
+
+/** Moves the VM table to the page after this one (the cursor of the Link rel="next"). */
+async function nextVmPage() {
+  if (!vmPage.next) return;
+  vmPage.cursor = new URL(vmPage.next, location.href).searchParams.get('cursor');
+  vmPage.number += 1;
+  await refresh();
+}
+
+async function firstVmPage() {
+  vmPage.cursor = null;
+  vmPage.number = 1;
+  await refresh();
+}
+
+/** "k=v, k=v" as ["k=v", …]; an entry without "=" is refused here, before any request. */
+function parseLabels(text) {
+  const entries = text.split(',').map((e) => e.trim()).filter((e) => e !== '');
+  for (const e of entries) {
+    if (!e.includes('=')) throw new ApiError(0, { title: 'labels', detail: 'a label is key=value, not ' + JSON.stringify(e), code: 'invalid-label', field: 'labels' });
+  }
+  return entries;
+}
+
+/**
+ * What a clone's guest identity says, from its steps (a VM's guestIdentity.items, or a clone's
+ * identitySteps): the outcome and, unless applied, the link's state and why — the steps not
+ * applied grouped by their detail.
+ */
+function identityOf(outcome, steps) {
+  if (!outcome) return null;
+  if (outcome === 'APPLIED') return { outcome, text: 'applied', reason: '' };
+  const link = (steps || []).find((s) => s.name === 'link-up');
+  const byWhy = new Map();
+  for (const s of steps || []) {
+    if (s.name === 'link-up' || s.status === 'APPLIED') continue;
+    const why = s.status.toLowerCase() + ': ' + (s.detail || 'no detail');
+    if (!byWhy.has(why)) byWhy.set(why, []);
+    byWhy.get(why).push(s.name);
+  }
+  const missing = [...byWhy.entries()].map(([why, names]) => names.join(', ') + ' ' + why).join('; ');
+  if (outcome === 'ISOLATED') {
+    return { outcome, text: 'isolated — link down',
+      reason: [link && link.detail ? link.detail : 'the link is held down', missing].filter(Boolean).join('; ') };
+  }
+  return { outcome, text: 'identity not applied — link up as its source\'s twin', reason: missing };
+}
+
+function labelChips(labels, testid) {
+  return Object.entries(labels || {}).map(([k, v]) => el('span', { class: 'label', dataTestid: testid, text: k + '=' + v }));
+}
+
 /** A long id shortened for a table cell; the whole id is its tooltip. */
 function shortId(id) {
   return el('span', { class: 'mono', title: id, text: id && id.length > 13 ? id.slice(0, 8) + '…' : (id || '') });
@@ -125,18 +215,30 @@ function shortId(id) {
 
 function renderVms(vms) {
   const names = new Map(vms.map((v) => [v.id, v.name]));
-  $('#vms').replaceChildren(...vms.map((v) => el('tr', { dataTestid: 'vm-row', dataVmId: v.id, dataVmName: v.name },
+  $('#vms').replaceChildren(...vms.map((v) => {
+    const identity = v.guestIdentity ? identityOf(v.guestIdentity.outcome, v.guestIdentity.items) : null;
+    // a clone whose guest identity is not applied runs, but is not healthy: its link is down (isolated) or it is its source's twin
+    const healthy = v.state === 'RUNNING' && (!identity || identity.outcome === 'APPLIED');
+    const isolated = identity && identity.outcome === 'ISOLATED';
+    return el('tr', { dataTestid: 'vm-row', dataVmId: v.id, dataVmName: v.name,
+      dataIdentity: identity ? identity.outcome : 'none', dataHealthy: String(healthy) },
     el('td', { dataTestid: 'vm-name', text: v.name }),
     el('td', {}, shortId(v.id)),
     el('td', { text: v.host }),
-    el('td', { dataTestid: 'vm-state', class: 'state-' + v.state, text: v.state }),
+    el('td', { dataTestid: 'vm-state', class: isolated ? 'state-isolated' : healthy || v.state !== 'RUNNING' ? 'state-' + v.state : 'identity-UNAPPLIED',
+      text: isolated ? v.state + ' · isolated' : v.state }),
+    el('td', { dataTestid: 'vm-identity', class: identity ? 'identity-' + identity.outcome : null },
+      identity ? identity.text : '–',
+      identity && identity.reason ? el('span', { class: 'identity-reason', dataTestid: 'vm-identity-reason', text: identity.reason }) : ''),
     el('td', { dataTestid: 'vm-counter', class: 'num', text: v.guestCounter == null ? '–' : String(v.guestCounter) }),
     el('td', { class: 'mono', text: v.ip || '' }),
     el('td', {}, v.parentVm && names.has(v.parentVm) ? el('span', { title: v.parentVm, text: names.get(v.parentVm) }) : shortId(v.parentVm)),
     el('td', { class: 'num', text: v.generation == null ? '' : String(v.generation) }),
+    el('td', { dataTestid: 'vm-labels' }, ...labelChips(v.labels, 'vm-label')),
     el('td', {},
       el('button', { type: 'button', dataTestid: 'vm-lineage', onclick: () => showLineage(v.id) }, 'lineage'), ' ',
-      el('button', { type: 'button', dataTestid: 'vm-delete', onclick: () => deleteVm(v) }, 'delete')))));
+      el('button', { type: 'button', dataTestid: 'vm-delete', onclick: () => deleteVm(v) }, 'delete')));
+  }));
   $('#vm-names').replaceChildren(...vms.map((v) => el('option', { value: v.name })));
 }
 
@@ -160,8 +262,19 @@ async function submitClone(event) {
   const countText = form.count.value.trim();
   const body = { sourceVm: form.sourceVm.value.trim(), targetHost: form.targetHost.value };
   // the API owns the rules: send what was typed (a number when it is one) and show its answer
-  if (countText !== '') body.count = /^-?\d+$/.test(countText) ? Number(countText) : countText;
+  const number = (text) => (/^-?\d+$/.test(text) ? Number(text) : text);
+  if (countText !== '') body.count = number(countText);
+  const names = form.names.value.split(',').map((n) => n.trim()).filter((n) => n !== '');
+  if (names.length === 1) body.name = names[0];
+  else if (names.length > 1) body.names = names;
+  if (form.identityPolicy.value) body.identityPolicy = form.identityPolicy.value;
+  const lease = form.leaseMillis.value.trim();
+  if (lease !== '') body.leaseMillis = number(lease);
   try {
+    const labels = parseLabels(form.labels.value);
+    if (labels.length) {
+      body.labels = Object.fromEntries(labels.map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
+    }
     const op = await api('POST', '/api/v1/clones', body);
     clearProblem();
     follow(op);
@@ -170,7 +283,7 @@ async function submitClone(event) {
   }
 }
 
-function operationCard(op) {
+function operationCard(op, older = false) {
   let card = document.querySelector('[data-testid=operation][data-op-id="' + op.id + '"]');
   if (!card) {
     card = el('li', { class: 'operation', dataTestid: 'operation', dataOpId: op.id },
@@ -179,17 +292,19 @@ function operationCard(op) {
         el('span', { dataTestid: 'op-title' }),
         el('code', { class: 'mono', text: op.id }),
         el('small', { class: 'hint', dataTestid: 'op-live' })),
+      el('div', { class: 'hint' }, el('span', { dataTestid: 'op-lease' }), ' ', el('span', { dataTestid: 'op-labels' })),
       el('ol', { class: 'steps', dataTestid: 'op-steps' }),
       el('div', { class: 'clones', dataTestid: 'op-clones' }),
       el('p', { class: 'failure', dataTestid: 'op-failure', hidden: 'hidden' }));
-    $('#operations').prepend(card);
+    if (older) $('#operations').append(card);
+    else $('#operations').prepend(card);
   }
   return card;
 }
 
 /** Draws one operation as the API last showed it: phase, the steps reached with their times, clones or failure. */
-function renderOperation(op) {
-  const card = operationCard(op);
+function renderOperation(op, older = false) {
+  const card = operationCard(op, older);
   card.dataset.phase = op.phase;
   const phase = card.querySelector('[data-testid=op-phase]');
   phase.textContent = op.phase;
@@ -206,10 +321,19 @@ function renderOperation(op) {
     steps.push(el('li', { dataTestid: 'op-step', dataPhase: 'FAILED', class: 'failed' }, 'FAILED at ' + (op.failedStep || '?')));
   }
   card.querySelector('[data-testid=op-steps]').replaceChildren(...steps);
+  card.querySelector('[data-testid=op-lease]').textContent = 'lease ' + op.leaseMillis + ' ms';
+  card.querySelector('[data-testid=op-labels]').replaceChildren(...labelChips(op.labels, 'op-label'));
   const clones = card.querySelector('[data-testid=op-clones]');
-  clones.replaceChildren(...(op.cloneVmIds || []).map((id) => el('span', { dataTestid: 'op-clone', dataVmId: id },
-    'clone ', el('code', { text: id }),
-    el('button', { type: 'button', dataTestid: 'op-clone-lineage', onclick: () => showLineage(id) }, 'lineage'))));
+  const configured = new Map((op.clones || []).map((c) => [c.vmId, c]));
+  clones.replaceChildren(...(op.cloneVmIds || []).map((id) => {
+    const c = configured.get(id) || {};
+    const identity = identityOf(c.identityOutcome, c.identitySteps);
+    return el('span', { dataTestid: 'op-clone', dataVmId: id, dataIdentity: identity ? identity.outcome : 'none' },
+      'clone ', el('code', { text: c.name || id }),
+      identity ? el('span', { class: 'identity-' + identity.outcome, dataTestid: 'op-clone-identity', title: identity.reason,
+        text: ' ' + identity.text + (identity.reason ? ': ' + identity.reason : '') }) : '',
+      el('button', { type: 'button', dataTestid: 'op-clone-lineage', onclick: () => showLineage(id) }, 'lineage'));
+  }));
   const failure = card.querySelector('[data-testid=op-failure]');
   if (op.phase === 'FAILED') {
     failure.hidden = false;
@@ -219,9 +343,9 @@ function renderOperation(op) {
   }
 }
 
-/** Shows an operation and follows its SSE stream until it is COMPLETED or FAILED. */
-function follow(op) {
-  renderOperation(op);
+/** Shows an operation (an older one below the others) and follows its SSE stream until it is COMPLETED or FAILED. */
+function follow(op, older = false) {
+  renderOperation(op, older);
   if (op.terminal || followed.has(op.id)) return;
   const abort = new AbortController();
   followed.set(op.id, abort);
@@ -312,13 +436,31 @@ async function streamEvents(path, signal, onEvent) {
   line('');
 }
 
+/** The newest operations (one page), newest on top; "older operations" pages on through the Link rel="next". */
 async function loadRecentOperations() {
   try {
-    const ops = await api('GET', '/api/v1/clones');
-    for (const op of ops.slice(0, 10).reverse()) follow(op);
+    const page = await apiPage('/api/v1/clones?limit=' + OPS_PAGE);
+    for (const op of page.items.slice().reverse()) follow(op);
+    setOlderOps(page.next);
   } catch (e) {
     showProblem(e);
   }
+}
+
+async function loadOlderOperations() {
+  if (!olderOps) return;
+  try {
+    const page = await apiPage(olderOps);
+    for (const op of page.items) follow(op, true);
+    setOlderOps(page.next);
+  } catch (e) {
+    showProblem(e);
+  }
+}
+
+function setOlderOps(next) {
+  olderOps = next;
+  $('#ops-more').hidden = !next;
 }
 
 // ---- lineage -------------------------------------------------------------------------------
@@ -427,8 +569,24 @@ document.addEventListener('DOMContentLoaded', () => {
     $('#hosts').replaceChildren();
     $('#vms').replaceChildren();
     $('#operations').replaceChildren();
+    setOlderOps(null);
   });
   $('#problem-close').addEventListener('click', clearProblem);
   $('#clone-form').addEventListener('submit', submitClone);
+  $('#ops-more').addEventListener('click', loadOlderOperations);
+  $('#vms-next').addEventListener('click', nextVmPage);
+  $('#vms-first').addEventListener('click', firstVmPage);
+  $('#vms-filter').addEventListener('submit', (e) => {
+    e.preventDefault();
+    try {
+      vmPage.labels = parseLabels(e.target.label.value);
+    } catch (err) {
+      showProblem(err);
+      return;
+    }
+    vmPage.limit = Number(e.target.limit.value);
+    clearProblem();
+    firstVmPage();
+  });
   start();
 });

@@ -198,4 +198,230 @@ class ApiContractIT {
     assertThat(r.status()).isEqualTo(200);
     assertThat(r.body().path("paths").has("/api/v1/clones")).isTrue();
   }
+
+  // --- pagination, ETag, labels (API conventions) ---
+
+  /** A GET with tenant-a's key and {@code headers}, its status, headers and body. */
+  private static java.net.http.HttpResponse<String> exchange(String path, Map<String, String> headers) {
+    var b = java.net.http.HttpRequest.newBuilder(
+            java.net.URI.create("http://localhost:" + TestStack.get().apiPort() + path))
+        .header("X-API-Key", TestStack.key("tenant-a")).timeout(Duration.ofSeconds(30));
+    headers.forEach(b::header);
+    try {
+      return java.net.http.HttpClient.newHttpClient().send(b.build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static final java.util.regex.Pattern NEXT = java.util.regex.Pattern.compile("^<([^>]+)>; rel=\"next\"$");
+
+  /** Every page of the list at {@code first}, following Link rel="next"; each page's items in order. */
+  private static java.util.List<java.util.List<JsonNode>> walk(String first) {
+    java.util.List<java.util.List<JsonNode>> pages = new java.util.ArrayList<>();
+    String next = first;
+    while (next != null) {
+      var r = exchange(next, Map.of());
+      assertThat(r.statusCode()).as(next + ": " + r.body()).isEqualTo(200);
+      JsonNode items = TestStack.JSON.readTree(r.body());
+      assertThat(items.isArray()).as("a page is a JSON array").isTrue();
+      java.util.List<JsonNode> page = new java.util.ArrayList<>();
+      items.forEach(page::add);
+      pages.add(page);
+      next = r.headers().firstValue("Link").map(link -> {
+        var m = NEXT.matcher(link);
+        assertThat(m.matches()).as(link).isTrue();
+        return m.group(1);
+      }).orElse(null);
+      assertThat(pages.size()).as("pages of " + first).isLessThan(1000);
+    }
+    return pages;
+  }
+
+  private static String labelledVm(String run, String extra) {
+    String name = "pg-" + UUID.randomUUID().toString().substring(0, 8);
+    TestStack.Response r = post("/api/v1/vms", "{\"name\":\"" + name + "\",\"host\":\"host-a\",\"memoryMiB\":4,"
+        + "\"diskMiB\":16,\"labels\":{\"run\":\"" + run + "\"" + extra + "}}");
+    assertThat(r.status()).as(r.text()).isEqualTo(201);
+    return r.body().path("id").asString();
+  }
+
+  @Test
+  void theVmListIsWalkedPageByPageByIdWithoutDuplicatesOrGaps() {
+    String run = "r" + UUID.randomUUID().toString().substring(0, 8);
+    java.util.TreeSet<String> made = new java.util.TreeSet<>();
+    for (int i = 0; i < 5; i++) {
+      made.add(labelledVm(run, ""));
+    }
+    var pages = walk("/api/v1/vms?host=host-a&label=run%3D" + run + "&limit=2");
+    assertThat(pages).extracting(java.util.List::size).containsExactly(2, 2, 1);
+    java.util.List<String> ids = pages.stream().flatMap(java.util.List::stream).map(n -> n.path("id").asString()).toList();
+    assertThat(ids).containsExactlyElementsOf(made); // sorted by id, each once, none missing
+    for (JsonNode vm : pages.get(2)) {
+      assertThat(vm.path("host").asString()).as("?host= kept on the next pages").isEqualTo("host-a");
+    }
+    // the whole list, 3 a page: strictly increasing ids (stable order, no duplicates), ours among them
+    java.util.List<String> all = walk("/api/v1/vms?limit=3").stream().flatMap(java.util.List::stream)
+        .map(n -> n.path("id").asString()).toList();
+    assertThat(all).isSorted().doesNotHaveDuplicates().containsAll(made);
+  }
+
+  @Test
+  void theCloneListIsWalkedNewestFirstWithoutDuplicatesOrGaps() {
+    String run = "r" + UUID.randomUUID().toString().substring(0, 8);
+    java.util.List<String> made = new java.util.ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      made.add(TestStack.cloneAndWait("{\"sourceVm\":\"" + demoVmId() + "\",\"targetHost\":\"host-b\",\"count\":1,"
+          + "\"labels\":{\"run\":\"" + run + "\"}}").path("id").asString());
+    }
+    var pages = walk("/api/v1/clones?label=run%3D" + run + "&limit=2");
+    assertThat(pages).extracting(java.util.List::size).containsExactly(2, 1);
+    java.util.List<JsonNode> ops = pages.stream().flatMap(java.util.List::stream).toList();
+    java.util.Collections.reverse(made); // newest first
+    assertThat(ops).extracting(o -> o.path("id").asString()).containsExactlyElementsOf(made);
+    assertThat(ops).extracting(o -> o.path("labels").path("run").asString()).containsOnly(run);
+    java.util.List<String> all = walk("/api/v1/clones?limit=7").stream().flatMap(java.util.List::stream)
+        .map(o -> o.path("requestedAt").asString() + " " + o.path("id").asString()).toList();
+    assertThat(all).doesNotHaveDuplicates().hasSizeGreaterThanOrEqualTo(3);
+    assertThat(all.stream().map(k -> java.time.Instant.parse(k.substring(0, k.indexOf(' ')))).toList())
+        .isSortedAccordingTo(java.util.Comparator.reverseOrder());
+  }
+
+  @Test
+  void aLimitOutOfRangeIsA422AndAnAlteredCursorA400Problem() {
+    for (String limit : java.util.List.of("0", "1001", "-1")) {
+      TestStack.Response r = get("/api/v1/vms?limit=" + limit);
+      assertThat(r.status()).as(limit).isEqualTo(422);
+      assertThat(r.isProblem()).as(r.text()).isTrue();
+      assertThat(r.body().path("code").asString()).isEqualTo("limit-out-of-range");
+      assertThat(r.body().path("field").asString()).isEqualTo("limit");
+    }
+    labelledVm("cursor", "");
+    labelledVm("cursor", "");
+    String link = exchange("/api/v1/vms?limit=1", Map.of()).headers().firstValue("Link").orElseThrow();
+    String cursor = link.substring(link.indexOf("cursor=") + "cursor=".length(), link.indexOf('>'));
+    char flipped = cursor.charAt(4) == 'A' ? 'B' : 'A';
+    String altered = cursor.substring(0, 4) + flipped + cursor.substring(5);
+    for (String bad : java.util.List.of(altered, "not-a-cursor", cursor.substring(0, cursor.length() - 2))) {
+      TestStack.Response r = get("/api/v1/vms?limit=1&cursor=" + bad);
+      assertThat(r.status()).as(bad).isEqualTo(400);
+      assertThat(r.isProblem()).as(r.text()).isTrue();
+      assertThat(r.body().path("code").asString()).isEqualTo("invalid-cursor");
+    }
+    TestStack.Response otherList = get("/api/v1/clones?cursor=" + cursor);
+    assertThat(otherList.status()).as("a VM cursor on the clone list").isEqualTo(400);
+  }
+
+  @Test
+  void singleResourcesCarryAnETagAndIfNoneMatchAnswers304() {
+    JsonNode op = TestStack.cloneAndWait("{\"sourceVm\":\"" + demoVmId() + "\",\"targetHost\":\"host-b\",\"count\":1}");
+    String path = "/api/v1/clones/" + op.path("id").asString();
+    var first = exchange(path, Map.of());
+    String etag = first.headers().firstValue("ETag").orElseThrow();
+    assertThat(etag).matches("\"[A-Za-z0-9_-]{22}\"");
+    var again = exchange(path, Map.of("If-None-Match", etag));
+    assertThat(again.statusCode()).isEqualTo(304);
+    assertThat(again.body()).isEmpty();
+    assertThat(again.headers().firstValue("ETag")).contains(etag);
+    assertThat(exchange(path, Map.of("If-None-Match", "\"stale\"")).statusCode()).isEqualTo(200);
+    // a VM: its representation changes when it is deleted, and so does its tag
+    String vm = labelledVm("etag", "");
+    String live = exchange("/api/v1/vms/" + vm, Map.of()).headers().firstValue("ETag").orElseThrow();
+    assertThat(TestStack.send("DELETE", "/api/v1/vms/" + vm, null, Map.of()).status()).isEqualTo(204);
+    var gone = exchange("/api/v1/vms/" + vm, Map.of("If-None-Match", live));
+    assertThat(gone.statusCode()).isEqualTo(200);
+    assertThat(TestStack.JSON.readTree(gone.body()).path("state").asString()).isEqualTo("GONE");
+    String goneTag = gone.headers().firstValue("ETag").orElseThrow();
+    assertThat(goneTag).isNotEqualTo(live);
+    assertThat(exchange("/api/v1/vms/" + vm, Map.of("If-None-Match", goneTag)).statusCode()).isEqualTo(304);
+    var lineage = exchange("/api/v1/vms/" + vm + "/lineage", Map.of());
+    assertThat(exchange("/api/v1/vms/" + vm + "/lineage",
+        Map.of("If-None-Match", lineage.headers().firstValue("ETag").orElseThrow())).statusCode()).isEqualTo(304);
+  }
+
+  @Test
+  void labelsAreSetShownInheritedByClonesAndFiltered() {
+    String run = "r" + UUID.randomUUID().toString().substring(0, 8);
+    String source = labelledVm(run, ",\"team\":\"billing\",\"example.com/env\":\"prod\"");
+    assertThat(get("/api/v1/vms/" + source).body().path("labels").path("team").asString()).isEqualTo("billing");
+    JsonNode op = TestStack.cloneAndWait("{\"sourceVm\":\"" + source + "\",\"targetHost\":\"host-b\",\"count\":2,"
+        + "\"labels\":{\"example.com/env\":\"test\",\"job\":\"j7\"}}");
+    assertThat(op.path("phase").asString()).as(op.toString()).isEqualTo("COMPLETED");
+    assertThat(op.path("labels").path("job").asString()).isEqualTo("j7");
+    java.util.List<String> clones = new java.util.ArrayList<>();
+    op.path("cloneVmIds").forEach(id -> clones.add(id.asString()));
+    assertThat(clones).hasSize(2);
+    for (String clone : clones) {
+      JsonNode labels = get("/api/v1/vms/" + clone).body().path("labels");
+      assertThat(TestStack.JSON.convertValue(labels, Map.class)).as(clone)
+          .isEqualTo(Map.of("run", run, "team", "billing", "example.com/env", "test", "job", "j7"));
+    }
+    var byRun = walk("/api/v1/vms?label=run%3D" + run).stream().flatMap(java.util.List::stream)
+        .map(n -> n.path("id").asString()).toList();
+    assertThat(byRun).containsExactlyInAnyOrderElementsOf(java.util.stream.Stream.concat(
+        java.util.stream.Stream.of(source), clones.stream()).toList());
+    var anded = walk("/api/v1/vms?label=run%3D" + run + "&label=example.com%2Fenv%3Dprod").stream()
+        .flatMap(java.util.List::stream).map(n -> n.path("id").asString()).toList();
+    assertThat(anded).containsExactly(source);
+    var ops = walk("/api/v1/clones?label=job%3Dj7&label=example.com%2Fenv%3Dtest").stream()
+        .flatMap(java.util.List::stream).map(n -> n.path("id").asString()).toList();
+    assertThat(ops).contains(op.path("id").asString());
+    // invalid labels: 422 naming the label
+    TestStack.Response badKey = post("/api/v1/vms",
+        "{\"name\":\"bad-labels\",\"host\":\"host-a\",\"memoryMiB\":4,\"diskMiB\":16,\"labels\":{\"Team\":\"x\"}}");
+    assertThat(badKey.status()).isEqualTo(422);
+    assertThat(badKey.isProblem()).as(badKey.text()).isTrue();
+    assertThat(badKey.body().path("field").asString()).isEqualTo("labels.Team");
+    TestStack.Response badValue = post("/api/v1/clones", "{\"sourceVm\":\"" + source + "\",\"targetHost\":\"host-b\","
+        + "\"labels\":{\"team\":\"" + "v".repeat(64) + "\"}}");
+    assertThat(badValue.status()).isEqualTo(422);
+    assertThat(badValue.body().path("code").asString()).isEqualTo("invalid-label-value");
+    assertThat(badValue.body().path("field").asString()).isEqualTo("labels.team");
+    TestStack.Response badFilter = get("/api/v1/vms?label=no-equals-sign");
+    assertThat(badFilter.status()).isEqualTo(422);
+    assertThat(badFilter.body().path("field").asString()).isEqualTo("label");
+  }
+
+  @Test
+  void theOpenApiDocumentShowsPagingETagsAndLabelsAndSwaggerUiIsReachable() {
+    TestStack.Response anonymous = TestStack.raw(get().apiPort(), "GET", "/v3/api-docs", null, Map.of());
+    assertThat(anonymous.status()).isEqualTo(200);
+    JsonNode doc = anonymous.body();
+    for (String list : java.util.List.of("/api/v1/vms", "/api/v1/clones", "/api/v1/hosts")) {
+      JsonNode op = doc.path("paths").path(list).path("get");
+      java.util.List<String> params = new java.util.ArrayList<>();
+      op.path("parameters").forEach(p -> params.add(p.path("name").asString()));
+      assertThat(params).as(list).contains("limit", "cursor");
+      assertThat(op.path("responses").path("200").path("headers").has("Link")).as(list).isTrue();
+    }
+    for (String list : java.util.List.of("/api/v1/vms", "/api/v1/clones")) {
+      JsonNode label = null;
+      for (JsonNode p : doc.path("paths").path(list).path("get").path("parameters")) {
+        label = "label".equals(p.path("name").asString()) ? p : label;
+      }
+      assertThat(label).as(list).isNotNull();
+      assertThat(label.path("schema").path("type").asString()).isEqualTo("array");
+    }
+    for (String single : java.util.List.of("/api/v1/vms/{id}", "/api/v1/clones/{id}", "/api/v1/vms/{id}/lineage")) {
+      JsonNode op = doc.path("paths").path(single).path("get");
+      assertThat(op.path("responses").path("200").path("headers").has("ETag")).as(single).isTrue();
+      assertThat(op.path("responses").has("304")).as(single).isTrue();
+      assertThat(op.path("parameters").toString()).as(single).contains("If-None-Match");
+    }
+    for (String schema : java.util.List.of("VmView", "CreateVmBody", "CloneRequestBody", "CloneOperationView")) {
+      JsonNode labels = doc.path("components").path("schemas").path(schema).path("properties").path("labels");
+      assertThat(labels.path("type").asString()).as(schema).isEqualTo("object");
+      assertThat(labels.path("description").asString()).as(schema).contains("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
+    }
+    assertThat(doc.path("components").path("securitySchemes").path("apiKey").path("name").asString()).isEqualTo("X-API-Key");
+    TestStack.Response ui = TestStack.raw(get().apiPort(), "GET", "/swagger-ui/index.html", null, Map.of());
+    assertThat(ui.status()).isEqualTo(200);
+    assertThat(ui.text()).contains("Swagger UI");
+    TestStack.Response config = TestStack.raw(get().apiPort(), "GET", "/v3/api-docs/swagger-config", null, Map.of());
+    assertThat(config.status()).isEqualTo(200);
+    assertThat(config.body().path("url").asString()).isEqualTo("/v3/api-docs");
+  }
 }

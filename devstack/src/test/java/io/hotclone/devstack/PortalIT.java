@@ -25,7 +25,10 @@ import org.junit.jupiter.api.Test;
  * page works end to end in headless Chromium ({@code portal-e2e/portal.e2e.mjs}, playwright-core
  * against Debian's {@code chromium}): tenant-a's key, demo-1 in the table, a clone to host-b
  * followed live over SSE to COMPLETED, the new node in the lineage graph, a clone failed in the
- * saga and two refused requests shown with their reasons, and a screenshot in {@code
+ * saga and two refused requests shown with their reasons; a clone of a guest without an agent
+ * (the embedded driver's {@code removeGuestAgent}) made from the form with a name, policy isolate,
+ * a lease and labels shown as isolated with its link down and why, and with require-agent failed;
+ * the VM table paged by label one VM a page, the operations paged; and a screenshot in {@code
  * target/portal/portal.png}; and the page's own {@code text/event-stream} parser against chosen
  * chunkings ({@code portal-e2e/sse-parser.test.mjs}, Node.js). Node.js and chromium are required:
  * without them this test fails.
@@ -88,19 +91,35 @@ class PortalIT {
     Files.deleteIfExists(screenshot);
     DevStack stack = TestStack.get();
     TestStack.demoVmId();
+    // a VM whose guest has no agent, alone with its label: its clone (policy isolate) is isolated
+    String run = "p" + java.util.UUID.randomUUID().toString().substring(0, 8);
+    TestStack.Response noAgent = TestStack.send("POST", "/api/v1/vms", "{\"name\":\"noagent-" + run
+        + "\",\"host\":\"host-a\",\"memoryMiB\":4,\"diskMiB\":16,\"labels\":{\"portal\":\"" + run + "\"}}",
+        Map.of("X-API-Key", stack.apiKey("tenant-a")));
+    assertThat(noAgent.status()).as(noAgent.text()).isEqualTo(201);
+    TestStack.hypervisor().removeGuestAgent(new io.hotclone.hypervisor.VmId(noAgent.body().path("id").asString()));
     Map<String, String> env = Map.of(
         "PORTAL_URL", "http://localhost:" + stack.apiPort() + "/portal/",
         "HOTCLONE_API_KEY", stack.apiKey("tenant-a"),
         "SCREENSHOT", screenshot.toString(),
         "CHROMIUM", CHROMIUM.toString(),
-        "E2E_INJECT", "1");
+        "E2E_INJECT", "1",
+        "NOAGENT_VM", "noagent-" + run,
+        "PORTAL_LABEL", "portal=" + run);
     Result e2e = run(project, List.of("node", "portal.e2e.mjs"), env, 240);
     System.out.print(e2e.output());
     assertThat(e2e.code()).as("portal.e2e.mjs:\n" + e2e.output()).isZero();
     assertThat(e2e.output())
         .contains("reached COMPLETED over SSE")
         .contains("shows the new clone as a descendant")
-        .contains("a failed clone shows its reason");
+        .contains("a failed clone shows its reason")
+        .contains("the clone has the name typed in the form")
+        .contains("an isolated clone is shown as isolated, not healthy")
+        .contains("an isolated clone says its link is down and why")
+        .contains("policy require-agent from the form fails the clone")
+        .contains("the VM list pages through")
+        .contains("the operations list pages through")
+        .contains("labels shown");
     byte[] png = Files.readAllBytes(screenshot);
     assertThat(png.length).as("screenshot size").isGreaterThan(10_000);
     assertThat(new String(png, 1, 3, StandardCharsets.US_ASCII)).isEqualTo("PNG");

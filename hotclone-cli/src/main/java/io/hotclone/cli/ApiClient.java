@@ -34,6 +34,41 @@ final class ApiClient {
     return send("GET", path, null, null);
   }
 
+  /**
+   * Every item of the paged list at {@code path}: its pages one after the other, following each
+   * page's {@code Link: <…>; rel="next"} until a page has none (at most {@value #MAX_PAGES} pages).
+   */
+  JsonNode getAll(String path) {
+    tools.jackson.databind.node.ArrayNode all = JSON.createArrayNode();
+    String next = path;
+    for (int page = 0; next != null && page < MAX_PAGES; page++) {
+      HttpResponse<String> r = exchange("GET", next, null, null);
+      JsonNode items = parse(r.body());
+      if (!items.isArray()) {
+        return items;
+      }
+      all.addAll((tools.jackson.databind.node.ArrayNode) items);
+      next = nextLink(r.headers().allValues("Link"));
+    }
+    return all;
+  }
+
+  static final int MAX_PAGES = 10_000;
+  private static final java.util.regex.Pattern NEXT =
+      java.util.regex.Pattern.compile("<([^>]*)>\\s*;[^,]*\\brel=\"?next\"?");
+
+  /** The target of the {@code rel="next"} link among {@code links} (a path of this API), or null. */
+  static String nextLink(java.util.List<String> links) {
+    for (String header : links) {
+      java.util.regex.Matcher m = NEXT.matcher(header);
+      if (m.find()) {
+        String target = m.group(1);
+        return target.startsWith("/") ? target : URI.create(target).getRawPath() + "?" + URI.create(target).getRawQuery();
+      }
+    }
+    return null;
+  }
+
   JsonNode post(String path, JsonNode body) {
     return send("POST", path, body, null);
   }
@@ -109,6 +144,11 @@ final class ApiClient {
   }
 
   private JsonNode send(String method, String path, JsonNode body, String idempotencyKey) {
+    return parse(exchange(method, path, body, idempotencyKey).body());
+  }
+
+  /** The 2xx answer to one request; anything else is an {@link ApiException}. */
+  private HttpResponse<String> exchange(String method, String path, JsonNode body, String idempotencyKey) {
     HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(baseUrl + path))
         .timeout(Duration.ofSeconds(30))
         .header("Accept", "application/json");
@@ -131,11 +171,10 @@ final class ApiClient {
       Thread.currentThread().interrupt();
       throw new ApiException(ExitCodes.UNAVAILABLE, "interrupted");
     }
-    JsonNode parsed = parse(r.body());
     if (r.statusCode() / 100 != 2) {
-      throw new ApiException(ExitCodes.ofStatus(r.statusCode()), problem(r.statusCode(), parsed, r.body()));
+      throw new ApiException(ExitCodes.ofStatus(r.statusCode()), problem(r.statusCode(), parse(r.body()), r.body()));
     }
-    return parsed;
+    return r;
   }
 
   private static JsonNode parse(String body) {

@@ -12,7 +12,7 @@ final class HostsCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    root.output().rows(root.api().get("/api/v1/hosts"), "name", "driver", "reachable", "runningVms");
+    root.output().rows(root.api().getAll("/api/v1/hosts"), "name", "driver", "reachable", "runningVms");
     return ExitCodes.OK;
   }
 }

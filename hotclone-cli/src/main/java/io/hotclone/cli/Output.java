@@ -34,6 +34,15 @@ final class Output {
   }
 
   /** Prints {@code node} as JSON, or each element as a text row of {@code fields} (tab-separated). */
+  /** An object's members as {@code k=v,k=v} (labels). */
+  private static String pairs(JsonNode object) {
+    StringBuilder b = new StringBuilder();
+    for (var e : object.properties()) {
+      b.append(b.isEmpty() ? "" : ",").append(e.getKey()).append('=').append(e.getValue().asString());
+    }
+    return b.toString();
+  }
+
   void rows(JsonNode node, String... fields) {
     if (json()) {
       json(node);
@@ -46,7 +55,7 @@ final class Output {
           b.append('\t');
         }
         JsonNode v = row.path(f);
-        b.append(v.isMissingNode() || v.isNull() ? "-" : v.asString());
+        b.append(v.isMissingNode() || v.isNull() || (v.isObject() && v.isEmpty()) ? "-" : v.isObject() ? pairs(v) : v.asString());
       }
       out.println(b);
     }

@@ -74,14 +74,22 @@ public record CloneOperation(UUID id, Request request, Progress progress, Outcom
    * CloneFailed}) carry.
    */
   public CloneOperation asSaga(ClonePlan sagaPlan, List<ConfiguredClone> clones) {
-    Request r = new Request(request.idempotencyKey(), request.requester(), sagaPlan, request.sourceVmName(), request.requestedAt());
+    Request r = new Request(
+        request.idempotencyKey(), request.requester(), sagaPlan, request.sourceVmName(), request.requestedAt(), request.labels());
     return new CloneOperation(sagaId, r, progress, clones == null ? outcome : outcome.withClones(clones), sagaId);
   }
   /** A new operation in {@link Phase#REQUESTED}. */
   public static CloneOperation requested(
       UUID id, String idempotencyKey, Requester requester, ClonePlan plan, String sourceVmName, Instant now) {
+    return requested(id, idempotencyKey, requester, plan, sourceVmName, null, now);
+  }
+
+  /** A new operation in {@link Phase#REQUESTED} whose clones get {@code labels} (over their source's). */
+  public static CloneOperation requested(
+      UUID id, String idempotencyKey, Requester requester, ClonePlan plan, String sourceVmName,
+      java.util.SortedMap<String, String> labels, Instant now) {
     return new CloneOperation(
-        id, new Request(idempotencyKey, requester, plan, sourceVmName, now), Progress.requested(now), Outcome.OPEN);
+        id, new Request(idempotencyKey, requester, plan, sourceVmName, now, labels), Progress.requested(now), Outcome.OPEN);
   }
 
   public Phase phase() {

@@ -18,11 +18,22 @@ import java.util.Objects;
  * @param plan the source VM, its host, the target host, count, names and lease
  * @param sourceVmName the source VM's name at request time (for lookups by name), may be {@code null}
  * @param requestedAt when the request was accepted
+ * @param labels the labels asked for the clones (over their source's), sorted by key, never null
  */
 public record Request(
-    String idempotencyKey, Requester requester, ClonePlan plan, String sourceVmName, Instant requestedAt) {
+    String idempotencyKey,
+    Requester requester,
+    ClonePlan plan,
+    String sourceVmName,
+    Instant requestedAt,
+    java.util.SortedMap<String, String> labels) {
+
+  public Request(String idempotencyKey, Requester requester, ClonePlan plan, String sourceVmName, Instant requestedAt) {
+    this(idempotencyKey, requester, plan, sourceVmName, requestedAt, null);
+  }
 
   public Request {
+    labels = labels == null ? java.util.Collections.emptySortedMap() : labels;
     Objects.requireNonNull(requester, "requester");
     Objects.requireNonNull(plan, "plan");
     plan = new ClonePlan(

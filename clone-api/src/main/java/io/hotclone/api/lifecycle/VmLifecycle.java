@@ -42,18 +42,20 @@ public class VmLifecycle {
     this.encoder = new VmLifecycleCloudEvents(codec.mapper());
   }
 
-  /** A VM made through {@code POST /api/v1/vms} by {@code principal}, running at {@code at}. */
-  public void created(VmInfo vm, String tenant, Requester principal, Instant at) {
+  /** A VM made through {@code POST /api/v1/vms} by {@code principal} with {@code labels}, running at {@code at}. */
+  public void created(VmInfo vm, String tenant, Map<String, String> labels, Requester principal, Instant at) {
     String id = vm.id().value();
     VmMeter before = lock(id);
-    vms.observed(vm, at, tenant);
+    vms.observed(vm, at, tenant, labels);
     before.opening(VmEventType.CREATED).ifPresent(t -> publish(t, id, principal, null, null, before, at));
   }
 
-  /** A clone made by {@code cloneId} for {@code principal}, started at {@code at}. */
-  public void cloned(ConfiguredClone clone, String sourceVm, UUID cloneId, String tenant, Requester principal, Instant at) {
+  /** A clone made by {@code cloneId} for {@code principal} ({@code labels}: the request's), started at {@code at}. */
+  public void cloned(
+      ConfiguredClone clone, String sourceVm, UUID cloneId, String tenant, Map<String, String> labels, Requester principal,
+      Instant at) {
     VmMeter before = lock(clone.vmId());
-    vms.cloned(clone, sourceVm, cloneId, tenant, at);
+    vms.cloned(clone, sourceVm, cloneId, tenant, labels, at);
     before.opening(VmEventType.CLONED).ifPresent(t -> publish(t, clone.vmId(), principal, null, null, before, at));
   }
 
@@ -122,7 +124,7 @@ public class VmLifecycle {
     VmRecord r = vms.find(vmId).orElseThrow();
     VmLifecycleEvent event =
         new VmLifecycleEvent(
-            type, r.id(), r.name(), r.host(), r.tenant(), principal, r.vcpus(), r.memoryBytes(), r.disks(), Map.of(),
+            type, r.id(), r.name(), r.host(), r.tenant(), principal, r.vcpus(), r.memoryBytes(), r.disks(), r.labels(),
             r.parentVm(), r.rootVm(), r.generation(), r.cloneId(), r.state(), previousState, reason, at, before.seq());
     publicEvents.append(encoder.encode(event), key(vmId), r.tenant());
   }

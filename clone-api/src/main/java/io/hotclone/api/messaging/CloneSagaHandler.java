@@ -94,7 +94,8 @@ public class CloneSagaHandler implements SagaEventHandler {
       if (change.has(Action.RECORD_CLONES)) {
         for (ConfiguredClone clone : op.outcome().clones()) {
           // the clone started when config-service says so, not when this event is read
-          lifecycle.cloned(clone, op.plan().sourceVm(), op.id(), op.tenant(), op.request().requester(), event.occurredAt());
+          lifecycle.cloned(clone, op.plan().sourceVm(), op.id(), op.tenant(), op.request().labels(),
+              op.request().requester(), event.occurredAt());
         }
       }
       if (change.altered()) {

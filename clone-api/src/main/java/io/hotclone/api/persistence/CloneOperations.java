@@ -28,7 +28,8 @@ public class CloneOperations {
   private static final String COLUMNS =
       "id, idempotency_key, source_vm, source_vm_name, source_host, target_host, count, names::text,"
           + " lease_millis, phase, requested_at, updated_at, step_times::text, completed_at, failed_step,"
-          + " failure_reason, clones::text, source_pause_micros, freeze_millis, tenant, requested_by, key_id, saga_id";
+          + " failure_reason, clones::text, source_pause_micros, freeze_millis, tenant, requested_by, key_id, saga_id,"
+          + " labels::text";
   /** The phases in which an operation freezes its source or may still do so ({@link Phase#freezesSource}). */
   private static final String FREEZING_PHASES =
       java.util.Arrays.stream(Phase.values()).filter(Phase::freezesSource)
@@ -60,8 +61,8 @@ public class CloneOperations {
     jdbc.update(
         "INSERT INTO clone_operations (id, idempotency_key, source_vm, source_vm_name, source_host,"
             + " target_host, count, names, lease_millis, phase, requested_at, updated_at, step_times,"
-            + " tenant, requested_by, key_id, request_fingerprint, saga_id, identity_policy, traceparent)"
-            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?, ?, ?::jsonb, ?, ?, ?, ?, ?, ?, ?)",
+            + " tenant, requested_by, key_id, request_fingerprint, saga_id, identity_policy, traceparent, labels)"
+            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?, ?, ?::jsonb, ?, ?, ?, ?, ?, ?, ?, ?::jsonb)",
         op.id(),
         request.idempotencyKey(),
         plan.sourceVm(),
@@ -81,7 +82,8 @@ public class CloneOperations {
         fingerprint,
         op.sagaId(),
         identityPolicy,
-        traceparent);
+        traceparent,
+        json.labels(request.labels()));
   }
 
   /** Writes everything that changes after the request. Call on a row locked by {@link #lock}. */
@@ -206,11 +208,17 @@ public class CloneOperations {
     return n == null ? 0 : n;
   }
 
+  /** Where a page of {@link #list} starts: after the operation requested at {@code requestedAt} with {@code id}. */
+  public record After(Instant requestedAt, UUID id) {}
+
   /**
-   * Newest first; {@code sourceVm} matches the source's id or its name at request time; {@code
-   * tenant} restricts to one tenant's operations ({@code null}: every tenant's).
+   * Newest first, then by id (a total order, for paging): at most {@code limit} operations after
+   * {@code after} (null: from the newest); {@code sourceVm} matches the source's id or its name at
+   * request time; {@code tenant} restricts to one tenant's operations ({@code null}: every
+   * tenant's); {@code labels}: only requests that asked for every one of these labels.
    */
-  public List<CloneOperation> list(String tenant, String sourceVm, Phase phase, int limit) {
+  public List<CloneOperation> list(
+      String tenant, String sourceVm, Phase phase, java.util.Map<String, String> labels, After after, int limit) {
     StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM clone_operations WHERE true");
     List<Object> args = new ArrayList<>();
     if (tenant != null) {
@@ -226,9 +234,24 @@ public class CloneOperations {
       sql.append(" AND phase = ?");
       args.add(phase.name());
     }
+    if (labels != null && !labels.isEmpty()) {
+      sql.append(" AND labels @> ?::jsonb");
+      args.add(json.labels(labels));
+    }
+    if (after != null) {
+      sql.append(" AND (requested_at < ? OR (requested_at = ? AND id > ?))");
+      args.add(ts(after.requestedAt()));
+      args.add(ts(after.requestedAt()));
+      args.add(after.id());
+    }
     sql.append(" ORDER BY requested_at DESC, id LIMIT ?");
     args.add(limit);
     return jdbc.query(sql.toString(), rows, args.toArray());
+  }
+
+  /** {@link #list(String, String, Phase, java.util.Map, After, int)}: the newest {@code limit}, no label filter. */
+  public List<CloneOperation> list(String tenant, String sourceVm, Phase phase, int limit) {
+    return list(tenant, sourceVm, phase, null, null, limit);
   }
 
   /** Whether a clone of {@code vmId} is in progress (its source may be frozen). */
@@ -263,7 +286,8 @@ public class CloneOperations {
             new Requester(rs.getString("requested_by"), rs.getString("tenant"), rs.getString("key_id")),
             plan,
             rs.getString("source_vm_name"),
-            instant(rs, "requested_at"));
+            instant(rs, "requested_at"),
+            json.labels(rs.getString("labels")));
     Progress progress =
         new Progress(
             Phase.valueOf(rs.getString("phase")),

@@ -10,12 +10,16 @@ import java.util.Map;
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
 
-/** JSONB column codecs of clone_operations. Unknown phase keys (from a newer version) are ignored. */
+/**
+ * JSONB column codecs of clone_operations and vms. Unknown phase keys (from a newer version) are
+ * ignored; labels read back sorted by key.
+ */
 final class JsonColumns {
 
   private static final TypeReference<List<String>> STRINGS = new TypeReference<>() {};
   private static final TypeReference<List<ConfiguredClone>> CLONES = new TypeReference<>() {};
   private static final TypeReference<Map<String, String>> TIMES = new TypeReference<>() {};
+  private static final TypeReference<java.util.TreeMap<String, String>> LABELS = new TypeReference<>() {};
 
   private final JsonMapper json;
 
@@ -37,6 +41,16 @@ final class JsonColumns {
 
   List<ConfiguredClone> clones(String column) {
     return column == null ? List.of() : json.readValue(column, CLONES);
+  }
+
+  String labels(Map<String, String> labels) {
+    return json.writeValueAsString(labels == null ? Map.of() : new java.util.TreeMap<>(labels));
+  }
+
+  java.util.SortedMap<String, String> labels(String column) {
+    return column == null
+        ? java.util.Collections.emptySortedMap()
+        : java.util.Collections.unmodifiableSortedMap(json.readValue(column, LABELS));
   }
 
   String times(Map<Phase, Instant> times) {

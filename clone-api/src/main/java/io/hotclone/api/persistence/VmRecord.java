@@ -13,7 +13,9 @@ import java.util.UUID;
  * createdAt} is when its meter opened (created, cloned or first discovered), {@code endedAt} when
  * it closed (deleted or found gone; null while it lives); {@code vcpus}, {@code memoryBytes} and
  * {@code disks} are its sizes as last reported (null / empty when never reported); {@code metered}
- * whether the event that opens its meter was published.
+ * whether the event that opens its meter was published; {@code labels} its labels, sorted by key (never null;
+ * a clone's are its source's overlaid with its clone request's, see {@link
+ * io.hotclone.api.labels.Labels}).
  */
 public record VmRecord(
     String id,
@@ -36,9 +38,11 @@ public record VmRecord(
     Integer vcpus,
     Long memoryBytes,
     List<DiskSize> disks,
-    boolean metered) {
+    boolean metered,
+    java.util.SortedMap<String, String> labels) {
 
   public VmRecord {
     disks = disks == null ? List.of() : List.copyOf(disks);
+    labels = labels == null ? io.hotclone.api.labels.Labels.none() : labels;
   }
 }

@@ -29,11 +29,13 @@ public class Vms {
 
   private static final String COLUMNS =
       "id, host, name, uuid, mac, ip, hostname, parent_vm, root_vm, generation, clone_id, storage_pointer,"
-          + " state, created_at, updated_at, tenant, ended_at, vcpus, memory_bytes, disk_sizes, metered";
+          + " state, created_at, updated_at, tenant, ended_at, vcpus, memory_bytes, disk_sizes, metered, labels::text";
+  private static final String INSERTED = COLUMNS.replace("labels::text", "labels");
   private static final int MAX_DEPTH = 1000;
 
   private final JdbcTemplate jdbc;
   private final String discoveredTenant;
+  private static final JsonColumns JSON = new JsonColumns(tools.jackson.databind.json.JsonMapper.builder().build());
   private final RowMapper<VmRecord> rows = Vms::map;
 
   public Vms(JdbcTemplate jdbc, @Value("${hotclone.security.discovered-vm-tenant:default}") String discoveredTenant) {
@@ -51,19 +53,27 @@ public class Vms {
     observed(vm, now, null);
   }
 
+  /** {@link #observed(VmInfo, Instant, String, java.util.Map)} without labels of its own (its parent's, if any). */
+  public void observed(VmInfo vm, Instant now, String tenant) {
+    observed(vm, now, tenant, null);
+  }
+
   /**
    * Records a VM as the hypervisor reports it. A VM seen for the first time takes its lineage from
    * its reported parent (root and generation follow the parent's row when there is one) and its
-   * tenant from {@code tenant}, else its parent's row, else the discovered tenant; a VM's tenant is
-   * never changed by a later observation.
+   * tenant from {@code tenant}, else its parent's row, else the discovered tenant; its labels are
+   * {@code labels} overlaid on its parent's row's. A VM's tenant and labels are never changed by a
+   * later observation.
    */
-  public void observed(VmInfo vm, Instant now, String tenant) {
+  public void observed(VmInfo vm, Instant now, String tenant, java.util.Map<String, String> labels) {
     String parent = vm.parent() == null ? null : vm.parent().value();
     String root = vm.id().value();
     int generation = 0;
     String owner = tenant;
+    java.util.Map<String, String> inherited = null;
     if (parent != null) {
       Optional<VmRecord> p = find(parent);
+      inherited = p.map(VmRecord::labels).orElse(null);
       root = p.map(VmRecord::rootVm).orElse(parent);
       generation = p.map(r -> r.generation() + 1).orElse(1);
       if (owner == null) {
@@ -73,7 +83,7 @@ public class Vms {
     owner = owner == null ? discoveredTenant : owner;
     VmIdentity id = vm.identity();
     jdbc.update(
-        "INSERT INTO vms (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, ?, ?, ?, NULL, ?, ?, ?::jsonb, FALSE)"
+        "INSERT INTO vms (" + INSERTED + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, ?, ?, ?, NULL, ?, ?, ?::jsonb, FALSE, ?::jsonb)"
             + " ON CONFLICT (id) DO UPDATE SET host = EXCLUDED.host, name = EXCLUDED.name,"
             + " uuid = EXCLUDED.uuid, mac = EXCLUDED.mac, ip = EXCLUDED.ip, hostname = EXCLUDED.hostname,"
             + " parent_vm = COALESCE(vms.parent_vm, EXCLUDED.parent_vm),"
@@ -100,23 +110,26 @@ public class Vms {
         owner,
         vm.vcpus() > 0 ? vm.vcpus() : null,
         vm.memoryBytes() > 0 ? vm.memoryBytes() : null,
-        vm.disks().isEmpty() ? null : DiskSizes.write(vm.disks()));
+        vm.disks().isEmpty() ? null : DiskSizes.write(vm.disks()),
+        JSON.labels(io.hotclone.api.labels.Labels.overlay(inherited, labels)));
   }
 
   /**
    * Records a clone made by operation {@code cloneId} of {@code tenant} from {@code sourceVm};
-   * lineage and tenant from the operation (a clone belongs to its source's tenant).
+   * lineage and tenant from the operation (a clone belongs to its source's tenant), labels its
+   * source's overlaid with {@code labels} (the clone request's).
    */
-  public void cloned(ConfiguredClone clone, String sourceVm, UUID cloneId, String tenant, Instant now) {
+  public void cloned(
+      ConfiguredClone clone, String sourceVm, UUID cloneId, String tenant, java.util.Map<String, String> labels, Instant now) {
     Optional<VmRecord> source = find(sourceVm);
     String root = source.map(VmRecord::rootVm).orElse(sourceVm);
     jdbc.update(
-        "INSERT INTO vms (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, ?::jsonb, FALSE)"
+        "INSERT INTO vms (" + INSERTED + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, ?::jsonb, FALSE, ?::jsonb)"
             + " ON CONFLICT (id) DO UPDATE SET host = EXCLUDED.host, name = EXCLUDED.name,"
             + " uuid = EXCLUDED.uuid, mac = EXCLUDED.mac, ip = EXCLUDED.ip, hostname = EXCLUDED.hostname,"
             + " parent_vm = EXCLUDED.parent_vm, root_vm = EXCLUDED.root_vm, generation = EXCLUDED.generation,"
             + " clone_id = EXCLUDED.clone_id, storage_pointer = EXCLUDED.storage_pointer,"
-            + " updated_at = EXCLUDED.updated_at, tenant = EXCLUDED.tenant,"
+            + " updated_at = EXCLUDED.updated_at, tenant = EXCLUDED.tenant, labels = EXCLUDED.labels,"
             + " vcpus = COALESCE(vms.vcpus, EXCLUDED.vcpus), memory_bytes = COALESCE(vms.memory_bytes, EXCLUDED.memory_bytes),"
             + " disk_sizes = COALESCE(vms.disk_sizes, EXCLUDED.disk_sizes)",
         clone.vmId(),
@@ -137,7 +150,8 @@ public class Vms {
         tenant,
         source.map(VmRecord::vcpus).orElse(null),
         source.map(VmRecord::memoryBytes).orElse(null),
-        source.map(VmRecord::disks).filter(d -> !d.isEmpty()).map(DiskSizes::write).orElse(null));
+        source.map(VmRecord::disks).filter(d -> !d.isEmpty()).map(DiskSizes::write).orElse(null),
+        JSON.labels(io.hotclone.api.labels.Labels.overlay(source.map(VmRecord::labels).orElse(null), labels)));
     for (int i = 0; i < clone.disks().size(); i++) {
       var disk = clone.disks().get(i);
       jdbc.update(
@@ -219,7 +233,7 @@ public class Vms {
       if (sb.length() > 0) {
         sb.append(", ");
       }
-      sb.append(alias).append('.').append(column.trim());
+      sb.append(alias).append('.').append(column.trim().replace("labels::text", "labels::text AS labels"));
     }
     return sb.toString();
   }
@@ -246,6 +260,7 @@ public class Vms {
         (Integer) rs.getObject("vcpus"),
         (Long) rs.getObject("memory_bytes"),
         DiskSizes.read(rs.getString("disk_sizes")),
-        rs.getBoolean("metered"));
+        rs.getBoolean("metered"),
+        JSON.labels(rs.getString("labels")));
   }
 }

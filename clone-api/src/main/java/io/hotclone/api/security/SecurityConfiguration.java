@@ -29,7 +29,8 @@ import org.springframework.security.web.authentication.AnonymousAuthenticationFi
 /**
  * The filter chain: stateless, no sessions or CSRF (no cookies are used); {@code /actuator/health}
  * and a {@code GET} of the portal's static files ({@link PortalPages#PUBLIC_PATHS}, served with {@link
- * PortalPages#CONTENT_SECURITY_POLICY}) open, every other request authenticated by {@code X-API-Key} ({@link ApiKeyFilter}) or, when a
+ * PortalPages#CONTENT_SECURITY_POLICY}) and of the OpenAPI document and Swagger UI ({@link
+ * #OPENAPI_PATHS}) open, every other request authenticated by {@code X-API-Key} ({@link ApiKeyFilter}) or, when a
  * JWT issuer is configured, an {@code Authorization: Bearer} token; then the scope of {@link
  * RequiredScopes}. 401 and 403 are problem details ({@link ProblemResponses}).
  */
@@ -37,6 +38,9 @@ import org.springframework.security.web.authentication.AnonymousAuthenticationFi
 @EnableWebSecurity
 @EnableConfigurationProperties(SecurityProperties.class)
 public class SecurityConfiguration {
+
+  /** The OpenAPI document (springdoc) and Swagger UI's page, files and configuration. */
+  static final String[] OPENAPI_PATHS = {"/v3/api-docs", "/v3/api-docs/**", "/swagger-ui.html", "/swagger-ui/**"};
 
   @Bean
   SecurityFilterChain apiSecurity(HttpSecurity http, ApiKeys keys, SecurityProperties properties) throws Exception {
@@ -58,6 +62,9 @@ public class SecurityConfiguration {
             .requestMatchers("/actuator/health", "/actuator/health/**").permitAll()
             // the portal's static files only; the API calls the page makes carry the user's credential
             .requestMatchers(HttpMethod.GET, PortalPages.PUBLIC_PATHS).permitAll()
+            // the OpenAPI document and Swagger UI describe the API and hold no data; the calls
+            // "Try it out" makes carry the key given to its Authorize button
+            .requestMatchers(HttpMethod.GET, OPENAPI_PATHS).permitAll()
             .anyRequest().access(scopeRule()));
     Optional<JwtDecoder> jwt = decoder(properties);
     if (jwt.isPresent()) {

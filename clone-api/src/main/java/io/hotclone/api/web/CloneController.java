@@ -6,10 +6,18 @@ import io.hotclone.api.domain.Phase;
 import io.hotclone.api.persistence.CloneOperations;
 import io.hotclone.api.security.Caller;
 import io.hotclone.api.security.Callers;
+import io.hotclone.api.labels.LabelSelector;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.enums.ParameterIn;
+import io.swagger.v3.oas.annotations.headers.Header;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import java.net.URI;
+import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -27,23 +35,28 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
  * Clone operations, each caller seeing its own tenant's only (another tenant's is 404; an admin sees
  * all): {@code POST /api/v1/clones} (202 + {@code Location}; a repeated {@code
  * Idempotency-Key} answers 200 with the same operation), {@code GET /api/v1/clones/{id}}, {@code GET
- * /api/v1/clones?sourceVm=&phase=} (newest first, at most 100) and {@code GET
- * /api/v1/clones/{id}/events} (Server-Sent Events, one per phase reached, until terminal).
+ * /api/v1/clones?sourceVm=&phase=&label=k=v&limit=&cursor=} (newest first, then by id; paged by
+ * {@link CursorPages}, {@code label} repeatable and ANDed over the labels each request asked for)
+ * and {@code GET /api/v1/clones/{id}/events} (Server-Sent Events, one per phase reached, until
+ * terminal). {@code GET /api/v1/clones/{id}} carries an {@code ETag} ({@link ResourceETags}).
  */
 @RestController
 @RequestMapping("/api/v1/clones")
 public class CloneController {
 
-  static final int LIST_LIMIT = 100;
+  static final String LIST = "clones";
 
   private final CloneRequests requests;
   private final CloneOperations operations;
   private final CloneEventStreams streams;
+  private final ResourceETags etags;
 
-  public CloneController(CloneRequests requests, CloneOperations operations, CloneEventStreams streams) {
+  public CloneController(
+      CloneRequests requests, CloneOperations operations, CloneEventStreams streams, ResourceETags etags) {
     this.requests = requests;
     this.operations = operations;
     this.streams = streams;
+    this.etags = etags;
   }
 
   @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE, produces = MediaType.APPLICATION_JSON_VALUE)
@@ -58,19 +71,38 @@ public class CloneController {
   }
 
   @GetMapping(path = "/{id}", produces = MediaType.APPLICATION_JSON_VALUE)
-  public CloneOperationView get(@PathVariable String id) {
-    return CloneOperationView.of(require(id));
+  @ApiResponse(responseCode = "200", description = "the operation",
+      headers = @Header(name = HttpHeaders.ETAG, description = ApiDocs.ETAG, schema = @Schema(type = "string")))
+  @Parameter(in = ParameterIn.HEADER, name = HttpHeaders.IF_NONE_MATCH, description = ApiDocs.IF_NONE_MATCH,
+      schema = @Schema(type = "string"))
+  @ApiResponse(responseCode = "304", description = "not modified (If-None-Match holds the current ETag)",
+      headers = @Header(name = HttpHeaders.ETAG, description = ApiDocs.ETAG, schema = @Schema(type = "string")))
+  public ResponseEntity<CloneOperationView> get(
+      @PathVariable String id) {
+    return etags.respond(CloneOperationView.of(require(id)));
   }
 
   @GetMapping(produces = MediaType.APPLICATION_JSON_VALUE)
-  public List<CloneOperationView> list(
-      @RequestParam(required = false) String sourceVm, @RequestParam(required = false) String phase) {
+  @ApiResponse(responseCode = "200", description = "one page, newest first",
+      headers = @Header(name = HttpHeaders.LINK, description = ApiDocs.LINK, schema = @Schema(type = "string")))
+  public ResponseEntity<List<CloneOperationView>> list(
+      @RequestParam(required = false) String sourceVm,
+      @RequestParam(required = false) String phase,
+      @Parameter(description = ApiDocs.LABEL) @RequestParam(name = LabelSelector.PARAMETER, required = false) List<String> label,
+      @Parameter(description = ApiDocs.LIMIT) @RequestParam(name = CursorPages.LIMIT, required = false) Integer limit,
+      @Parameter(description = ApiDocs.CURSOR) @RequestParam(name = CursorPages.CURSOR, required = false) String cursor) {
     if (sourceVm != null) {
       DnsLabels.require("sourceVm", sourceVm);
     }
-    return operations.list(Callers.current().tenantFilter(), sourceVm, phase(phase), LIST_LIMIT).stream()
-        .map(CloneOperationView::of)
-        .toList();
+    Phase wanted = phase(phase);
+    var labels = LabelSelector.parse(label);
+    CursorPages.Request page = CursorPages.request(LIST, 2, limit, cursor);
+    CloneOperations.After after = page.after() == null ? null : PageCursor.parse(
+        () -> new CloneOperations.After(Instant.parse(page.after().get(0)), UUID.fromString(page.after().get(1))));
+    List<CloneOperation> rows =
+        operations.list(Callers.current().tenantFilter(), sourceVm, wanted, labels, after, page.fetch());
+    return CursorPages.respond(page, rows,
+        op -> List.of(op.request().requestedAt().toString(), op.id().toString()), CloneOperationView::of);
   }
 
   @GetMapping(path = "/{id}/events", produces = MediaType.TEXT_EVENT_STREAM_VALUE)

@@ -22,7 +22,7 @@ import java.util.UUID;
  * {@code keyId} say who asked. {@code sagaId} is the clone id of the saga that serves the operation
  * (the Kafka key of its saga events): its own {@code id}, unless the request waited behind another
  * clone of its source and was coalesced with other waiting requests into one saga (one freeze);
- * {@code null} while it waits.
+ * {@code null} while it waits. {@code labels} are the labels the request asked for its clones.
  */
 public record CloneOperationView(
     UUID id,
@@ -51,7 +51,9 @@ public record CloneOperationView(
     List<ConfiguredClone> clones,
     String failedStep,
     String failureReason,
-    UUID sagaId) {
+    UUID sagaId,
+    @io.swagger.v3.oas.annotations.media.Schema(description = LabelsSchema.DESCRIPTION, example = LabelsSchema.EXAMPLE)
+        java.util.SortedMap<String, String> labels) {
 
   public static CloneOperationView of(CloneOperation op) {
     Request request = op.request();
@@ -89,6 +91,7 @@ public record CloneOperationView(
         outcome.clones(),
         outcome.failure() == null ? null : outcome.failure().step(),
         outcome.failure() == null ? null : outcome.failure().reason(),
-        op.sagaId());
+        op.sagaId(),
+        request.labels());
   }
 }

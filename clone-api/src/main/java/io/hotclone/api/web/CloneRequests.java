@@ -121,9 +121,10 @@ public class CloneRequests {
         CloneRequestRules.check(
             body.sourceVm(), body.targetHost(), body.count(), body.name(), body.names(), body.leaseMillis());
     String policy = identityPolicy(body.identityPolicy());
+    java.util.SortedMap<String, String> labels = io.hotclone.api.labels.Labels.check("labels", body.labels());
     String fingerprint = IdempotencyKeys.fingerprint(body);
     if (key == null) {
-      return create(caller, checked, policy, null, fingerprint);
+      return create(caller, checked, policy, labels, null, fingerprint);
     }
     try (IdempotencyKeys.Claim claim = keys.claim(caller.tenant(), key)) {
       Optional<Accepted> replay = replay(caller, key, fingerprint);
@@ -131,7 +132,7 @@ public class CloneRequests {
         return replay.get();
       }
       try {
-        return create(caller, checked, policy, key, fingerprint);
+        return create(caller, checked, policy, labels, key, fingerprint);
       } catch (DuplicateKeyException e) {
         // another clone-api instance committed the key meanwhile
         return replay(caller, key, fingerprint).orElseThrow(() -> e);
@@ -150,7 +151,12 @@ public class CloneRequests {
   }
 
   private Accepted create(
-      Caller caller, CloneRequestRules.Checked checked, String policy, String key, String fingerprint) {
+      Caller caller,
+      CloneRequestRules.Checked checked,
+      String policy,
+      java.util.SortedMap<String, String> labels,
+      String key,
+      String fingerprint) {
     VmInfo source = tenantVms.requireLive(caller, checked.sourceVm());
     String tenant = tenantVms.tenantOf(source);
     if (!security.allowsHost(tenant, checked.targetHost())) {
@@ -178,7 +184,7 @@ public class CloneRequests {
     // the operation belongs to its source's tenant (the caller's, or any for an admin)
     Caller owner = new Caller(caller.subject(), tenant, caller.keyId(), caller.scopes());
     CloneOperation requested =
-        CloneOperation.requested(UUID.randomUUID(), key, owner.requester(), plan, sourceName, now);
+        CloneOperation.requested(UUID.randomUUID(), key, owner.requester(), plan, sourceName, labels, now);
     CloneOperation op =
         tx.execute(
             s -> {

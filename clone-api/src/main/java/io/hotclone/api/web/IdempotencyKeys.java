@@ -20,7 +20,8 @@ final class IdempotencyKeys {
 
   static final int MAX_KEY_LENGTH = 255;
   private static final Pattern VISIBLE_ASCII = Pattern.compile("[\\x21-\\x7e]+");
-  private static final JsonMapper JSON = JsonMapper.builder().build();
+  private static final JsonMapper JSON = JsonMapper.builder()
+      .enable(tools.jackson.databind.SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS).build();
 
   private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
 

@@ -14,13 +14,20 @@ import io.hotclone.hypervisor.HostName;
 import io.hotclone.hypervisor.Hypervisor;
 import io.hotclone.hypervisor.VmInfo;
 import io.hotclone.hypervisor.VmSpec;
+import io.hotclone.api.labels.LabelSelector;
+import io.hotclone.api.labels.Labels;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.enums.ParameterIn;
+import io.swagger.v3.oas.annotations.headers.Header;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import java.net.URI;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
-import java.util.stream.Collectors;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -39,7 +46,10 @@ import org.springframework.web.bind.annotation.RestController;
  * not exist; an admin sees all): {@code GET /api/v1/vms[?host=]} (live, joined with lineage), {@code GET
  * /api/v1/vms/{id}} (id or name; a VM only the read model knows shows as {@code GONE}), {@code GET
  * /api/v1/vms/{id}/lineage}, {@code POST /api/v1/vms} (201 + {@code Location}; 501 when the driver
- * cannot create VMs) and {@code GET /api/v1/hosts}.
+ * cannot create VMs) and {@code GET /api/v1/hosts}. The lists are paged ({@link CursorPages}): VMs
+ * by id, hosts by name; {@code GET /api/v1/vms?label=k=v} (repeatable, ANDed) keeps the VMs whose
+ * read-model labels carry them. The single VM and its lineage carry an {@code ETag} ({@link
+ * ResourceETags}).
  */
 @RestController
 @RequestMapping("/api/v1")
@@ -57,6 +67,7 @@ public class VmController {
   private final Clock clock;
   private final io.hotclone.api.messaging.IpPoolStates pools;
   private final VmLifecycle lifecycle;
+  private final ResourceETags etags;
 
   public VmController(
       VmDirectory directory,
@@ -68,9 +79,11 @@ public class VmController {
       TransactionTemplate tx,
       Clock clock,
       io.hotclone.api.messaging.IpPoolStates pools,
-      VmLifecycle lifecycle) {
+      VmLifecycle lifecycle,
+      ResourceETags etags) {
     this.pools = pools;
     this.lifecycle = lifecycle;
+    this.etags = etags;
     this.operations = operations;
     this.directory = directory;
     this.tenantVms = tenantVms;
@@ -82,33 +95,58 @@ public class VmController {
   }
 
   @GetMapping(path = "/vms", produces = MediaType.APPLICATION_JSON_VALUE)
-  public List<VmView> list(@RequestParam(required = false) String host) {
+  @ApiResponse(responseCode = "200", description = "one page of live VMs, by id",
+      headers = @Header(name = HttpHeaders.LINK, description = ApiDocs.LINK, schema = @Schema(type = "string")))
+  public ResponseEntity<List<VmView>> list(
+      @RequestParam(required = false) String host,
+      @Parameter(description = ApiDocs.LABEL) @RequestParam(name = LabelSelector.PARAMETER, required = false) List<String> label,
+      @Parameter(description = ApiDocs.LIMIT) @RequestParam(name = CursorPages.LIMIT, required = false) Integer limit,
+      @Parameter(description = ApiDocs.CURSOR) @RequestParam(name = CursorPages.CURSOR, required = false) String cursor) {
     Caller caller = Callers.current();
     if (host != null && (!DnsLabels.isLabel(host) || directory.hosts().stream().noneMatch(h -> h.name().value().equals(host))
         || !(caller.admin() || security.allowsHost(caller.tenant(), host)))) {
       throw ApiProblem.notFound("host-not-found", "no host named " + ApiProblem.quote(host));
     }
-    List<VmInfo> live = directory.live(host).stream().filter(vm -> caller.sees(tenantVms.tenantOf(vm))).toList();
-    Map<String, VmRecord> known =
-        live.stream()
-            .map(vm -> vms.find(vm.id().value()))
-            .flatMap(Optional::stream)
-            .collect(Collectors.toMap(VmRecord::id, Function.identity(), (a, b) -> a));
-    return live.stream().map(vm -> VmView.of(vm, known.get(vm.id().value()))).toList();
+    Map<String, String> required = LabelSelector.parse(label);
+    CursorPages.Request page = CursorPages.request("vms", 1, limit, cursor);
+    String after = page.after() == null ? null : page.after().get(0);
+    List<VmView> rows = directory.live(host).stream()
+        .filter(vm -> caller.sees(tenantVms.tenantOf(vm)))
+        .filter(vm -> after == null || vm.id().value().compareTo(after) > 0)
+        .sorted(java.util.Comparator.comparing(vm -> vm.id().value()))
+        .map(vm -> VmView.of(vm, vms.find(vm.id().value()).orElse(null)))
+        .filter(view -> LabelSelector.matches(required, view.labels()))
+        .limit(page.fetch())
+        .toList();
+    return CursorPages.respond(page, rows, view -> List.of(view.id()), Function.identity());
   }
 
   @GetMapping(path = "/vms/{id}", produces = MediaType.APPLICATION_JSON_VALUE)
-  public VmView get(@PathVariable String id) {
+  @ApiResponse(responseCode = "200", description = "the VM",
+      headers = @Header(name = HttpHeaders.ETAG, description = ApiDocs.ETAG, schema = @Schema(type = "string")))
+  @Parameter(in = ParameterIn.HEADER, name = HttpHeaders.IF_NONE_MATCH, description = ApiDocs.IF_NONE_MATCH,
+      schema = @Schema(type = "string"))
+  @ApiResponse(responseCode = "304", description = "not modified (If-None-Match holds the current ETag)",
+      headers = @Header(name = HttpHeaders.ETAG, description = ApiDocs.ETAG, schema = @Schema(type = "string")))
+  public ResponseEntity<VmView> get(
+      @PathVariable String id) {
     Caller caller = Callers.current();
     Optional<VmInfo> live = tenantVms.findLive(caller, id);
-    if (live.isPresent()) {
-      return VmView.of(live.get(), vms.find(live.get().id().value()).orElse(null));
-    }
-    return tenantVms.findRecord(caller, id).map(VmView::of).orElseThrow(() -> TenantVms.notFound(id));
+    VmView view = live.isPresent()
+        ? VmView.of(live.get(), vms.find(live.get().id().value()).orElse(null))
+        : tenantVms.findRecord(caller, id).map(VmView::of).orElseThrow(() -> TenantVms.notFound(id));
+    return etags.respond(view);
   }
 
   @GetMapping(path = "/vms/{id}/lineage", produces = MediaType.APPLICATION_JSON_VALUE)
-  public LineageView lineage(@PathVariable String id) {
+  @ApiResponse(responseCode = "200", description = "the VM's ancestors and descendants",
+      headers = @Header(name = HttpHeaders.ETAG, description = ApiDocs.ETAG, schema = @Schema(type = "string")))
+  @Parameter(in = ParameterIn.HEADER, name = HttpHeaders.IF_NONE_MATCH, description = ApiDocs.IF_NONE_MATCH,
+      schema = @Schema(type = "string"))
+  @ApiResponse(responseCode = "304", description = "not modified (If-None-Match holds the current ETag)",
+      headers = @Header(name = HttpHeaders.ETAG, description = ApiDocs.ETAG, schema = @Schema(type = "string")))
+  public ResponseEntity<LineageView> lineage(
+      @PathVariable String id) {
     Caller caller = Callers.current();
     VmRecord vm = tenantVms.findRecord(caller, id).orElseThrow(() -> TenantVms.notFound(id));
     List<VmRecord> ancestors = vms.ancestors(vm.id()).stream().filter(r -> caller.sees(r.tenant())).toList();
@@ -117,7 +155,7 @@ public class VmController {
     ids.add(vm.id());
     ancestors.forEach(r -> ids.add(r.id()));
     descendants.forEach(r -> ids.add(r.id()));
-    return LineageView.of(vm, ancestors, descendants, vms.disks(ids));
+    return etags.respond(LineageView.of(vm, ancestors, descendants, vms.disks(ids)));
   }
 
   @PostMapping(
@@ -127,13 +165,14 @@ public class VmController {
   public ResponseEntity<VmView> create(@RequestBody CreateVmBody body) {
     Caller caller = Callers.current();
     VmSpec spec = spec(body);
+    var labels = Labels.check("labels", body.labels());
     if (!security.allowsHost(caller.tenant(), spec.host().value())) {
       throw ApiProblem.notFound("host-not-found", "no host named " + ApiProblem.quote(spec.host().value()));
     }
     directory.requireHost(spec.host().value());
     VmInfo created = hypervisor.createVm(spec);
     java.time.Instant at = clock.instant();
-    tx.executeWithoutResult(s -> lifecycle.created(created, caller.tenant(), caller.requester(), at));
+    tx.executeWithoutResult(s -> lifecycle.created(created, caller.tenant(), labels, caller.requester(), at));
     return ResponseEntity.status(HttpStatus.CREATED)
         .location(URI.create("/api/v1/vms/" + created.id().value()))
         .body(VmView.of(created, vms.find(created.id().value()).orElse(null)));
@@ -167,12 +206,22 @@ public class VmController {
   }
 
   @GetMapping(path = "/hosts", produces = MediaType.APPLICATION_JSON_VALUE)
-  public List<HostView> hosts() {
+  @ApiResponse(responseCode = "200", description = "one page of hosts, by name",
+      headers = @Header(name = HttpHeaders.LINK, description = ApiDocs.LINK, schema = @Schema(type = "string")))
+  public ResponseEntity<List<HostView>> hosts(
+      @Parameter(description = ApiDocs.LIMIT) @RequestParam(name = CursorPages.LIMIT, required = false) Integer limit,
+      @Parameter(description = ApiDocs.CURSOR) @RequestParam(name = CursorPages.CURSOR, required = false) String cursor) {
     Caller caller = Callers.current();
-    return directory.hosts().stream()
+    CursorPages.Request page = CursorPages.request("hosts", 1, limit, cursor);
+    String after = page.after() == null ? null : page.after().get(0);
+    List<HostView> rows = directory.hosts().stream()
         .filter(h -> caller.admin() || security.allowsHost(caller.tenant(), h.name().value()))
+        .filter(h -> after == null || h.name().value().compareTo(after) > 0)
+        .sorted(java.util.Comparator.comparing(h -> h.name().value()))
+        .limit(page.fetch())
         .map(h -> HostView.of(h, pools.forHost(h.name().value()).orElse(null)))
         .toList();
+    return CursorPages.respond(page, rows, h -> List.of(h.name()), Function.identity());
   }
 
   /**

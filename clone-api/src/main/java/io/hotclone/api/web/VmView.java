@@ -19,7 +19,8 @@ import java.util.UUID;
  * device and virtual size) are its sizes (live, else as last reported). {@code createdAt} is when it
  * came to exist as its lifecycle events say (created, cloned or first discovered) and {@code
  * endedAt} when it was deleted or found gone: the same instants as the {@code time} of the events
- * that open and close its meter.
+ * that open and close its meter; {@code
+ * labels} its labels (empty for a VM the read model does not know yet).
  */
 public record VmView(
     String id,
@@ -45,7 +46,9 @@ public record VmView(
     Integer vcpus,
     List<DiskSize> disks,
     Instant createdAt,
-    Instant endedAt) {
+    Instant endedAt,
+    @io.swagger.v3.oas.annotations.media.Schema(description = LabelsSchema.DESCRIPTION, example = LabelsSchema.EXAMPLE)
+        java.util.SortedMap<String, String> labels) {
 
   public static VmView of(VmInfo vm, VmRecord known) {
     VmIdentity id = vm.identity();
@@ -74,7 +77,8 @@ public record VmView(
         vm.vcpus() > 0 ? Integer.valueOf(vm.vcpus()) : known == null ? null : known.vcpus(),
         !vm.disks().isEmpty() ? vm.disks() : known == null ? List.of() : known.disks(),
         known == null ? null : known.createdAt(),
-        known == null ? null : known.endedAt());
+        known == null ? null : known.endedAt(),
+        known == null ? io.hotclone.api.labels.Labels.none() : known.labels());
   }
 
   public static VmView of(VmRecord known) {
@@ -102,6 +106,7 @@ public record VmView(
         known.vcpus(),
         known.disks(),
         known.createdAt(),
-        known.endedAt());
+        known.endedAt(),
+        known.labels());
   }
 }

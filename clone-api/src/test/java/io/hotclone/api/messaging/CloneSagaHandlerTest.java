@@ -112,8 +112,9 @@ class CloneSagaHandlerTest {
     // when
     handler.on(event(new CloneConfigured(PLAN, List.of(CLONE))));
     // then the clone is in the read model, the operation completed, CloneCompleted and the CloudEvent appended
-    // started when config-service said (the event's time), by the requester
-    verify(vms).cloned(CLONE, "vm-1", ID, "t1", new Requester("alice", "t1", "k1"), T0.plusMillis(10));
+    // started when config-service said (the event's time), by the requester, with the request's labels
+    verify(vms).cloned(CLONE, "vm-1", ID, "t1", java.util.Collections.emptySortedMap(), new Requester("alice", "t1", "k1"),
+        T0.plusMillis(10));
     ArgumentCaptor<CloneOperation> saved = ArgumentCaptor.forClass(CloneOperation.class);
     verify(operations).update(saved.capture());
     assertThat(saved.getValue().phase()).isEqualTo(Phase.COMPLETED);

@@ -54,7 +54,7 @@ class CloneOperationsMappingTest {
   private static final List<String> INSERTED =
       List.of("id", "idempotency_key", "source_vm", "source_vm_name", "source_host", "target_host", "count", "names",
           "lease_millis", "phase", "requested_at", "updated_at", "step_times", "tenant", "requested_by", "key_id",
-          "request_fingerprint", "saga_id", "identity_policy", "traceparent");
+          "request_fingerprint", "saga_id", "identity_policy", "traceparent", "labels");
   private static final List<String> UPDATED =
       List.of("phase", "updated_at", "step_times", "completed_at", "failed_step", "failure_reason", "clones",
           "source_pause_micros", "freeze_millis", "id");
@@ -191,6 +191,7 @@ class CloneOperationsMappingTest {
     expected.put("saga_id", ID);
     expected.put("identity_policy", "isolate");
     expected.put("traceparent", "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01");
+    expected.put("labels", "{}");
     assertThat(bound(1, 0)).containsExactlyInAnyOrderEntriesOf(expected);
   }
 

@@ -109,8 +109,10 @@ class RestContractTest {
     CloneRequests requests = new CloneRequests(
         tenantVms, directory, operations, lifecycle, outbox, outcomes, admission, security, pools,
         mock(io.hotclone.api.messaging.WaitingRequests.class), io.hotclone.support.tracing.TraceContexts.none(), tx, clock);
-    CloneController clones = new CloneController(requests, operations, mock(CloneEventStreams.class));
-    VmController vmController = new VmController(directory, tenantVms, security, hypervisor, vms, operations, tx, clock, pools, lifecycle);
+    ResourceETags etags = new ResourceETags(tools.jackson.databind.json.JsonMapper.builder().build());
+    CloneController clones = new CloneController(requests, operations, mock(CloneEventStreams.class), etags);
+    VmController vmController =
+        new VmController(directory, tenantVms, security, hypervisor, vms, operations, tx, clock, pools, lifecycle, etags);
     SecurityContextHolder.getContext().setAuthentication(new CallerAuthentication(CALLER));
     mvc = MockMvcBuilders.standaloneSetup(clones, vmController).setControllerAdvice(new ProblemHandler()).build();
     when(hypervisor.hosts()).thenReturn(List.of(HOST_A, HOST_B));
@@ -377,7 +379,8 @@ class RestContractTest {
         .andExpect(header().string("Location", "/api/v1/vms/vm-7"))
         .andExpect(jsonPath("$.id").value("vm-7"))
         .andExpect(jsonPath("$.guestCounter").value(7));
-    verify(lifecycle).created(any(), org.mockito.ArgumentMatchers.eq(TENANT), org.mockito.ArgumentMatchers.eq(CALLER.requester()), any());
+    verify(lifecycle).created(any(), org.mockito.ArgumentMatchers.eq(TENANT), org.mockito.ArgumentMatchers.eq(java.util.Map.of()),
+        org.mockito.ArgumentMatchers.eq(CALLER.requester()), any());
   }
 
   @Test
@@ -449,5 +452,64 @@ class RestContractTest {
     postClone("")
         .andExpect(status().isBadRequest())
         .andExpect(jsonPath("$.code").value("missing-body"));
+  }
+
+  @Test
+  void the_vm_list_pages_by_id_with_a_link_to_the_next_page_that_keeps_the_host() throws Exception {
+    when(hypervisor.vms(new HostName("host-a")))
+        .thenReturn(List.of(vm("vm-3", "c", VmState.RUNNING), vm("vm-1", "a", VmState.RUNNING), vm("vm-2", "b", VmState.RUNNING)));
+    when(vms.find(any())).thenReturn(Optional.empty());
+    String link = mvc.perform(get("/api/v1/vms").param("host", "host-a").param("limit", "2"))
+        .andExpect(status().isOk())
+        .andExpect(jsonPath("$.length()").value(2))
+        .andExpect(jsonPath("$[0].id").value("vm-1"))
+        .andExpect(jsonPath("$[1].id").value("vm-2"))
+        .andReturn().getResponse().getHeader("Link");
+    assertThat(link).startsWith("</api/v1/vms?host=host-a&limit=2&cursor=").endsWith(">; rel=\"next\"");
+    String next = link.substring(1, link.indexOf('>'));
+    var last = mvc.perform(get(java.net.URI.create(next)))
+        .andExpect(status().isOk())
+        .andExpect(jsonPath("$.length()").value(1))
+        .andExpect(jsonPath("$[0].id").value("vm-3"))
+        .andReturn().getResponse();
+    assertThat(last.getHeader("Link")).isNull();
+  }
+
+  @Test
+  void a_limit_out_of_range_is_422_and_a_broken_cursor_400() throws Exception {
+    mvc.perform(get("/api/v1/vms").param("limit", "0"))
+        .andExpect(status().isUnprocessableContent())
+        .andExpect(jsonPath("$.code").value("limit-out-of-range"))
+        .andExpect(jsonPath("$.field").value("limit"));
+    mvc.perform(get("/api/v1/clones").param("limit", String.valueOf(CursorPages.MAX_LIMIT + 1)))
+        .andExpect(status().isUnprocessableContent());
+    mvc.perform(get("/api/v1/clones").param("cursor", PageCursor.encode("vms", List.of("vm-1"))))
+        .andExpect(status().isBadRequest())
+        .andExpect(jsonPath("$.code").value("invalid-cursor"));
+  }
+
+  @Test
+  void a_vm_answers_with_an_etag_and_304_when_if_none_match_holds_it() throws Exception {
+    when(hypervisor.findVm(new VmId("vm-1"))).thenReturn(Optional.of(vm("vm-1", "golden", VmState.RUNNING)));
+    String etag = mvc.perform(get("/api/v1/vms/vm-1"))
+        .andExpect(status().isOk())
+        .andReturn().getResponse().getHeader("ETag");
+    assertThat(etag).matches("\"[A-Za-z0-9_-]{22}\"");
+    mvc.perform(get("/api/v1/vms/vm-1").header("If-None-Match", "\"other\", " + etag))
+        .andExpect(status().isNotModified())
+        .andExpect(header().string("ETag", etag))
+        .andExpect(content().string(""));
+    mvc.perform(get("/api/v1/vms/vm-1").header("If-None-Match", "\"other\""))
+        .andExpect(status().isOk());
+  }
+
+  @Test
+  void a_vm_with_an_invalid_label_is_refused_422_naming_the_label() throws Exception {
+    mvc.perform(post("/api/v1/vms").contentType(MediaType.APPLICATION_JSON).content(
+            "{\"name\":\"vm-x\",\"host\":\"host-a\",\"memoryMiB\":64,\"diskMiB\":64,\"labels\":{\"Team\":\"a\"}}"))
+        .andExpect(status().isUnprocessableContent())
+        .andExpect(jsonPath("$.code").value("invalid-label-key"))
+        .andExpect(jsonPath("$.field").value("labels.Team"));
+    verify(hypervisor, never()).createVm(any());
   }
 }

@@ -100,6 +100,10 @@ final class Cloner {
             + (ptr == null ? " does not exist" : " is used by " + ptr.boundTo), null);
       }
       state.checkIdentity(spec.identity());
+      EmbeddedVm source = state.vms.get(spec.source());
+      boolean agent = source == null || source.agent;
+      // a guest without an agent: the policy decides before anything is made (require-agent refuses)
+      io.hotclone.hypervisor.GuestIdentity identity = agent ? null : NoAgentIdentity.of(spec.identity(), spec.policy());
       Path image = state.storageDir.resolve(spec.state().imageRef()).normalize();
       if (!image.startsWith(state.storageDir.normalize()) || !Files.exists(image)) {
         throw new HypervisorException.CorruptImage("no image " + spec.state().imageRef());
@@ -120,6 +124,8 @@ final class Cloner {
       vm.registers = h.registers();
       vm.devices = h.devices();
       vm.state = VmState.DEFINED;
+      vm.agent = agent;
+      vm.guestIdentity = identity;
       ptr.boundTo = id;
       state.vms.put(id, vm);
       return vm.info();

@@ -1,6 +1,7 @@
 package io.hotclone.hypervisor.embedded;
 
 import io.hotclone.hypervisor.CloneSpec;
+import io.hotclone.hypervisor.IdentityPolicy;
 import io.hotclone.hypervisor.CopiedState;
 import io.hotclone.hypervisor.HostInfo;
 import io.hotclone.hypervisor.HostName;
@@ -229,6 +230,20 @@ public final class EmbeddedHypervisor implements Hypervisor {
         throw new HypervisorException.HostNotFound(host);
       }
       state.hosts.put(host, reachable);
+    }
+  }
+
+  /**
+   * From now on the guest of {@code vm} answers no guest agent, as a guest image without one (a
+   * busybox guest on libvirt): its clones' guests cannot be given their identity, and each clone's
+   * {@link IdentityPolicy} decides, as on libvirt: {@code isolate} → the clone runs with its link
+   * held down ({@code ISOLATED}), {@code allow} → link up, identity not applied ({@code UNAPPLIED}),
+   * {@code require-agent} → the clone is refused ({@code IdentityNotApplied}). Its clones' guests
+   * have no agent either.
+   */
+  public void removeGuestAgent(VmId vm) {
+    synchronized (state) {
+      state.existingVm(vm).agent = false;
     }
   }
 

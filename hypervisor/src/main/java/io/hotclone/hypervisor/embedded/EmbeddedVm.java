@@ -46,6 +46,10 @@ final class EmbeddedVm {
   long[] registers = new long[4];
   long[] devices = new long[2];
   UUID memoryFrozenBy;
+  /** Whether the guest answers a guest agent (true unless a test removed it; a clone inherits it). */
+  boolean agent = true;
+  /** A clone's guest identity as its start left it; null: applied by construction. */
+  io.hotclone.hypervisor.GuestIdentity guestIdentity;
 
   EmbeddedVm(VmId id, HostName host, VmIdentity identity, long memoryBytes, long diskBytes,
       PageMemory memory, VmId parent, UUID cloneOf, EmbeddedOptions options) {
@@ -94,9 +98,11 @@ final class EmbeddedVm {
     lock.lock();
     try {
       VmState shown = state == VmState.RUNNING && guestPaused ? VmState.PAUSED : state;
-      // the embedded guest's identity is the VM's own by construction: nothing of the source's survives
+      // the embedded guest's identity is the VM's own by construction (nothing of the source's
+      // survives), unless its guest has no agent: then it is what its policy left (NoAgentIdentity)
       return new VmInfo(id, host, identity, shown, memoryBytes, diskBytes, pointerId, parent,
-          new GuestStatus(counter, checksum), parent == null ? null : io.hotclone.hypervisor.GuestIdentity.byConstruction(identity),
+          new GuestStatus(counter, checksum), parent == null ? null
+              : guestIdentity != null ? guestIdentity : io.hotclone.hypervisor.GuestIdentity.byConstruction(identity),
           VCPUS, java.util.List.of(new io.hotclone.hypervisor.DiskSize(DISK_DEVICE, diskBytes)));
     } finally {
       lock.unlock();

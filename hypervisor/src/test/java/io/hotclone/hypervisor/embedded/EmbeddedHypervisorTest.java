@@ -360,4 +360,24 @@ class EmbeddedHypervisorTest {
     assertThat(hv.storageStats()).isEqualTo(new StorageStats(0, 0, 0));
     assertThat(hv.findVm(src)).isEmpty();
   }
+
+  @Test
+  void aCloneOfAGuestWithoutAnAgentIsIsolatedWithItsLinkHeldDownAndSaysWhy() {
+    VmId withAgent = f.newVm("agent");
+    VmId without = f.newVm("no-agent");
+    hv.removeGuestAgent(without);
+
+    VmInfo applied = f.cloneOf(withAgent, 1, 1, EmbeddedFixture.identity("c-agent")).configured();
+    VmInfo isolated = f.cloneOf(without, 1, 1, EmbeddedFixture.identity("c-no-agent")).configured();
+
+    assertThat(applied.guestIdentity().outcome()).isEqualTo(io.hotclone.hypervisor.GuestIdentity.Outcome.APPLIED);
+    var guest = isolated.guestIdentity();
+    assertThat(guest.outcome()).isEqualTo(io.hotclone.hypervisor.GuestIdentity.Outcome.ISOLATED);
+    assertThat(guest.agent()).isFalse();
+    var linkUp = guest.items().stream().filter(i -> i.name().equals("link-up")).findFirst().orElseThrow();
+    assertThat(linkUp.status()).isEqualTo(io.hotclone.hypervisor.GuestIdentity.Status.SKIPPED);
+    assertThat(linkUp.detail()).startsWith("held down").contains("policy isolate");
+    assertThat(guest.items()).filteredOn(i -> i.name().equals("hostname"))
+        .singleElement().satisfies(i -> assertThat(i.detail()).isEqualTo("no guest agent answered"));
+  }
 }
