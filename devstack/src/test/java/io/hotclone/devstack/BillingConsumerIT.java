@@ -81,10 +81,12 @@ class BillingConsumerIT {
     String suffix = UUID.randomUUID().toString().substring(0, 6);
     try (Billing billing = new Billing()) {
       TestStack.Response created = TestStack.post("/api/v1/vms",
-          "{\"name\":\"bill-" + suffix + "\",\"host\":\"host-a\",\"memoryMiB\":32,\"diskMiB\":64}");
+          "{\"name\":\"bill-" + suffix + "\",\"host\":\"host-a\",\"memoryMiB\":32,\"diskMiB\":64,"
+              + "\"labels\":{\"customer\":\"acme\",\"tier\":\"gold\"}}");
       assertThat(created.status()).as(created.text()).isEqualTo(201);
       String source = created.body().path("id").asString();
-      JsonNode op = TestStack.cloneAndWait("{\"sourceVm\":\"" + source + "\",\"targetHost\":\"host-b\",\"count\":2}");
+      JsonNode op = TestStack.cloneAndWait("{\"sourceVm\":\"" + source + "\",\"targetHost\":\"host-b\",\"count\":2,"
+          + "\"labels\":{\"tier\":\"silver\"}}");
       assertThat(op.path("phase").asString()).as(op.toString()).isEqualTo("COMPLETED");
       List<String> clones = new ArrayList<>();
       op.path("clones").forEach(c -> clones.add(c.path("vmId").asString()));
@@ -152,6 +154,11 @@ class BillingConsumerIT {
       assertThat(cloneOpen.path("memoryBytes").asLong()).isEqualTo(32L << 20);
       assertThat(cloneOpen.path("disks").get(0).path("bytes").asLong()).isEqualTo(64L << 20);
       assertThat(cloneOpen.path("principal")).isEqualTo(sourceOpen.path("principal"));
+      // labels tell a customer's VMs apart: the source's, and on its clones the request's over them
+      assertThat(sourceOpen.path("labels").path("customer").asString()).isEqualTo("acme");
+      assertThat(sourceOpen.path("labels").path("tier").asString()).isEqualTo("gold");
+      assertThat(cloneOpen.path("labels").path("customer").asString()).isEqualTo("acme");
+      assertThat(cloneOpen.path("labels").path("tier").asString()).isEqualTo("silver");
       assertThat(data(billing.find(deleted, "io.hotclone.vm.deleted").value()).path("principal"))
           .isEqualTo(sourceOpen.path("principal"));
       assertThat(data(billing.find(lost, "io.hotclone.vm.gone").value()).get("principal").isNull()).isTrue();

@@ -91,6 +91,8 @@ public final class LifecycleCloudEvents {
     principal.put("subject", requester.subject());
     principal.put("tenant", requester.tenant());
     principal.put("keyId", requester.keyId());
+    ObjectNode labels = data.putObject("labels");
+    op.request().labels().forEach(labels::put);
     return data;
   }
 

@@ -99,6 +99,19 @@ class LifecycleCloudEventsTest {
   }
 
   @Test
+  void every_lifecycle_event_carries_the_request_s_labels() {
+    ClonePlan plan = new ClonePlan("vm-1", "host-a", "host-b", 1, List.of("web"), 30_000);
+    CloneOperation op = CloneOperation.requested(cloneId, null, new io.hotclone.events.Requester("alice", "t1", "k1"), plan,
+        "golden", new java.util.TreeMap<>(Map.of("team", "blue", "example.com/env", "test")), T0);
+    for (PublicCloudEvent e : List.of(events.requested(op), events.completed(op, T0), events.failed(op, T0))) {
+      JsonNode labels = parse(e).get("data").get("labels");
+      assertThat(labels.get("team").asString()).as(e.type()).isEqualTo("blue");
+      assertThat(labels.get("example.com/env").asString()).as(e.type()).isEqualTo("test");
+    }
+    assertThat(parse(events.requested(requested())).get("data").get("labels").isEmpty()).as("no labels: {}").isTrue();
+  }
+
+  @Test
   void completed_carries_clones_timings_pause_and_freeze() {
     // given a completed operation
     ConfiguredClone clone =
