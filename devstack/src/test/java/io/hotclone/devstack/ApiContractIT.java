@@ -220,7 +220,7 @@ class ApiContractIT {
   private static final java.util.regex.Pattern NEXT = java.util.regex.Pattern.compile("^<([^>]+)>; rel=\"next\"$");
 
   /** Every page of the list at {@code first}, following Link rel="next"; each page's items in order. */
-  private static java.util.List<java.util.List<JsonNode>> walk(String first) {
+  static java.util.List<java.util.List<JsonNode>> walk(String first) {
     java.util.List<java.util.List<JsonNode>> pages = new java.util.ArrayList<>();
     String next = first;
     while (next != null) {

@@ -231,6 +231,30 @@ class WebhooksIT {
   }
 
   @Test
+  void theEndpointListAndTheDeliveryLogPageThroughWithACursor() throws Exception {
+    List<String> ids = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      String location = register(receiver(), CLONE_TYPES);
+      ids.add(location.substring(location.lastIndexOf('/') + 1));
+    }
+    var pages = ApiContractIT.walk("/api/v1/webhooks?limit=2");
+    assertThat(pages).as("pages of 2").allSatisfy(p -> assertThat(p.size()).isLessThanOrEqualTo(2)).hasSizeGreaterThanOrEqualTo(2);
+    List<String> listed = pages.stream().flatMap(List::stream).map(n -> n.path("id").asString()).toList();
+    assertThat(listed).as("every endpoint once, oldest first").doesNotHaveDuplicates();
+    assertThat(listed.stream().filter(ids::contains).toList()).containsExactlyElementsOf(ids);
+
+    String cloneId = cloneOnce();
+    String log = "/api/v1/webhooks/" + ids.get(0) + "/deliveries?limit=1";
+    await("the clone's two deliveries in the log", Duration.ofSeconds(20),
+        () -> ApiContractIT.walk(log).stream().flatMap(List::stream).filter(d -> cloneId.equals(d.path("key").asString())).count() == 2);
+    var logPages = ApiContractIT.walk(log);
+    assertThat(logPages).as("one delivery a page").allSatisfy(p -> assertThat(p).hasSize(1));
+    assertThat(logPages.stream().map(p -> p.get(0)).filter(d -> cloneId.equals(d.path("key").asString()))
+            .map(d -> d.path("type").asString()).toList())
+        .as("newest first").containsExactly("io.hotclone.clone.completed", "io.hotclone.clone.requested");
+  }
+
+  @Test
   void theOpenApiDocumentDescribesTheWebhookEndpoints() {
     JsonNode paths = send("GET", "/v3/api-docs", null, Map.of()).body().path("paths");
 

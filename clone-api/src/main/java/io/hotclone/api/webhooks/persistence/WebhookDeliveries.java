@@ -97,10 +97,11 @@ public class WebhookDeliveries {
         next == null ? null : Timestamp.from(next), next == null ? Timestamp.from(now) : null, id);
   }
 
-  /** The newest {@code limit} deliveries of an endpoint, newest first. */
-  public List<Delivery> log(UUID endpointId, int limit) {
-    return jdbc.query("SELECT " + COLUMNS + " FROM webhook_deliveries d WHERE d.endpoint_id = ? ORDER BY d.id DESC LIMIT ?",
-        WebhookDeliveries::map, endpointId, limit);
+  /** At most {@code limit} deliveries of an endpoint older than {@code before} (null: the newest), newest first. */
+  public List<Delivery> log(UUID endpointId, Long before, int limit) {
+    return jdbc.query("SELECT " + COLUMNS + " FROM webhook_deliveries d WHERE d.endpoint_id = ?"
+            + " AND (?::bigint IS NULL OR d.id < ?) ORDER BY d.id DESC LIMIT ?",
+        WebhookDeliveries::map, endpointId, before, before, limit);
   }
 
   /** Deletes ended deliveries that ended before {@code cutoff}; returns how many. */

@@ -48,10 +48,15 @@ public class WebhookEndpoints {
         WebhookEndpoints::map, id, tenantFilter, tenantFilter).stream().findFirst();
   }
 
-  /** Oldest first. */
-  public List<Endpoint> list(String tenantFilter) {
+  /** Oldest first (created_at, id): at most {@code limit} after {@code after} ({@code [createdAt, id]}; null: from the first). */
+  public List<Endpoint> list(String tenantFilter, List<String> after, int limit) {
+    if (after == null) {
+      return jdbc.query("SELECT " + COLUMNS + " FROM webhook_endpoints WHERE (?::text IS NULL OR tenant = ?)"
+          + " ORDER BY created_at, id LIMIT ?", WebhookEndpoints::map, tenantFilter, tenantFilter, limit);
+    }
     return jdbc.query("SELECT " + COLUMNS + " FROM webhook_endpoints WHERE (?::text IS NULL OR tenant = ?)"
-        + " ORDER BY created_at, id", WebhookEndpoints::map, tenantFilter, tenantFilter);
+            + " AND (created_at, id) > (?::timestamptz, ?::uuid) ORDER BY created_at, id LIMIT ?",
+        WebhookEndpoints::map, tenantFilter, tenantFilter, after.get(0), after.get(1), limit);
   }
 
   /** The endpoints of {@code tenant} that are not disabled. */

@@ -3,7 +3,10 @@ package io.hotclone.api.webhooks.web;
 import io.hotclone.api.domain.RequestRejected;
 import io.hotclone.api.security.Caller;
 import io.hotclone.api.security.Callers;
+import io.hotclone.api.web.ApiDocs;
 import io.hotclone.api.web.ApiProblem;
+import io.hotclone.api.web.CursorPages;
+import io.hotclone.api.webhooks.persistence.Delivery;
 import io.hotclone.api.webhooks.Destinations;
 import io.hotclone.api.webhooks.TypePatterns;
 import io.hotclone.api.webhooks.WebhookSignature;
@@ -12,6 +15,9 @@ import io.hotclone.api.webhooks.persistence.Endpoint;
 import io.hotclone.api.webhooks.persistence.WebhookDeliveries;
 import io.hotclone.api.webhooks.persistence.WebhookEndpoints;
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.headers.Header;
+import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import java.net.URI;
 import java.time.Clock;
@@ -19,6 +25,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -45,7 +52,6 @@ public class WebhookController {
 
   /** The most endpoints one tenant may register. */
   static final int MAX_PER_TENANT = 50;
-  static final int MAX_LOG = 1000;
 
   /** Body of {@code POST /api/v1/webhooks}. */
   public record CreateWebhookBody(String url, List<String> types) {}
@@ -88,7 +94,7 @@ public class WebhookController {
     if (badTypes.isPresent()) {
       throw new RequestRejected("types", "invalid-types", badTypes.get());
     }
-    if (endpoints.list(caller.tenant()).size() >= MAX_PER_TENANT) {
+    if (endpoints.list(caller.tenant(), null, MAX_PER_TENANT).size() >= MAX_PER_TENANT) {
       throw new RequestRejected("url", "too-many-webhooks", "a tenant has at most " + MAX_PER_TENANT + " webhook endpoints");
     }
     Endpoint e = new Endpoint(UUID.randomUUID(), caller.tenant(), body.url(), List.copyOf(body.types()),
@@ -100,8 +106,14 @@ public class WebhookController {
   }
 
   @GetMapping(produces = MediaType.APPLICATION_JSON_VALUE)
-  public List<WebhookView> list() {
-    return endpoints.list(Callers.current().tenantFilter()).stream().map(WebhookView::of).toList();
+  @ApiResponse(responseCode = "200", description = "one page of the caller's webhook endpoints, oldest first",
+      headers = @Header(name = HttpHeaders.LINK, description = ApiDocs.LINK, schema = @Schema(type = "string")))
+  public ResponseEntity<List<WebhookView>> list(
+      @Parameter(description = ApiDocs.LIMIT) @RequestParam(name = CursorPages.LIMIT, required = false) Integer limit,
+      @Parameter(description = ApiDocs.CURSOR) @RequestParam(name = CursorPages.CURSOR, required = false) String cursor) {
+    CursorPages.Request page = CursorPages.request("webhooks", 2, limit, cursor);
+    List<Endpoint> rows = endpoints.list(Callers.current().tenantFilter(), page.after(), page.fetch());
+    return CursorPages.respond(page, rows, e -> List.of(e.createdAt().toString(), e.id().toString()), WebhookView::of);
   }
 
   @GetMapping(path = "/{id}", produces = MediaType.APPLICATION_JSON_VALUE)
@@ -121,12 +133,25 @@ public class WebhookController {
 
   @Operation(summary = "The delivery log of a webhook endpoint, newest first")
   @GetMapping(path = "/{id}/deliveries", produces = MediaType.APPLICATION_JSON_VALUE)
-  public List<DeliveryView> deliveries(@PathVariable String id, @RequestParam(defaultValue = "100") int limit) {
+  @ApiResponse(responseCode = "200", description = "one page of the endpoint's deliveries, newest first",
+      headers = @Header(name = HttpHeaders.LINK, description = ApiDocs.LINK, schema = @Schema(type = "string")))
+  public ResponseEntity<List<DeliveryView>> deliveries(
+      @PathVariable String id,
+      @Parameter(description = ApiDocs.LIMIT) @RequestParam(name = CursorPages.LIMIT, required = false) Integer limit,
+      @Parameter(description = ApiDocs.CURSOR) @RequestParam(name = CursorPages.CURSOR, required = false) String cursor) {
     Endpoint e = require(id);
-    if (limit < 1 || limit > MAX_LOG) {
-      throw new RequestRejected("limit", "out-of-range", "limit must be between 1 and " + MAX_LOG + ", was " + limit);
+    CursorPages.Request page = CursorPages.request("webhook-deliveries", 1, limit, cursor);
+    Long before = page.after() == null ? null : parseId(page.after().get(0));
+    List<Delivery> rows = deliveries.log(e.id(), before, page.fetch());
+    return CursorPages.respond(page, rows, d -> List.of(Long.toString(d.id())), DeliveryView::of);
+  }
+
+  private static long parseId(String cursorKey) {
+    try {
+      return Long.parseLong(cursorKey);
+    } catch (NumberFormatException ex) {
+      throw new ApiProblem(HttpStatus.BAD_REQUEST, "invalid-cursor", "the cursor does not name a delivery");
     }
-    return deliveries.log(e.id(), limit).stream().map(DeliveryView::of).toList();
   }
 
   private Endpoint require(String id) {

@@ -26,6 +26,7 @@ import java.net.InetAddress;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import io.hotclone.api.web.CursorPages;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -127,7 +128,7 @@ class WebhookControllerTest {
   void theListNeverShowsTheSecret() throws Exception {
     Endpoint e = new Endpoint(UUID.randomUUID(), "t1", "https://hooks.example.com/in", List.of("io.hotclone.*"),
         "whsec_c2VjcmV0c2VjcmV0c2VjcmV0c2VjcmV0", NOW, "alice", 2, null, null);
-    when(endpoints.list("t1")).thenReturn(List.of(e));
+    when(endpoints.list("t1", null, CursorPages.DEFAULT_LIMIT + 1)).thenReturn(List.of(e));
 
     String body = mvc.perform(get("/api/v1/webhooks")).andExpect(status().isOk())
         .andExpect(jsonPath("$[0].id").value(e.id().toString()))
