@@ -107,14 +107,12 @@ public class HypervisorReconciliation implements ApplicationRunner {
       }
     }
     int gone = 0;
-    for (String host : reachable) {
-      for (VmRecord known : vms.liveOnHost(host)) {
-        if (!seen.containsKey(known.id()) && !lifecycle.beingDeleted(known.id()) && isGone(known.id())) {
-          Instant missing = clock.instant(); // when the hypervisor answered that it does not know it
-          if (Boolean.TRUE.equals(tx.execute(
-              s -> lifecycle.ended(known.id(), VmEventType.GONE, null, "not found on any reachable host", missing)))) {
-            gone++;
-          }
+    for (VmRecord known : recorded.values()) { // the rows read above: a VM recorded since then was seen
+      if (!seen.containsKey(known.id()) && !lifecycle.beingDeleted(known.id()) && isGone(known.id())) {
+        Instant missing = clock.instant(); // when the hypervisor answered that it does not know it
+        if (Boolean.TRUE.equals(tx.execute(
+            s -> lifecycle.ended(known.id(), VmEventType.GONE, null, "not found on any reachable host", missing)))) {
+          gone++;
         }
       }
     }

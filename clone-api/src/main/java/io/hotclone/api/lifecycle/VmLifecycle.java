@@ -83,8 +83,8 @@ public class VmLifecycle {
    * already.
    */
   public boolean ended(String vmId, VmEventType type, Requester principal, String reason, Instant at) {
-    Optional<VmMeter> row = rows.lock(vmId);
     requireTransaction();
+    Optional<VmMeter> row = rows.lock(vmId);
     if (row.isEmpty()) {
       return false;
     }
