@@ -28,6 +28,12 @@ public interface Hypervisor extends AutoCloseable {
     return findVm(vm).orElseThrow(() -> new HypervisorException.VmNotFound(vm));
   }
 
+  /**
+   * The host's memory now: physical, free, and configured for its VMs (placement decides from it
+   * with the operator's overcommit ratio).
+   */
+  HostCapacity capacity(HostName host);
+
   /** Creates and starts a VM from scratch; drivers that cannot throw {@code Unsupported}. */
   VmInfo createVm(VmSpec spec);
 
@@ -67,6 +73,13 @@ public interface Hypervisor extends AutoCloseable {
    * HypervisorException.IdentityNotApplied} (the caller destroys the clone).
    */
   VmInfo startClone(OperationId op, VmId clone);
+
+  /**
+   * Brings up the network links of a clone started in standby ({@link CloneSpec#standby()}): its
+   * identity is applied already, so this is all a warm-pool claim waits for. Idempotent; returns
+   * the VM as it is then.
+   */
+  VmInfo bringLinksUp(VmId vm);
 
   /**
    * Compensation: releases whatever this clone id left behind that is not a finished clone (copied

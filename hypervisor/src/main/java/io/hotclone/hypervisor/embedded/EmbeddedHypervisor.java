@@ -178,6 +178,16 @@ public final class EmbeddedHypervisor implements Hypervisor {
   }
 
   @Override
+  public io.hotclone.hypervisor.HostCapacity capacity(HostName host) {
+    throw new HypervisorException.Unsupported("capacity: not yet implemented"); // issue 23, placement
+  }
+
+  @Override
+  public VmInfo bringLinksUp(VmId vm) {
+    throw new HypervisorException.Unsupported("bringLinksUp: not yet implemented"); // issue 23, pools
+  }
+
+  @Override
   public VmInfo startClone(OperationId op, VmId clone) {
     return operations.once(op, VmInfo.class, () -> cloner.startClone(clone));
   }

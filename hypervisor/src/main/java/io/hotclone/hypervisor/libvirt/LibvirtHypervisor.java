@@ -200,6 +200,16 @@ public final class LibvirtHypervisor implements Hypervisor {
   }
 
   @Override
+  public io.hotclone.hypervisor.HostCapacity capacity(HostName host) {
+    throw new io.hotclone.hypervisor.HypervisorException.Unsupported("capacity: not yet implemented"); // issue 23, placement
+  }
+
+  @Override
+  public VmInfo bringLinksUp(VmId vm) {
+    throw new io.hotclone.hypervisor.HypervisorException.Unsupported("bringLinksUp: not yet implemented"); // issue 23, pools
+  }
+
+  @Override
   public VmInfo startClone(OperationId op, VmId clone) {
     journal.once(op, VmInfo.class, () -> cloneStarter.start(op, clone));
     return requireVm(clone);
