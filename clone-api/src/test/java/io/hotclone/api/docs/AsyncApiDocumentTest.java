@@ -136,6 +136,9 @@ class AsyncApiDocumentTest {
     if (raw == String.class || raw == Instant.class || raw == UUID.class) {
       return "string";
     }
+    if (raw == boolean.class || raw == Boolean.class) {
+      return "boolean";
+    }
     if (Collection.class.isAssignableFrom(raw)) {
       return "array";
     }
