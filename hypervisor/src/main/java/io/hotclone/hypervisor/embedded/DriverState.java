@@ -23,6 +23,8 @@ final class DriverState {
   final Path storageDir;
   final EmbeddedOptions options;
   final Map<HostName, Boolean> hosts = new LinkedHashMap<>();
+  /** Physical memory per host where set ({@link EmbeddedHypervisor#setHostMemory}). */
+  final Map<HostName, Long> hostMemory = new ConcurrentHashMap<>();
   final SharedStorage storage;
   final Map<VmId, EmbeddedVm> vms = new ConcurrentHashMap<>();
   final Map<UUID, CloneSession> sessions = new ConcurrentHashMap<>();

@@ -179,7 +179,19 @@ public final class EmbeddedHypervisor implements Hypervisor {
 
   @Override
   public io.hotclone.hypervisor.HostCapacity capacity(HostName host) {
-    throw new HypervisorException.Unsupported("capacity: not yet implemented"); // issue 23, placement
+    state.checkHost(host);
+    synchronized (state) {
+      long total = state.hostMemory.getOrDefault(host, DEFAULT_HOST_MEMORY_BYTES);
+      long used = 0;
+      int count = 0;
+      for (EmbeddedVm vm : state.vms.values()) {
+        if (vm.host.equals(host)) {
+          used += vm.memoryBytes;
+          count++;
+        }
+      }
+      return new io.hotclone.hypervisor.HostCapacity(host, total, Math.max(0, total - used), used, count);
+    }
   }
 
   @Override
@@ -232,6 +244,25 @@ public final class EmbeddedHypervisor implements Hypervisor {
   }
 
   // ---------------------------------------------------------------- inspection and injection
+
+  /** Physical memory an embedded host reports until {@link #setHostMemory} says otherwise: 16 GiB. */
+  public static final long DEFAULT_HOST_MEMORY_BYTES = 16L << 30;
+
+  /**
+   * Sets the physical memory {@link #capacity} reports for {@code host} (tests and devstack model
+   * small or large hosts); free memory is that minus the memory of the host's VMs.
+   */
+  public void setHostMemory(HostName host, long bytes) {
+    if (bytes < 0) {
+      throw new IllegalArgumentException("negative memory");
+    }
+    synchronized (state) {
+      if (!state.hosts.containsKey(host)) {
+        throw new HypervisorException.HostNotFound(host);
+      }
+      state.hostMemory.put(host, bytes);
+    }
+  }
 
   /** Makes every operation targeting {@code host} throw {@code HostUnreachable} (or stop doing so). */
   public void setHostReachable(HostName host, boolean reachable) {

@@ -201,7 +201,7 @@ public final class LibvirtHypervisor implements Hypervisor {
 
   @Override
   public io.hotclone.hypervisor.HostCapacity capacity(HostName host) {
-    throw new io.hotclone.hypervisor.HypervisorException.Unsupported("capacity: not yet implemented"); // issue 23, placement
+    return new HostMemory(hosts).capacity(host);
   }
 
   @Override
