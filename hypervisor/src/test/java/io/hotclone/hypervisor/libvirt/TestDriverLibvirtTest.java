@@ -88,6 +88,23 @@ class TestDriverLibvirtTest {
   }
 
   @Test
+  void givenTheTestHost_whenCapacityIsAsked_thenNodeMemoryAndTheActiveDomainsMemoryComeFromLibvirt() throws Exception {
+    long nodeKiB = hosts.connect(A).nodeInfo().memory;
+    long domainKiB;
+    try (DomainRef d = testDomain()) {
+      domainKiB = d.domain().getMaxMemory();
+    }
+
+    io.hotclone.hypervisor.HostCapacity c = hv.capacity(A);
+
+    assertThat(c.host()).isEqualTo(A);
+    assertThat(c.totalMemoryBytes()).isEqualTo(nodeKiB * 1024).isPositive();
+    assertThat(c.vms()).isEqualTo(1);
+    assertThat(c.vmMemoryBytes()).isEqualTo(domainKiB * 1024).isPositive();
+    assertThat(c.freeMemoryBytes()).isBetween(0L, c.totalMemoryBytes());
+  }
+
+  @Test
   void givenASuspendAndResume_whenMeasured_thenThePauseComesFromLifecycleEvents() throws Exception {
     try (DomainRef d = testDomain()) {
       long since = System.nanoTime();
