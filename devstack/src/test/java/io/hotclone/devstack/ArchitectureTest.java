@@ -68,6 +68,14 @@ class ArchitectureTest {
   }
 
   @Test
+  void thePlacementCoreIsFreeOfSpringAndOfItsAdapter() {
+    noClasses().that().resideInAPackage("io.hotclone.api.placement")
+        .should().dependOnClassesThat().resideInAnyPackage("org.springframework..", "io.hotclone.hypervisor..",
+            "io.hotclone.api.placement.adapter..")
+        .check(classes);
+  }
+
+  @Test
   void contractsAndHypervisorAreFreeOfSpring() {
     noClasses().that().resideInAnyPackage("io.hotclone.events..", "io.hotclone.hypervisor..")
         .should().dependOnClassesThat().resideInAnyPackage("org.springframework..")

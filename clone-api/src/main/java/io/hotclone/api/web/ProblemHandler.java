@@ -63,6 +63,7 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
     ResponseEntity<ProblemDetail> response =
         problem(HttpStatus.UNPROCESSABLE_CONTENT, e.code(), e.getMessage(), request);
     response.getBody().setProperty("field", e.field());
+    e.extensions().forEach(response.getBody()::setProperty);
     return response;
   }
 
