@@ -75,7 +75,8 @@ public record CloneOperation(UUID id, Request request, Progress progress, Outcom
    */
   public CloneOperation asSaga(ClonePlan sagaPlan, List<ConfiguredClone> clones) {
     Request r = new Request(
-        request.idempotencyKey(), request.requester(), sagaPlan, request.sourceVmName(), request.requestedAt(), request.labels());
+        request.idempotencyKey(), request.requester(), sagaPlan, request.sourceVmName(), request.requestedAt(), request.labels(),
+        request.placement());
     return new CloneOperation(sagaId, r, progress, clones == null ? outcome : outcome.withClones(clones), sagaId);
   }
   /** A new operation in {@link Phase#REQUESTED}. */
@@ -90,6 +91,11 @@ public record CloneOperation(UUID id, Request request, Progress progress, Outcom
       java.util.SortedMap<String, String> labels, Instant now) {
     return new CloneOperation(
         id, new Request(idempotencyKey, requester, plan, sourceVmName, now, labels), Progress.requested(now), Outcome.OPEN);
+  }
+
+  /** This operation with its request placed by {@code policy} ({@link Request#withPlacement}). */
+  public CloneOperation placedBy(String policy) {
+    return new CloneOperation(id, request.withPlacement(policy), progress, outcome, sagaId);
   }
 
   public Phase phase() {

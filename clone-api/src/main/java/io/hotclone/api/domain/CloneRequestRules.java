@@ -5,8 +5,9 @@ import java.util.HashSet;
 import java.util.List;
 
 /**
- * The rules a clone request must satisfy before anything asks the hypervisor: a source and a target
- * are given as DNS labels ({@link DnsLabels}; a VM id is one too), {@code 1 ≤ count ≤ 64}, names are
+ * The rules a clone request must satisfy before anything asks the hypervisor: a source is given
+ * and, when given, a target host, as DNS labels ({@link DnsLabels}; a VM id is one too; without a
+ * target host the clones are placed, {@link io.hotclone.api.placement.Placement}), {@code 1 ≤ count ≤ 64}, names are
  * either one {@code name} (used as is for one clone, as a prefix {@code name-1 … name-n} for
  * several) or a list of exactly {@code count} distinct names, not both, every resulting name a DNS
  * label, and the lease is positive and at most an hour. Violations are {@link RequestRejected}.
@@ -25,7 +26,9 @@ public final class CloneRequestRules {
   public static Checked check(
       String sourceVm, String targetHost, Integer count, String name, List<String> names, Long leaseMillis) {
     DnsLabels.require("sourceVm", sourceVm);
-    DnsLabels.require("targetHost", targetHost);
+    if (targetHost != null) {
+      DnsLabels.require("targetHost", targetHost);
+    }
     int n = count == null ? 1 : count;
     if (n < 1 || n > MAX_COUNT) {
       throw new RequestRejected("count", "out-of-range", "count must be between 1 and " + MAX_COUNT + ", was " + n);

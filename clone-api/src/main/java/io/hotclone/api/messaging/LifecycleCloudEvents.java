@@ -82,6 +82,16 @@ public final class LifecycleCloudEvents {
     data.put("sourceVm", plan.sourceVm());
     data.put("sourceHost", plan.sourceHost());
     data.put("targetHost", plan.targetHost());
+    ArrayNode hosts = data.putArray("targetHosts");
+    for (int i = 0; i < plan.count(); i++) {
+      hosts.add(plan.hostFor(i));
+    }
+    if (op.request().placement() == null) {
+      data.putNull("placement");
+    } else {
+      data.put("placement", op.request().placement());
+    }
+    data.put("partial", plan.partial());
     data.put("count", plan.count());
     ArrayNode names = data.putArray("names");
     plan.names().forEach(names::add);

@@ -35,7 +35,8 @@ import org.springframework.stereotype.Component;
  * source stops freezing it (storage unfrozen, completed or failed), {@link #dispatch} hands the
  * oldest waiting request and every later one that can share its saga to one saga (the oldest's id)
  * and sends its {@code CloneRequested}; the others wait for the next turn. Requests share a saga
- * when they have the same tenant, target host, identity policy and lease, and either all ask for
+ * when they have the same tenant, target host (of clone 0; a placed request's other clones keep their
+ * hosts: the saga's plan lists every clone's), identity policy, lease and {@code partial}, and either all ask for
  * generated names or all give names that do not overlap; together at most {@link
  * CloneRequestRules#MAX_COUNT} clones. Both steps take the source's lock, so a request and a
  * dispatch of the same source are one after the other for every clone-api instance.
@@ -109,17 +110,25 @@ public class WaitingRequests {
 
   /**
    * The plan of the saga {@code members} (in offset order) make together: the first's plan with
-   * their counts summed and their names in order, and {@code identityPolicy}.
+   * their counts summed, their names in order, each clone's host in order (empty when every member
+   * puts all its clones on the first's target host), and {@code identityPolicy}.
    */
   public static ClonePlan sagaPlan(List<Member> members, String identityPolicy) {
     ClonePlan p = members.get(0).operation().plan();
     int count = 0;
     List<String> names = new ArrayList<>();
+    List<String> hosts = new ArrayList<>();
     for (Member m : members) {
-      count += m.operation().plan().count();
-      names.addAll(m.operation().plan().names());
+      ClonePlan mp = m.operation().plan();
+      count += mp.count();
+      names.addAll(mp.names());
+      for (int i = 0; i < mp.count(); i++) {
+        hosts.add(mp.hostFor(i));
+      }
     }
-    return new ClonePlan(p.sourceVm(), p.sourceHost(), p.targetHost(), count, names, p.leaseMillis(), identityPolicy);
+    boolean oneHost = hosts.stream().allMatch(p.targetHost()::equals);
+    return new ClonePlan(p.sourceVm(), p.sourceHost(), p.targetHost(), count, names, p.leaseMillis(), identityPolicy,
+        oneHost ? List.of() : hosts, p.partial(), p.standby());
   }
 
   /**
@@ -151,6 +160,7 @@ public class WaitingRequests {
     CloneOperation y = b.operation();
     return x.tenant().equals(y.tenant())
         && x.plan().targetHost().equals(y.plan().targetHost())
+        && x.plan().partial() == y.plan().partial()
         && x.plan().leaseMillis() == y.plan().leaseMillis()
         && x.plan().names().isEmpty() == y.plan().names().isEmpty()
         && Objects.equals(a.identityPolicy(), b.identityPolicy());

@@ -29,7 +29,7 @@ public class CloneOperations {
       "id, idempotency_key, source_vm, source_vm_name, source_host, target_host, count, names::text,"
           + " lease_millis, phase, requested_at, updated_at, step_times::text, completed_at, failed_step,"
           + " failure_reason, clones::text, source_pause_micros, freeze_millis, tenant, requested_by, key_id, saga_id,"
-          + " labels::text";
+          + " labels::text, target_hosts::text, placement, partial";
   /** The phases in which an operation freezes its source or may still do so ({@link Phase#freezesSource}). */
   private static final String FREEZING_PHASES =
       java.util.Arrays.stream(Phase.values()).filter(Phase::freezesSource)
@@ -61,8 +61,9 @@ public class CloneOperations {
     jdbc.update(
         "INSERT INTO clone_operations (id, idempotency_key, source_vm, source_vm_name, source_host,"
             + " target_host, count, names, lease_millis, phase, requested_at, updated_at, step_times,"
-            + " tenant, requested_by, key_id, request_fingerprint, saga_id, identity_policy, traceparent, labels)"
-            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?, ?, ?::jsonb, ?, ?, ?, ?, ?, ?, ?, ?::jsonb)",
+            + " tenant, requested_by, key_id, request_fingerprint, saga_id, identity_policy, traceparent, labels,"
+            + " target_hosts, placement, partial)"
+            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?, ?, ?::jsonb, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?::jsonb, ?, ?)",
         op.id(),
         request.idempotencyKey(),
         plan.sourceVm(),
@@ -83,7 +84,10 @@ public class CloneOperations {
         op.sagaId(),
         identityPolicy,
         traceparent,
-        json.labels(request.labels()));
+        json.labels(request.labels()),
+        plan.targetHosts().isEmpty() ? null : json.names(plan.targetHosts()),
+        request.placement(),
+        plan.partial());
   }
 
   /** Writes everything that changes after the request. Call on a row locked by {@link #lock}. */
@@ -279,7 +283,11 @@ public class CloneOperations {
             rs.getString("target_host"),
             rs.getInt("count"),
             json.names(rs.getString("names")),
-            rs.getLong("lease_millis"));
+            rs.getLong("lease_millis"),
+            null,
+            json.names(rs.getString("target_hosts")),
+            rs.getBoolean("partial"),
+            false);
     Request request =
         new Request(
             rs.getString("idempotency_key"),
@@ -287,7 +295,8 @@ public class CloneOperations {
             plan,
             rs.getString("source_vm_name"),
             instant(rs, "requested_at"),
-            json.labels(rs.getString("labels")));
+            json.labels(rs.getString("labels")),
+            rs.getString("placement"));
     Progress progress =
         new Progress(
             Phase.valueOf(rs.getString("phase")),

@@ -23,6 +23,10 @@ import java.util.UUID;
  * (the Kafka key of its saga events): its own {@code id}, unless the request waited behind another
  * clone of its source and was coalesced with other waiting requests into one saga (one freeze);
  * {@code null} while it waits. {@code labels} are the labels the request asked for its clones.
+ * {@code targetHosts} is the host of each clone by index ({@code targetHost} is clone 0's; each
+ * entry of {@code clones} carries its {@code host} too); {@code placement} the policy that chose
+ * them ({@code spread}, {@code pack}; null when the request named its host); {@code partial}
+ * whether each clone settles on its own.
  */
 public record CloneOperationView(
     UUID id,
@@ -53,7 +57,15 @@ public record CloneOperationView(
     String failureReason,
     UUID sagaId,
     @io.swagger.v3.oas.annotations.media.Schema(description = LabelsSchema.DESCRIPTION, example = LabelsSchema.EXAMPLE)
-        java.util.SortedMap<String, String> labels) {
+        java.util.SortedMap<String, String> labels,
+    @io.swagger.v3.oas.annotations.media.Schema(description = "the host of each clone by index (targetHost is clone 0's)")
+        List<String> targetHosts,
+    @io.swagger.v3.oas.annotations.media.Schema(
+            description = "the placement policy that chose the hosts; null when the request named its targetHost",
+            allowableValues = {"spread", "pack"}, nullable = true)
+        String placement,
+    @io.swagger.v3.oas.annotations.media.Schema(description = "whether each clone settles on its own (partial: true)")
+        boolean partial) {
 
   public static CloneOperationView of(CloneOperation op) {
     Request request = op.request();
@@ -92,6 +104,9 @@ public record CloneOperationView(
         outcome.failure() == null ? null : outcome.failure().step(),
         outcome.failure() == null ? null : outcome.failure().reason(),
         op.sagaId(),
-        request.labels());
+        request.labels(),
+        java.util.stream.IntStream.range(0, plan.count()).mapToObj(plan::hostFor).toList(),
+        request.placement(),
+        plan.partial());
   }
 }

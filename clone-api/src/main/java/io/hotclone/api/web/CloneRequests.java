@@ -12,7 +12,7 @@ import io.hotclone.api.security.SecurityProperties;
 import io.hotclone.events.ClonePlan;
 import io.hotclone.events.CloneRequested;
 import io.hotclone.events.EventEnvelope;
-import io.hotclone.hypervisor.HostInfo;
+import java.util.List;
 import io.hotclone.hypervisor.VmInfo;
 import io.hotclone.hypervisor.VmState;
 import io.hotclone.support.outbox.Outbox;
@@ -53,6 +53,7 @@ public class CloneRequests {
   private final SecurityProperties security;
   private final io.hotclone.api.messaging.IpPoolStates pools;
   private final WaitingRequests waiting;
+  private final io.hotclone.api.placement.adapter.HostPlacement placement;
   private final TraceContexts traces;
   private final IdempotencyKeys keys = new IdempotencyKeys();
   private final TransactionTemplate tx;
@@ -69,6 +70,7 @@ public class CloneRequests {
       SecurityProperties security,
       io.hotclone.api.messaging.IpPoolStates pools,
       WaitingRequests waiting,
+      io.hotclone.api.placement.adapter.HostPlacement placement,
       TraceContexts traces,
       TransactionTemplate tx,
       Clock clock) {
@@ -82,6 +84,7 @@ public class CloneRequests {
     this.security = security;
     this.pools = pools;
     this.waiting = waiting;
+    this.placement = placement;
     this.traces = traces;
     this.tx = tx;
     this.clock = clock;
@@ -121,10 +124,16 @@ public class CloneRequests {
         CloneRequestRules.check(
             body.sourceVm(), body.targetHost(), body.count(), body.name(), body.names(), body.leaseMillis());
     String policy = identityPolicy(body.identityPolicy());
+    if (body.targetHost() != null && body.placement() != null) {
+      throw new RequestRejected("placement", "ambiguous", "placement applies to a request without targetHost");
+    }
+    Placing placing = new Placing(
+        body.targetHost() == null ? io.hotclone.api.placement.PlacementPolicy.parse(body.placement()) : null,
+        Boolean.TRUE.equals(body.partial()));
     java.util.SortedMap<String, String> labels = io.hotclone.api.labels.Labels.check("labels", body.labels());
     String fingerprint = IdempotencyKeys.fingerprint(body);
     if (key == null) {
-      return create(caller, checked, policy, labels, null, fingerprint);
+      return create(caller, checked, placing, policy, labels, null, fingerprint);
     }
     try (IdempotencyKeys.Claim claim = keys.claim(caller.tenant(), key)) {
       Optional<Accepted> replay = replay(caller, key, fingerprint);
@@ -132,7 +141,7 @@ public class CloneRequests {
         return replay.get();
       }
       try {
-        return create(caller, checked, policy, labels, key, fingerprint);
+        return create(caller, checked, placing, policy, labels, key, fingerprint);
       } catch (DuplicateKeyException e) {
         // another clone-api instance committed the key meanwhile
         return replay(caller, key, fingerprint).orElseThrow(() -> e);
@@ -150,41 +159,66 @@ public class CloneRequests {
     });
   }
 
+  /** How the request's clones find their hosts: {@code policy} null = all on its targetHost. */
+  private record Placing(io.hotclone.api.placement.PlacementPolicy policy, boolean partial) {}
+
+  /**
+   * The host of each clone: none (all on the request's target host, checked as before: allowed to
+   * the tenant, known, IP pool not short) or placed by the request's policy (422 no-capacity).
+   */
+  private List<String> hostsFor(String tenant, CloneRequestRules.Checked checked, Placing placing, VmInfo source) {
+    if (placing.policy() == null) {
+      if (!security.allowsHost(tenant, checked.targetHost())) {
+        throw ApiProblem.notFound("host-not-found", "no host named " + ApiProblem.quote(checked.targetHost()));
+      }
+      directory.requireHost(checked.targetHost());
+      return List.of();
+    }
+    return placement.place(tenant, checked.count(), source.memoryBytes(), placing.policy());
+  }
+
   private Accepted create(
       Caller caller,
       CloneRequestRules.Checked checked,
+      Placing placing,
       String policy,
       java.util.SortedMap<String, String> labels,
       String key,
       String fingerprint) {
     VmInfo source = tenantVms.requireLive(caller, checked.sourceVm());
     String tenant = tenantVms.tenantOf(source);
-    if (!security.allowsHost(tenant, checked.targetHost())) {
-      throw ApiProblem.notFound("host-not-found", "no host named " + ApiProblem.quote(checked.targetHost()));
+    if (placing.policy() == null) {
+      hostsFor(tenant, checked, placing, source); // 404 before 409, as before placement
     }
-    HostInfo target = directory.requireHost(checked.targetHost());
     if (source.state() != VmState.RUNNING) {
       throw new ApiProblem(
           HttpStatus.CONFLICT,
           "vm-not-running",
           "VM " + source.id() + " is " + source.state() + "; only a RUNNING VM can be hot-cloned");
     }
-    requireAddresses(target.name().value(), checked.count());
+    List<String> hosts = placing.policy() == null ? List.of() : hostsFor(tenant, checked, placing, source);
+    if (hosts.isEmpty()) {
+      requireAddresses(checked.targetHost(), checked.count());
+    }
     ClonePlan plan =
         new ClonePlan(
             source.id().value(),
             source.host().value(),
-            target.name().value(),
+            hosts.isEmpty() ? checked.targetHost() : hosts.get(0),
             checked.count(),
             checked.names(),
             checked.leaseMillis(),
-            policy);
+            policy,
+            hosts,
+            placing.partial(),
+            false);
     String sourceName = source.identity() == null ? null : source.identity().name();
     Instant now = clock.instant();
     // the operation belongs to its source's tenant (the caller's, or any for an admin)
     Caller owner = new Caller(caller.subject(), tenant, caller.keyId(), caller.scopes());
     CloneOperation requested =
-        CloneOperation.requested(UUID.randomUUID(), key, owner.requester(), plan, sourceName, labels, now);
+        CloneOperation.requested(UUID.randomUUID(), key, owner.requester(), plan, sourceName, labels, now)
+            .placedBy(placing.policy() == null ? null : placing.policy().wireName());
     CloneOperation op =
         tx.execute(
             s -> {

@@ -60,10 +60,11 @@ class CloneRequestRulesTest {
   }
 
   @Test
-  void source_and_target_are_required() {
+  void the_source_is_required_and_the_target_host_optional_but_a_label_when_given() {
     assertThatThrownBy(() -> CloneRequestRules.check(" ", "host-b", 1, null, null, null))
         .isInstanceOfSatisfying(RequestRejected.class, e -> assertThat(e.field()).isEqualTo("sourceVm"));
-    assertThatThrownBy(() -> CloneRequestRules.check("vm-1", null, 1, null, null, null))
+    assertThat(CloneRequestRules.check("vm-1", null, 2, null, null, null).targetHost()).isNull();
+    assertThatThrownBy(() -> CloneRequestRules.check("vm-1", "Host_B", 1, null, null, null))
         .isInstanceOfSatisfying(RequestRejected.class, e -> assertThat(e.field()).isEqualTo("targetHost"));
   }
 

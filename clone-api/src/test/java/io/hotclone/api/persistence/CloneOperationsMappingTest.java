@@ -48,13 +48,16 @@ class CloneOperationsMappingTest {
 
   private static final Instant T0 = Instant.parse("2025-01-01T00:00:00Z");
   private static final UUID ID = UUID.fromString("11111111-2222-3333-4444-555555555555");
-  private static final ClonePlan PLAN = new ClonePlan("vm-1", "host-a", "host-b", 1, List.of("web"), 30_000);
+  /** A placed plan (its host per clone and partial are columns too). */
+  private static final ClonePlan PLAN =
+      new ClonePlan("vm-1", "host-a", "host-b", 1, List.of("web"), 30_000, null, List.of("host-b"), true, false);
   private static final ConfiguredClone CLONE =
       new ConfiguredClone(0, "vm-9", "web", "uuid-9", "52:54:00:00:00:09", "10.0.0.9", "web", "host-b", "ptr-9", 1);
   private static final List<String> INSERTED =
       List.of("id", "idempotency_key", "source_vm", "source_vm_name", "source_host", "target_host", "count", "names",
           "lease_millis", "phase", "requested_at", "updated_at", "step_times", "tenant", "requested_by", "key_id",
-          "request_fingerprint", "saga_id", "identity_policy", "traceparent", "labels");
+          "request_fingerprint", "saga_id", "identity_policy", "traceparent", "labels", "target_hosts", "placement",
+          "partial");
   private static final List<String> UPDATED =
       List.of("phase", "updated_at", "step_times", "completed_at", "failed_step", "failure_reason", "clones",
           "source_pause_micros", "freeze_millis", "id");
@@ -63,7 +66,8 @@ class CloneOperationsMappingTest {
   private final CloneOperations operations = new CloneOperations(jdbc, new EventCodec());
 
   private static CloneOperation requested() {
-    return CloneOperation.requested(ID, "key-1", new Requester("alice", "t1", "k1"), PLAN, "golden", T0);
+    return CloneOperation.requested(ID, "key-1", new Requester("alice", "t1", "k1"), PLAN, "golden", T0)
+        .placedBy("spread");
   }
 
   private static CloneOperation after(CloneOperation op, long millis, CloneEvent payload) {
@@ -150,6 +154,7 @@ class CloneOperationsMappingTest {
     });
     when(rs.getInt(anyString())).thenAnswer(i -> column(columns, selected, i.getArgument(0)));
     when(rs.getLong(anyString())).thenAnswer(i -> column(columns, selected, i.getArgument(0)));
+    when(rs.getBoolean(anyString())).thenAnswer(i -> Boolean.TRUE.equals(column(columns, selected, i.getArgument(0))));
     when(rs.getTimestamp(anyString())).thenAnswer(i -> (Timestamp) column(columns, selected, i.getArgument(0)));
     when(rs.getObject(anyString())).thenAnswer(i -> column(columns, selected, i.getArgument(0)));
     when(jdbc.query(anyString(), any(RowMapper.class), eq(ID))).thenAnswer(i -> {
@@ -192,6 +197,9 @@ class CloneOperationsMappingTest {
     expected.put("identity_policy", "isolate");
     expected.put("traceparent", "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01");
     expected.put("labels", "{}");
+    expected.put("target_hosts", "[\"host-b\"]");
+    expected.put("placement", "spread");
+    expected.put("partial", true);
     assertThat(bound(1, 0)).containsExactlyInAnyOrderEntriesOf(expected);
   }
 

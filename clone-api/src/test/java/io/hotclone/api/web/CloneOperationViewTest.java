@@ -61,7 +61,8 @@ class CloneOperationViewTest {
             "id", "phase", "terminal", "sourceVm", "sourceVmName", "sourceHost", "targetHost", "count", "names",
             "leaseMillis", "idempotencyKey", "tenant", "requestedBy", "keyId", "requestedAt", "updatedAt",
             "completedAt", "phaseTimes", "stepMillis", "totalMillis", "sourcePauseMicros", "freezeMillis",
-            "cloneVmIds", "clones", "failedStep", "failureReason", "sagaId", "labels");
+            "cloneVmIds", "clones", "failedStep", "failureReason", "sagaId", "labels", "targetHosts", "placement",
+            "partial");
     assertThat(v.get("id").asString()).isEqualTo(ID.toString());
     assertThat(v.get("sagaId").asString()).as("served by its own saga").isEqualTo(ID.toString());
     assertThat(v.get("phase").asString()).isEqualTo("COMPLETED");

@@ -108,7 +108,10 @@ class RestContractTest {
         "localhost:1", java.time.Duration.ofSeconds(60), new io.hotclone.support.app.KafkaSecurity(null, null, null, null, null, null), new io.hotclone.events.EventCodec(), clock);
     CloneRequests requests = new CloneRequests(
         tenantVms, directory, operations, lifecycle, outbox, outcomes, admission, security, pools,
-        mock(io.hotclone.api.messaging.WaitingRequests.class), io.hotclone.support.tracing.TraceContexts.none(), tx, clock);
+        mock(io.hotclone.api.messaging.WaitingRequests.class),
+        new io.hotclone.api.placement.adapter.HostPlacement(hypervisor, pools, security,
+            new io.hotclone.api.placement.adapter.PlacementProperties(Map.of("host-b", 2.0), null)),
+        io.hotclone.support.tracing.TraceContexts.none(), tx, clock);
     ResourceETags etags = new ResourceETags(tools.jackson.databind.json.JsonMapper.builder().build());
     CloneController clones = new CloneController(requests, operations, mock(CloneEventStreams.class), etags);
     VmController vmController =
@@ -318,6 +321,50 @@ class RestContractTest {
         .andExpect(jsonPath("$.code").value("out-of-range"))
         .andExpect(jsonPath("$.field").value("count"));
     verify(operations, never()).insert(any(), any(), any(), any());
+  }
+
+  private void capacity(String host, long totalBytes, long vmBytes, int vms) {
+    when(hypervisor.capacity(new HostName(host)))
+        .thenReturn(new io.hotclone.hypervisor.HostCapacity(new HostName(host), totalBytes, totalBytes - vmBytes, vmBytes, vms));
+  }
+
+  @Test
+  void without_a_target_host_the_clones_are_placed_and_the_plan_names_each_clones_host() throws Exception {
+    source(VmState.RUNNING); // 64 MiB of memory
+    capacity("host-a", 256L << 20, 128L << 20, 2); // room 128 MiB: two clones
+    capacity("host-b", 64L << 20, 64L << 20, 1); // room 64 MiB only with its overcommit of 2: one clone
+    recordWrites();
+    postClone("{\"sourceVm\":\"vm-1\",\"count\":3,\"partial\":true}")
+        .andExpect(status().isAccepted())
+        .andExpect(jsonPath("$.targetHost").value("host-a"))
+        .andExpect(jsonPath("$.targetHosts[0]").value("host-a"))
+        .andExpect(jsonPath("$.targetHosts[1]").value("host-b"))
+        .andExpect(jsonPath("$.targetHosts[2]").value("host-a"))
+        .andExpect(jsonPath("$.placement").value("spread"))
+        .andExpect(jsonPath("$.partial").value(true));
+    ArgumentCaptor<EventEnvelope> event = ArgumentCaptor.forClass(EventEnvelope.class);
+    verify(outbox).append(event.capture());
+    assertThat(((CloneRequested) event.getValue().payload()).plan())
+        .isEqualTo(new ClonePlan("vm-1", "host-a", "host-a", 3, List.of(), 30_000, null,
+            List.of("host-a", "host-b", "host-a"), true, false));
+  }
+
+  @Test
+  void a_request_no_host_can_take_is_a_422_no_capacity_problem_listing_what_each_host_lacked() throws Exception {
+    source(VmState.RUNNING);
+    capacity("host-a", 256L << 20, 200L << 20, 3); // room 56 MiB < 64 MiB
+    when(hypervisor.capacity(new HostName("host-b"))).thenThrow(new HypervisorException.HostUnreachable(new HostName("host-b"), null));
+    postClone("{\"sourceVm\":\"vm-1\",\"placement\":\"pack\"}")
+        .andExpect(status().isUnprocessableContent())
+        .andExpect(content().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON))
+        .andExpect(jsonPath("$.code").value("no-capacity"))
+        .andExpect(jsonPath("$.type").value("urn:hotclone:problem:no-capacity"))
+        .andExpect(jsonPath("$.shortfalls[0].host").value("host-a"))
+        .andExpect(jsonPath("$.shortfalls[0].reason").value("memory"))
+        .andExpect(jsonPath("$.shortfalls[1].host").value("host-b"))
+        .andExpect(jsonPath("$.shortfalls[1].reason").value("unreachable"));
+    verify(operations, never()).insert(any(), any(), any(), any());
+    verify(outbox, never()).append(any());
   }
 
   @Test
