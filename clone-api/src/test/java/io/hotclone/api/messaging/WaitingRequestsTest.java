@@ -71,4 +71,25 @@ class WaitingRequestsTest {
     assertThat(saga).as("c would make 70: it and every later request wait, in order").containsExactly(a, b);
     assertThat(WaitingRequests.sagaPlan(saga, null).count()).isEqualTo(60);
   }
+
+  private static Member placed(List<String> hosts, boolean partial) {
+    ClonePlan plan = new ClonePlan("vm-1", "host-a", null, hosts.size(), List.of(), 30_000, null, hosts, partial, false);
+    CloneOperation op = CloneOperation.requested(
+        UUID.randomUUID(), null, new Requester("alice", "t1", "k1"), plan, "golden", T0).placedBy("spread").held();
+    return new Member(op, 0, null, null);
+  }
+
+  @Test
+  void placed_requests_keep_each_clones_host_in_the_saga_and_share_only_with_the_same_partial() {
+    Member a = placed(List.of("host-b", "host-c"), false);
+    Member b = plain(1); // all on host-b
+    Member partial = placed(List.of("host-b"), true);
+    Member c = placed(List.of("host-b", "host-c", "host-b"), false);
+
+    List<Member> saga = WaitingRequests.coalesce(List.of(a, b, partial, c));
+
+    assertThat(saga).containsExactly(a, b, c);
+    assertThat(WaitingRequests.sagaPlan(saga, null)).isEqualTo(new ClonePlan("vm-1", "host-a", "host-b", 6, List.of(),
+        30_000, null, List.of("host-b", "host-c", "host-b", "host-b", "host-c", "host-b"), false, false));
+  }
 }
