@@ -108,7 +108,6 @@ public class ConfigSteps implements SagaEventHandler {
     ClonePlan plan = unfrozen.plan();
     UUID cloneId = event.cloneId();
     VmId source = new VmId(plan.sourceVm());
-    HostName target = new HostName(plan.targetHost());
     List<VmId> made = new CopyOnWriteArrayList<>();
     steps.on(event, SagaStep.CONFIGURE_CLONE)
         // each identity is recorded (allocated) before the hypervisor defines the clone with it
@@ -123,6 +122,8 @@ public class ConfigSteps implements SagaEventHandler {
           IdentityPolicy policy = policyOf(plan);
           List<VmIdentity> ids = new ArrayList<>();
           for (int i = 0; i < plan.count(); i++) {
+            // each clone on its own host, its address from that host's pool
+            HostName target = new HostName(plan.hostFor(i));
             VmIdentity identity =
                 identities.allocate(cloneId, i, parent.identity().name(), plan.nameFor(i), pools.forHost(target.value()));
             CopiedImage image = inputs.get(i).image();
@@ -165,7 +166,8 @@ public class ConfigSteps implements SagaEventHandler {
               throw new StepFailure.Hypervisor(new HypervisorException.DriverFailure(
                   "clone " + i + " (" + started.get(i).id().value() + ") is " + started.get(i).state() + " after its start", null));
             }
-            clones.add(configured(i, started.get(i), ids.get(i), target, inputs.get(i).pointer(), position.generation() + 1));
+            clones.add(configured(i, started.get(i), ids.get(i), new HostName(plan.hostFor(i)), inputs.get(i).pointer(),
+                position.generation() + 1));
           }
           return new Result(clones, position.root(), inputs);
         })

@@ -146,13 +146,14 @@ public class StorageSteps implements SagaEventHandler {
     ClonePlan plan = unfrozen.plan();
     UUID cloneId = event.cloneId();
     VmId vm = new VmId(plan.sourceVm());
-    HostName target = new HostName(plan.targetHost());
     steps.on(event, SagaStep.UNFREEZE_STORAGE)
         .undo(lease.thawing(cloneId, vm))
         .run(() -> {
           hypervisor.unfreezeStorage(StepOperation.UNFREEZE_STORAGE.id(cloneId), vm);
           List<ClonePointer> made = new ArrayList<>();
           for (int i = 0; i < plan.count(); i++) {
+            // each clone's pointer on its own host (placement may spread one freeze over several)
+            HostName target = new HostName(plan.hostFor(i));
             StoragePointer p = hypervisor.createClonePointer(StepOperation.CLONE_POINTER.id(cloneId, i), vm, target);
             made.add(
                 new ClonePointer(
@@ -169,7 +170,7 @@ public class StorageSteps implements SagaEventHandler {
         .onFailure(reason -> lease.released(cloneId, reason))
         .emit(made -> {
           lease.thawed(cloneId, steps.clock().instant());
-          made.forEach(p -> pointers.recordClonePointer(cloneId, plan.sourceVm(), p, plan.targetHost()));
+          made.forEach(p -> pointers.recordClonePointer(cloneId, plan.sourceVm(), p, plan.hostFor(p.index())));
           String sourcePointer = hypervisor.findVm(vm).map(v -> v.storagePointer()).orElse(null);
           return new StorageUnfrozen(plan, unfrozen.images(), made, sourcePointer);
         });

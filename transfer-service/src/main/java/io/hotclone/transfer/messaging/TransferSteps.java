@@ -59,18 +59,17 @@ public class TransferSteps implements SagaEventHandler {
   private void copy(EventEnvelope event, MemoryFrozen frozen) {
     UUID cloneId = event.cloneId();
     VmId vm = new VmId(frozen.plan().sourceVm());
-    HostName target = new HostName(frozen.plan().targetHost());
     long started = System.nanoTime();
     steps.on(event, SagaStep.COPY_STATE)
         // the copies are found by the clone id: nothing to record before them
         .undo(() -> hypervisor.release(cloneId))
         .run(() -> {
-          List<CopiedState> copies = new ArrayList<>();
-          for (int i = 0; i < frozen.plan().count(); i++) {
-            copies.add(hypervisor.copyState(StepOperation.COPY.id(cloneId, i), vm, target));
+          // each clone's state to its own host; hosts side by side, one host's clones in order
+          return HostCopies.run(frozen.plan(), i -> {
+            CopiedState c = hypervisor.copyState(StepOperation.COPY.id(cloneId, i), vm, new HostName(frozen.plan().hostFor(i)));
             halt.reach(HaltPoints.DURING_COPY);
-          }
-          return copies;
+            return c;
+          });
         })
         .emit(copies -> {
           List<CopiedImage> images = new ArrayList<>();
