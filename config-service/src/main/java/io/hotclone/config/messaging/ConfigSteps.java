@@ -10,6 +10,7 @@ import io.hotclone.events.CloneConfigured;
 import io.hotclone.events.ConfiguredClone;
 import io.hotclone.events.CopiedImage;
 import io.hotclone.events.EventEnvelope;
+import io.hotclone.events.FailedClone;
 import io.hotclone.events.IdentityStep;
 import io.hotclone.events.StorageUnfrozen;
 import io.hotclone.events.saga.SagaService;
@@ -120,56 +121,62 @@ public class ConfigSteps implements SagaEventHandler {
           VmInfo parent = hypervisor.requireVm(source);
           Lineage.Position position = lineage.positionOf(source.value());
           IdentityPolicy policy = policyOf(plan);
-          List<VmIdentity> ids = new ArrayList<>();
+          List<VmIdentity> ids = new ArrayList<>(java.util.Collections.nCopies(plan.count(), null));
+          List<VmId> byIndex = new ArrayList<>(java.util.Collections.nCopies(plan.count(), null));
+          PartialFailures failed = new PartialFailures(plan);
           for (int i = 0; i < plan.count(); i++) {
             // each clone on its own host, its address from that host's pool
             HostName target = new HostName(plan.hostFor(i));
-            VmIdentity identity =
-                identities.allocate(cloneId, i, parent.identity().name(), plan.nameFor(i), pools.forHost(target.value()));
-            CopiedImage image = inputs.get(i).image();
-            ClonePointer pointer = inputs.get(i).pointer();
-            CopiedState state =
-                new CopiedState(
-                    StepOperation.COPY.id(cloneId, i),
-                    source,
-                    target,
-                    image.imageRef(),
-                    image.bytes(),
-                    image.pagesCopied(),
-                    image.zeroPagesSkipped(),
-                    image.checksum());
-            StoragePointer disk =
-                new StoragePointer(
-                    pointer.pointerId(),
-                    target,
-                    pointer.location(),
-                    pointer.baseRef(),
-                    pointer.disks().stream()
-                        .map(d -> new StoragePointer.Disk(d.device(), d.pointerId(), d.location(), d.baseRef()))
-                        .toList());
-            VmInfo clone =
-                hypervisor.configureClone(
-                    StepOperation.CONFIGURE.id(cloneId, i), new CloneSpec(source, state, disk, identity, policy));
-            halt.reach(HaltPoints.CLONE_DEFINED);
-            made.add(clone.id());
-            identities.bind(cloneId, i, clone.id().value());
-            ids.add(identity);
+            try {
+              VmIdentity identity =
+                  identities.allocate(cloneId, i, parent.identity().name(), plan.nameFor(i), pools.forHost(target.value()));
+              VmInfo clone = hypervisor.configureClone(
+                  StepOperation.CONFIGURE.id(cloneId, i),
+                  new CloneSpec(source, stateOf(cloneId, i, source, target, inputs.get(i)), diskOf(target, inputs.get(i)),
+                      identity, policy));
+              halt.reach(HaltPoints.CLONE_DEFINED);
+              made.add(clone.id());
+              byIndex.set(i, clone.id());
+              identities.bind(cloneId, i, clone.id().value());
+              ids.set(i, identity);
+            } catch (HypervisorException | StepFailure e) {
+              failed.configureFailed(i, e); // rethrows unless partial
+              identities.retire(cloneId, i);
+            }
           }
           // every clone is defined (and its identity recorded) before any starts; the starts, the
           // slow part (restore, identity in the guest), run side by side
-          List<VmInfo> started =
-              Fanout.run(plan.count(), startParallelism, i -> hypervisor.startClone(StepOperation.START.id(cloneId, i), made.get(i)));
-          List<ConfiguredClone> clones = new ArrayList<>();
-          for (int i = 0; i < plan.count(); i++) {
-            if (started.get(i).state() != VmState.RUNNING) {
-              // CloneConfigured says the clone runs: never for a paused or stopped one
-              throw new StepFailure.Hypervisor(new HypervisorException.DriverFailure(
-                  "clone " + i + " (" + started.get(i).id().value() + ") is " + started.get(i).state() + " after its start", null));
+          List<Integer> defined = failed.remaining();
+          List<Object> started = Fanout.run(defined.size(), startParallelism, k -> {
+            int i = defined.get(k);
+            try {
+              return hypervisor.startClone(StepOperation.START.id(cloneId, i), byIndex.get(i));
+            } catch (HypervisorException | StepFailure e) {
+              if (!plan.partial()) {
+                throw e;
+              }
+              return e;
             }
-            clones.add(configured(i, started.get(i), ids.get(i), new HostName(plan.hostFor(i)), inputs.get(i).pointer(),
-                position.generation() + 1));
+          });
+          List<ConfiguredClone> clones = new ArrayList<>();
+          for (int k = 0; k < defined.size(); k++) {
+            int i = defined.get(k);
+            RuntimeException why = started.get(k) instanceof RuntimeException e ? e
+                : ((VmInfo) started.get(k)).state() != VmState.RUNNING
+                    // CloneConfigured says the clone runs: never for a paused or stopped one
+                    ? new StepFailure.Hypervisor(new HypervisorException.DriverFailure("clone " + i + " ("
+                        + byIndex.get(i).value() + ") is " + ((VmInfo) started.get(k)).state() + " after its start", null))
+                    : null;
+            if (why != null) {
+              failed.startFailed(i, why); // rethrows unless partial
+              removeFailed(byIndex.get(i), made);
+              continue;
+            }
+            clones.add(configured(i, (VmInfo) started.get(k), ids.get(i), new HostName(plan.hostFor(i)),
+                inputs.get(i).pointer(), position.generation() + 1));
           }
-          return new Result(clones, position.root(), inputs);
+          failed.requireOneLeft();
+          return new Result(clones, position.root(), inputs, failed.list());
         })
         .onFailure(reason -> identities.retire(cloneId))
         .emit((Result r) -> {
@@ -179,7 +186,7 @@ public class ConfigSteps implements SagaEventHandler {
           for (ConfiguredClone c : r.clones()) {
             lineage.record(cloneId, source.value(), r.root(), c, r.inputs().get(c.index()).pointer().baseRef());
           }
-          return new CloneConfigured(plan, r.clones());
+          return new CloneConfigured(plan, r.clones(), r.failures());
         });
   }
 
@@ -236,5 +243,30 @@ public class ConfigSteps implements SagaEventHandler {
   /** What the earlier steps made for one clone. */
   record Input(CopiedImage image, ClonePointer pointer) {}
 
-  private record Result(List<ConfiguredClone> clones, String root, List<Input> inputs) {}
+  private record Result(List<ConfiguredClone> clones, String root, List<Input> inputs, List<FailedClone> failures) {}
+
+  /** A partial plan's clone that failed on its own: its VM destroyed and its identity retired. */
+  private void removeFailed(VmId vm, List<VmId> made) {
+    try {
+      hypervisor.destroyVm(vm);
+    } catch (HypervisorException.VmNotFound gone) {
+      // already gone
+    }
+    made.remove(vm);
+    identities.retireVm(vm.value());
+  }
+
+  private static CopiedState stateOf(UUID cloneId, int i, VmId source, HostName target, Input input) {
+    CopiedImage image = input.image();
+    return new CopiedState(StepOperation.COPY.id(cloneId, i), source, target, image.imageRef(), image.bytes(),
+        image.pagesCopied(), image.zeroPagesSkipped(), image.checksum());
+  }
+
+  private static StoragePointer diskOf(HostName target, Input input) {
+    ClonePointer pointer = input.pointer();
+    return new StoragePointer(pointer.pointerId(), target, pointer.location(), pointer.baseRef(),
+        pointer.disks().stream()
+            .map(d -> new StoragePointer.Disk(d.device(), d.pointerId(), d.location(), d.baseRef()))
+            .toList());
+  }
 }

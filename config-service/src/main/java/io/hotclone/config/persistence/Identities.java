@@ -45,6 +45,9 @@ public interface Identities {
   /** Frees the identities of a clone operation whose clones were destroyed. */
   void retire(UUID cloneId);
 
+  /** Frees the identity of clone {@code index} of a clone operation (a partial plan's failed clone). */
+  void retire(UUID cloneId, int index);
+
   /** Marks a clone operation cancelled (it failed elsewhere); a repeat keeps the first record. */
   void cancel(UUID cloneId, String step, String reason);
 

@@ -107,6 +107,11 @@ public class JdbcIdentities implements Identities {
   }
 
   @Override
+  public void retire(UUID cloneId, int index) {
+    jdbc.update("UPDATE identities SET live = FALSE WHERE clone_id = ? AND clone_index = ?", cloneId, index);
+  }
+
+  @Override
   public void cancel(UUID cloneId, String step, String reason) {
     jdbc.update(
         "INSERT INTO cancelled_clones (clone_id, step, reason) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",

@@ -277,4 +277,47 @@ class ConfigStepsTest {
     assertThat(log.events()).isEmpty();
     assertThat(vmsOnB()).isEqualTo(before);
   }
+
+  private ClonePlan partial(int count) {
+    ClonePlan p = saga.plan(count);
+    return new ClonePlan(p.sourceVm(), p.sourceHost(), p.targetHost(), p.count(), p.names(), p.leaseMillis(),
+        p.identityPolicy(), p.targetHosts(), true, false);
+  }
+
+  @Test
+  void a_partial_plan_removes_a_clone_whose_start_failed_lists_it_and_completes_the_others() {
+    int before = vmsOnB();
+    EventEnvelope event = storageUnfrozen(partial(3));
+    hv.failNextOperation(clone, "start-1", "no CPU left");
+
+    config.on(event);
+
+    CloneConfigured configured = (CloneConfigured) log.onlyEvent();
+    assertThat(configured.clones()).extracting(ConfiguredClone::index).containsExactly(0, 2);
+    assertThat(configured.failures()).hasSize(1);
+    io.hotclone.events.FailedClone f = configured.failures().get(0);
+    assertThat(List.of(f.index(), f.host(), f.step())).containsExactly(1, "host-b", "start");
+    assertThat(f.reason()).contains("no CPU left");
+    assertThat(vmsOnB()).as("the failed clone is destroyed, the two others run").isEqualTo(before + 2);
+    for (ConfiguredClone c : configured.clones()) {
+      assertThat(hv.requireVm(new VmId(c.vmId())).state()).isEqualTo(io.hotclone.hypervisor.VmState.RUNNING);
+    }
+    assertThat(identities.live(clone)).as("the failed clone's identity is retired").isEqualTo(2);
+    assertThat(identities.boundVms(clone)).containsExactlyInAnyOrder(
+        configured.clones().get(0).vmId(), configured.clones().get(1).vmId());
+  }
+
+  @Test
+  void a_partial_plan_whose_every_clone_failed_fails_the_step_and_leaves_nothing() {
+    int before = vmsOnB();
+    EventEnvelope event = storageUnfrozen(partial(1));
+    hv.failNextOperation(clone, "start-0", "no CPU left");
+
+    config.on(event);
+
+    assertThat(log.onlyEvent()).isInstanceOfSatisfying(CloneFailed.class,
+        e -> assertThat(e.reason()).contains("every clone failed").contains("no CPU left"));
+    assertThat(vmsOnB()).isEqualTo(before);
+    assertThat(identities.live(clone)).isZero();
+  }
 }

@@ -92,6 +92,11 @@ public final class InMemoryIdentities implements Identities {
   }
 
   @Override
+  public void retire(UUID cloneId, int index) {
+    rows.stream().filter(r -> r.cloneId.equals(cloneId) && r.index == index).forEach(r -> r.live = false);
+  }
+
+  @Override
   public void cancel(UUID cloneId, String step, String reason) {
     cancelled.putIfAbsent(cloneId, step + ": " + reason);
   }
