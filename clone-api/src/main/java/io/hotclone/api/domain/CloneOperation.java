@@ -135,7 +135,7 @@ public record CloneOperation(UUID id, Request request, Progress progress, Outcom
     Transition t = MACHINE.on(observed.phase(), event.type());
     Outcome ended = outcome;
     if (t.has(Action.RECORD_CLONES) && event.payload() instanceof CloneConfigured configured) {
-      ended = ended.withClones(configured.clones());
+      ended = ended.withClones(configured.clones(), configured.failures());
     }
     return next(t, observed, ended, now);
   }

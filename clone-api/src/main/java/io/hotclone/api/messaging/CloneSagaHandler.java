@@ -127,13 +127,17 @@ public class CloneSagaHandler implements SagaEventHandler {
     if (!(event.payload() instanceof CloneConfigured configured)) {
       return event;
     }
-    List<ConfiguredClone> all = configured.clones();
-    int from = Math.min(member.offset(), all.size());
-    int to = Math.min(from + member.operation().plan().count(), all.size());
-    if (from == 0 && to == all.size()) {
+    // by the clones' saga indexes: a partial saga's clones may have gaps where clones failed
+    int from = member.offset();
+    int to = from + member.operation().plan().count();
+    List<ConfiguredClone> clones =
+        configured.clones().stream().filter(c -> c.index() >= from && c.index() < to).toList();
+    List<io.hotclone.events.FailedClone> failures =
+        configured.failures().stream().filter(f -> f.index() >= from && f.index() < to).toList();
+    if (clones.size() == configured.clones().size() && failures.size() == configured.failures().size()) {
       return event;
     }
     return new EventEnvelope(event.eventId(), event.type(), event.cloneId(), event.occurredAt(), event.schemaVersion(),
-        new CloneConfigured(configured.plan(), all.subList(from, to)));
+        new CloneConfigured(configured.plan(), clones, failures));
   }
 }

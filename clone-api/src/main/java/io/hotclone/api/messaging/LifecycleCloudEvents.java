@@ -52,6 +52,8 @@ public final class LifecycleCloudEvents {
 
   public PublicCloudEvent completed(CloneOperation op, Instant at) {
     ObjectNode data = plan(op);
+    ArrayNode failedClones = data.putArray("failedClones");
+    op.outcome().failedClones().forEach(f -> failedClones.add(json.valueToTree(f)));
     ArrayNode clones = data.putArray("clones");
     for (ConfiguredClone c : op.outcome().clones()) {
       clones.add(json.valueToTree(c));

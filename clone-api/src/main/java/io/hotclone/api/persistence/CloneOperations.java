@@ -29,7 +29,7 @@ public class CloneOperations {
       "id, idempotency_key, source_vm, source_vm_name, source_host, target_host, count, names::text,"
           + " lease_millis, phase, requested_at, updated_at, step_times::text, completed_at, failed_step,"
           + " failure_reason, clones::text, source_pause_micros, freeze_millis, tenant, requested_by, key_id, saga_id,"
-          + " labels::text, target_hosts::text, placement, partial";
+          + " labels::text, target_hosts::text, placement, partial, failed_clones::text";
   /** The phases in which an operation freezes its source or may still do so ({@link Phase#freezesSource}). */
   private static final String FREEZING_PHASES =
       java.util.Arrays.stream(Phase.values()).filter(Phase::freezesSource)
@@ -97,7 +97,7 @@ public class CloneOperations {
     jdbc.update(
         "UPDATE clone_operations SET phase = ?, updated_at = ?, step_times = ?::jsonb, completed_at = ?,"
             + " failed_step = ?, failure_reason = ?, clones = ?::jsonb, source_pause_micros = ?,"
-            + " freeze_millis = ? WHERE id = ?",
+            + " freeze_millis = ?, failed_clones = ?::jsonb WHERE id = ?",
         progress.phase().name(),
         ts(progress.updatedAt()),
         json.times(progress.reachedAt()),
@@ -107,6 +107,7 @@ public class CloneOperations {
         json.clones(outcome.clones()),
         progress.sourcePauseMicros(),
         progress.freezeMillis(),
+        json.failedClones(outcome.failedClones()),
         op.id());
   }
 
@@ -308,7 +309,8 @@ public class CloneOperations {
         new Outcome(
             instant(rs, "completed_at"),
             json.clones(rs.getString("clones")),
-            failedStep == null ? null : new Failure(failedStep, rs.getString("failure_reason")));
+            failedStep == null ? null : new Failure(failedStep, rs.getString("failure_reason")),
+            json.failedClones(rs.getString("failed_clones")));
     return new CloneOperation(
         rs.getObject("id", UUID.class), request, progress, outcome, rs.getObject("saga_id", UUID.class));
   }

@@ -18,6 +18,16 @@ final class JsonColumns {
 
   private static final TypeReference<List<String>> STRINGS = new TypeReference<>() {};
   private static final TypeReference<List<ConfiguredClone>> CLONES = new TypeReference<>() {};
+  private static final TypeReference<List<io.hotclone.events.FailedClone>> FAILED = new TypeReference<>() {};
+
+  /** A partial operation's failed clones; {@code null} (no column value) when there are none. */
+  String failedClones(List<io.hotclone.events.FailedClone> failed) {
+    return failed.isEmpty() ? null : json.writeValueAsString(failed);
+  }
+
+  List<io.hotclone.events.FailedClone> failedClones(String column) {
+    return column == null ? List.of() : json.readValue(column, FAILED);
+  }
   private static final TypeReference<Map<String, String>> TIMES = new TypeReference<>() {};
   private static final TypeReference<java.util.TreeMap<String, String>> LABELS = new TypeReference<>() {};
 

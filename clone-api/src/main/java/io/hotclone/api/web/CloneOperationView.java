@@ -65,7 +65,10 @@ public record CloneOperationView(
             allowableValues = {"spread", "pack"}, nullable = true)
         String placement,
     @io.swagger.v3.oas.annotations.media.Schema(description = "whether each clone settles on its own (partial: true)")
-        boolean partial) {
+        boolean partial,
+    @io.swagger.v3.oas.annotations.media.Schema(description = "the clones of a partial request that failed on their own"
+            + " and were removed (VM destroyed, identity retired) while the others completed")
+        List<io.hotclone.events.FailedClone> failedClones) {
 
   public static CloneOperationView of(CloneOperation op) {
     Request request = op.request();
@@ -107,6 +110,7 @@ public record CloneOperationView(
         request.labels(),
         java.util.stream.IntStream.range(0, plan.count()).mapToObj(plan::hostFor).toList(),
         request.placement(),
-        plan.partial());
+        plan.partial(),
+        outcome.failedClones());
   }
 }

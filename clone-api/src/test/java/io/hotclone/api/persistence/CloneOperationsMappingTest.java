@@ -50,7 +50,8 @@ class CloneOperationsMappingTest {
   private static final UUID ID = UUID.fromString("11111111-2222-3333-4444-555555555555");
   /** A placed plan (its host per clone and partial are columns too). */
   private static final ClonePlan PLAN =
-      new ClonePlan("vm-1", "host-a", "host-b", 1, List.of("web"), 30_000, null, List.of("host-b"), true, false);
+      new ClonePlan("vm-1", "host-a", "host-b", 2, List.of("web", "web-2"), 30_000, null, List.of("host-b", "host-c"), true,
+          false);
   private static final ConfiguredClone CLONE =
       new ConfiguredClone(0, "vm-9", "web", "uuid-9", "52:54:00:00:00:09", "10.0.0.9", "web", "host-b", "ptr-9", 1);
   private static final List<String> INSERTED =
@@ -60,7 +61,7 @@ class CloneOperationsMappingTest {
           "partial");
   private static final List<String> UPDATED =
       List.of("phase", "updated_at", "step_times", "completed_at", "failed_step", "failure_reason", "clones",
-          "source_pause_micros", "freeze_millis", "id");
+          "source_pause_micros", "freeze_millis", "failed_clones", "id");
 
   private final JdbcTemplate jdbc = mock(JdbcTemplate.class);
   private final CloneOperations operations = new CloneOperations(jdbc, new EventCodec());
@@ -181,8 +182,8 @@ class CloneOperationsMappingTest {
     expected.put("source_vm_name", "golden");
     expected.put("source_host", "host-a");
     expected.put("target_host", "host-b");
-    expected.put("count", 1);
-    expected.put("names", "[\"web\"]");
+    expected.put("count", 2);
+    expected.put("names", "[\"web\",\"web-2\"]");
     expected.put("lease_millis", 30_000L);
     expected.put("phase", "REQUESTED");
     // a new operation: requested and updated at the same instant
@@ -197,7 +198,7 @@ class CloneOperationsMappingTest {
     expected.put("identity_policy", "isolate");
     expected.put("traceparent", "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01");
     expected.put("labels", "{}");
-    expected.put("target_hosts", "[\"host-b\"]");
+    expected.put("target_hosts", "[\"host-b\",\"host-c\"]");
     expected.put("placement", "spread");
     expected.put("partial", true);
     assertThat(bound(1, 0)).containsExactlyInAnyOrderEntriesOf(expected);
@@ -209,9 +210,12 @@ class CloneOperationsMappingTest {
     CloneOperation op = requested();
     op = after(op, 20, new MemoryFrozen(PLAN, "base", T0, 850L, List.of("ram"), 1, T0));
     op = after(op, 30, new MemoryUnfrozen(PLAN, "base", List.of(), 0, 42));
-    op = after(op, 70, new CloneConfigured(PLAN, List.of(CLONE)));
+    op = after(op, 70, new CloneConfigured(PLAN, List.of(CLONE),
+        List.of(new io.hotclone.events.FailedClone(1, "host-c", "start", "driver-failure: no CPU left"))));
     // when written and read back
     Map<String, Object> columns = written(op);
+    assertThat(op.outcome().failedClones()).hasSize(1);
+    assertThat(columns.get("failed_clones").toString()).contains("\"host\":\"host-c\"").contains("no CPU left");
     // then
     assertThat(columns.get("phase")).isEqualTo("COMPLETED");
     assertThat(columns.get("completed_at")).isEqualTo(Timestamp.from(T0.plusMillis(71)));

@@ -62,7 +62,7 @@ class CloneOperationViewTest {
             "leaseMillis", "idempotencyKey", "tenant", "requestedBy", "keyId", "requestedAt", "updatedAt",
             "completedAt", "phaseTimes", "stepMillis", "totalMillis", "sourcePauseMicros", "freezeMillis",
             "cloneVmIds", "clones", "failedStep", "failureReason", "sagaId", "labels", "targetHosts", "placement",
-            "partial");
+            "partial", "failedClones");
     assertThat(v.get("id").asString()).isEqualTo(ID.toString());
     assertThat(v.get("sagaId").asString()).as("served by its own saga").isEqualTo(ID.toString());
     assertThat(v.get("phase").asString()).isEqualTo("COMPLETED");
