@@ -1,0 +1,191 @@
+package io.hotclone.devstack;
+
+import static io.hotclone.devstack.TestStack.cloneAndWait;
+import static io.hotclone.devstack.TestStack.demoVmId;
+import static io.hotclone.devstack.TestStack.hypervisor;
+import static io.hotclone.devstack.TestStack.schema;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.hotclone.hypervisor.HostName;
+import io.hotclone.hypervisor.VmId;
+import io.hotclone.hypervisor.VmInfo;
+import io.hotclone.hypervisor.VmState;
+import io.hotclone.hypervisor.embedded.CloneCut;
+import io.hotclone.hypervisor.embedded.EmbeddedHypervisor;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Placement on the devstack's two embedded hosts: a request without {@code targetHost} is placed
+ * (spread, pack) from the hosts' memory as the hypervisor reports it, one freeze fans out to both
+ * hosts, a request no host can take is refused before anything is frozen, and {@code partial}
+ * settles each clone on its own. Each test sets the hosts' memory so the rooms are known, and puts
+ * the default back after.
+ */
+class PlacementIT {
+
+  private static final HostName A = new HostName("host-a");
+  private static final HostName B = new HostName("host-b");
+  private static final long CLONES_OF_ROOM = 10;
+
+  @AfterEach
+  void defaultMemory() {
+    hypervisor().setHostMemory(A, EmbeddedHypervisor.DEFAULT_HOST_MEMORY_BYTES);
+    hypervisor().setHostMemory(B, EmbeddedHypervisor.DEFAULT_HOST_MEMORY_BYTES);
+  }
+
+  /** Gives {@code host} room for exactly {@code clones} clones of the demo VM. */
+  private static void roomFor(HostName host, long clones) {
+    long cloneBytes = hypervisor().requireVm(new VmId(demoVmId())).memoryBytes();
+    hypervisor().setHostMemory(host, hypervisor().capacity(host).vmMemoryBytes() + clones * cloneBytes);
+  }
+
+  private static String body(String extra) {
+    return "{\"sourceVm\":\"" + demoVmId() + "\"" + extra + "}";
+  }
+
+  private static List<String> texts(JsonNode array) {
+    List<String> out = new ArrayList<>();
+    array.forEach(n -> out.add(n.asString()));
+    return out;
+  }
+
+  @Test
+  void spreadPutsFourClonesOfOneFreezeTwoOnEachHostAllFromTheSameCut() {
+    roomFor(A, CLONES_OF_ROOM);
+    roomFor(B, CLONES_OF_ROOM);
+
+    JsonNode op = cloneAndWait(body(",\"count\":4"));
+
+    assertThat(op.path("phase").asString()).as("operation %s", op).isEqualTo("COMPLETED");
+    assertThat(op.path("placement").asString()).isEqualTo("spread");
+    List<String> hosts = texts(op.path("targetHosts"));
+    assertThat(hosts).as("targetHosts of %s", op).hasSize(4);
+    assertThat(hosts.stream().filter("host-a"::equals).count()).isEqualTo(2);
+    assertThat(hosts.stream().filter("host-b"::equals).count()).isEqualTo(2);
+    assertThat(op.path("targetHost").asString()).isEqualTo(hosts.get(0));
+    Set<Long> cuts = new HashSet<>();
+    for (JsonNode c : op.path("clones")) {
+      String host = hosts.get(c.path("index").asInt());
+      assertThat(c.path("host").asString()).as("clone %s", c).isEqualTo(host);
+      VmInfo vm = hypervisor().requireVm(new VmId(c.path("vmId").asString()));
+      assertThat(vm.host()).isEqualTo(new HostName(host));
+      assertThat(vm.state()).isEqualTo(VmState.RUNNING);
+      CloneCut cut = hypervisor().cloneCut(vm.id()).orElseThrow();
+      assertThat(cut.cloneStartCounter()).isEqualTo(cut.sourceCounter());
+      assertThat(cut.cloneMemoryDigest()).isEqualTo(cut.sourceMemoryDigest());
+      cuts.add(cut.sourceCounter());
+    }
+    assertThat(op.path("clones").size()).isEqualTo(4);
+    assertThat(cuts).as("all four continue from one cut").hasSize(1);
+    UUID cloneId = UUID.fromString(op.path("id").asString());
+    // one saga: one freeze of the source, a copy per clone to its host
+    assertThat(hypervisor().operationEffects(cloneId)).as("hypervisor effects of %s", cloneId)
+        .containsEntry("freeze-storage", 1).containsEntry("freeze-memory", 1)
+        .containsEntry("copy-0", 1).containsEntry("copy-1", 1).containsEntry("copy-2", 1).containsEntry("copy-3", 1);
+    assertThat(schema("transfer").queryForObject(
+        "SELECT count(*) FROM transfers WHERE clone_id = ?", Integer.class, cloneId)).isEqualTo(4);
+    assertThat(schema("storage").queryForList(
+        "SELECT host FROM storage_pointers WHERE clone_id = ? AND kind = 'CLONE' ORDER BY clone_index", String.class,
+        cloneId)).containsExactlyElementsOf(hosts);
+  }
+
+  @Test
+  void packPutsBothClonesOnTheHostWithTheLeastRoomThatFits() {
+    roomFor(A, CLONES_OF_ROOM);
+    roomFor(B, 3);
+
+    JsonNode op = cloneAndWait(body(",\"count\":2,\"placement\":\"pack\""));
+
+    assertThat(op.path("phase").asString()).as("operation %s", op).isEqualTo("COMPLETED");
+    assertThat(op.path("placement").asString()).isEqualTo("pack");
+    assertThat(texts(op.path("targetHosts"))).containsExactly("host-b", "host-b");
+    for (JsonNode c : op.path("clones")) {
+      assertThat(hypervisor().requireVm(new VmId(c.path("vmId").asString())).host()).isEqualTo(B);
+    }
+  }
+
+  @Test
+  void aRequestNoHostCanTakeIs422NoCapacityAndFreezesNothing() {
+    roomFor(A, 1);
+    roomFor(B, 0);
+    int operations = schema("api").queryForObject("SELECT count(*) FROM clone_operations", Integer.class);
+    int leases = schema("storage").queryForObject("SELECT count(*) FROM freeze_leases", Integer.class);
+
+    TestStack.Response r = TestStack.send("POST", "/api/v1/clones", body(",\"count\":2"), Map.of());
+
+    assertThat(r.status()).as("answer %s", r.body()).isEqualTo(422);
+    assertThat(r.isProblem()).isTrue();
+    assertThat(r.body().path("code").asString()).isEqualTo("no-capacity");
+    Map<String, String> shortBy = new java.util.TreeMap<>();
+    r.body().path("shortfalls").forEach(s -> shortBy.put(s.path("host").asString(), s.path("reason").asString()));
+    assertThat(shortBy).containsEntry("host-a", "memory").containsEntry("host-b", "memory");
+    assertThat(schema("api").queryForObject("SELECT count(*) FROM clone_operations", Integer.class))
+        .as("no operation").isEqualTo(operations);
+    assertThat(schema("storage").queryForObject("SELECT count(*) FROM freeze_leases", Integer.class))
+        .as("nothing frozen").isEqualTo(leases);
+    assertThat(hypervisor().isStorageFrozen(new VmId(demoVmId()))).isFalse();
+  }
+
+  @Test
+  void partialCompletesTheClonesThatStartedAndListsTheOneThatFailed() {
+    roomFor(A, CLONES_OF_ROOM);
+    roomFor(B, CLONES_OF_ROOM);
+    int vmsBefore = allVms();
+    InjectedFailures.failNextOperationOfTheNextClone("start-1", "injected: no CPU left");
+
+    JsonNode op = cloneAndWait(body(",\"count\":3,\"partial\":true"));
+
+    assertThat(op.path("phase").asString()).as("operation %s", op).isEqualTo("COMPLETED");
+    assertThat(op.path("partial").asBoolean()).isTrue();
+    assertThat(op.path("failedClones").size()).as("failed clones of %s", op).isEqualTo(1);
+    JsonNode failed = op.path("failedClones").get(0);
+    assertThat(failed.path("index").asInt()).isEqualTo(1);
+    assertThat(failed.path("step").asString()).isEqualTo("start");
+    assertThat(failed.path("host").asString()).isEqualTo(texts(op.path("targetHosts")).get(1));
+    assertThat(failed.path("reason").asString()).contains("injected: no CPU left");
+    List<Integer> indexes = new ArrayList<>();
+    for (JsonNode c : op.path("clones")) {
+      indexes.add(c.path("index").asInt());
+      assertThat(hypervisor().requireVm(new VmId(c.path("vmId").asString())).state()).isEqualTo(VmState.RUNNING);
+    }
+    assertThat(indexes).containsExactly(0, 2);
+    UUID cloneId = UUID.fromString(op.path("id").asString());
+    String failedVm = schema("config").queryForObject(
+        "SELECT vm_id FROM identities WHERE clone_id = ? AND clone_index = 1", String.class, cloneId);
+    assertThat(hypervisor().findVm(new VmId(failedVm))).as("the failed clone's VM is gone").isEmpty();
+    assertThat(schema("config").queryForObject(
+        "SELECT count(*) FROM identities WHERE clone_id = ? AND live", Integer.class, cloneId)).isEqualTo(2);
+    assertThat(allVms()).isEqualTo(vmsBefore + 2);
+  }
+
+  @Test
+  void withoutPartialTheSameFailureFailsTheWholeRequestAndLeavesNothing() {
+    roomFor(A, CLONES_OF_ROOM);
+    roomFor(B, CLONES_OF_ROOM);
+    int vmsBefore = allVms();
+    InjectedFailures.failNextOperationOfTheNextClone("start-1", "injected: no CPU left");
+
+    JsonNode op = cloneAndWait(body(",\"count\":3"));
+
+    assertThat(op.path("phase").asString()).as("operation %s", op).isEqualTo("FAILED");
+    assertThat(op.path("failedStep").asString()).isEqualTo("configure-clone");
+    assertThat(op.path("failureReason").asString()).contains("injected: no CPU left");
+    UUID cloneId = UUID.fromString(op.path("id").asString());
+    TestStack.await("every clone of " + cloneId + " removed", Duration.ofSeconds(20), () -> allVms() == vmsBefore);
+    assertThat(schema("config").queryForObject(
+        "SELECT count(*) FROM identities WHERE clone_id = ? AND live", Integer.class, cloneId)).isZero();
+  }
+
+  private static int allVms() {
+    return hypervisor().vms(A).size() + hypervisor().vms(B).size();
+  }
+}
