@@ -148,7 +148,7 @@ public class ConfigSteps implements SagaEventHandler {
                         .toList());
             VmInfo clone =
                 hypervisor.configureClone(
-                    StepOperation.CONFIGURE.id(cloneId, i), new CloneSpec(source, state, disk, identity, policy));
+                    StepOperation.CONFIGURE.id(cloneId, i), new CloneSpec(source, state, disk, identity, policy, plan.standby()));
             halt.reach(HaltPoints.CLONE_DEFINED);
             made.add(clone.id());
             identities.bind(cloneId, i, clone.id().value());
