@@ -76,6 +76,22 @@ class ArchitectureTest {
   }
 
   @Test
+  void thePoolsCoreIsFreeOfSpringAndOfItsAdapters() {
+    noClasses().that().resideInAPackage("io.hotclone.api.pools")
+        .should().dependOnClassesThat().resideInAnyPackage("org.springframework..", "java.sql..",
+            "io.hotclone.api.pools.web..", "io.hotclone.api.pools.persistence..", "io.hotclone.api.pools.run..")
+        .check(classes);
+  }
+
+  @Test
+  void nothingOutsidePoolsDependsOnIt() {
+    // the rest of clone-api offers pools a listener (OperationEnds) and knows nothing of them
+    noClasses().that().resideInAPackage("io.hotclone.api..").and().resideOutsideOfPackage("io.hotclone.api.pools..")
+        .should().dependOnClassesThat().resideInAPackage("io.hotclone.api.pools..")
+        .check(classes);
+  }
+
+  @Test
   void contractsAndHypervisorAreFreeOfSpring() {
     noClasses().that().resideInAnyPackage("io.hotclone.events..", "io.hotclone.hypervisor..")
         .should().dependOnClassesThat().resideInAnyPackage("org.springframework..")

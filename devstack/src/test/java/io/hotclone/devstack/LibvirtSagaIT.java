@@ -47,6 +47,7 @@ class LibvirtSagaIT {
     data = TestDirs.create("hotclone-libvirt-saga");
     stack = DevStack.start(DevStackSettings.withHypervisor(data, hv, Map.of(
         "hotclone.api.operation-timeout", "120s",
+        "hotclone.api.pool-reconcile-interval", "PT0.5S",
         "hotclone.config.ip-pools.host-b.cidr", POOL,
         "hotclone.config.ip-pools.host-b.gateway", "10.231.8.1")));
     // requests act as tenant-a, which the guests this test creates on the hypervisor belong to
@@ -206,6 +207,63 @@ class LibvirtSagaIT {
       assertThat(ips).hasSize(5);
     } finally {
       clones.forEach(h::destroyVm);
+      h.destroyVm(source.id());
+    }
+  }
+
+  /**
+   * A warm pool of the agent guest: its ready clone (on the source's host until placement lands)
+   * runs with its identity applied and its NIC without carrier inside the guest (standby); a claim
+   * brings the link up: the claimed guest has carrier, its own hostname, machine id and MAC. The
+   * claim's latency is printed. The pool is scaled to 0 before the claim so no refill is left behind.
+   */
+  @Test
+  void aClaimFromAWarmPoolOfTheAgentGuestHandsOutARunningNewMachineWithItsLinkUp() throws Exception {
+    Hypervisor h = stack.hypervisor();
+    HostName a = new HostName("host-a");
+    String suffix = UUID.randomUUID().toString().substring(0, 8);
+    VmInfo source = h.createVm(new VmSpec(a, "hc-pool-agent-" + suffix, 128L << 20, 64L << 20, VmSpec.AGENT_IMAGE));
+    String pool = "agents-" + suffix;
+    List<VmId> made = new ArrayList<>();
+    try {
+      await("the source's agent answers", Duration.ofSeconds(120),
+          () -> probe.answers(a, source.identity().name()) && dmesg(a, source.identity().name()).contains("random: crng init done"));
+      TestStack.Response created = TestStack.send(stack.apiPort(), "POST", "/api/v1/pools",
+          "{\"name\":\"" + pool + "\",\"sourceVm\":\"" + source.id() + "\",\"minReady\":1,\"maxSize\":1,"
+              + "\"identityPolicy\":\"require-agent\"}", Map.of());
+      assertThat(created.status()).as("%s", created.text()).isEqualTo(201);
+      await("one ready clone in the pool", Duration.ofSeconds(240),
+          () -> get(stack, "/api/v1/pools/" + pool).path("ready").asInt() == 1);
+      assertThat(TestStack.send(stack.apiPort(), "PUT", "/api/v1/pools/" + pool + "/scale", "{\"replicas\":0}", Map.of()).status())
+          .isEqualTo(200);
+      JsonNode before = null;
+      for (JsonNode vm : TestStack.send(stack.apiPort(), "GET", "/api/v1/vms?label=hotclone.io/pool=" + pool, null, Map.of()).body()) {
+        before = vm;
+      }
+      assertThat(before).as("the ready clone listed by its pool label").isNotNull();
+      made.add(new VmId(before.path("id").asString()));
+      String name = before.path("name").asString();
+      assertThat(before.path("guestIdentity").path("outcome").asString()).isEqualTo("APPLIED");
+      assertThat(probe.exec(a, name, "cat", "/sys/class/net/eth0/carrier").trim()).as("standby: no carrier in the guest").isEqualTo("0");
+
+      long t0 = System.nanoTime();
+      TestStack.Response claimed = TestStack.send(stack.apiPort(), "POST", "/api/v1/pools/" + pool + "/claims", null, Map.of());
+      double millis = (System.nanoTime() - t0) / 1e6;
+      assertThat(claimed.status()).as("%s", claimed.text()).isEqualTo(201);
+      System.out.printf("libvirt pool claim: %.1f ms round trip (agent guest)%n", millis);
+      assertThat(claimed.body().path("id").asString()).isEqualTo(before.path("id").asString());
+      assertThat(probe.exec(a, name, "cat", "/sys/class/net/eth0/carrier").trim()).as("claimed: carrier in the guest").isEqualTo("1");
+      assertThat(probe.liveXml(a, name)).doesNotContain("state='down'").doesNotContain("state=\"down\"");
+      assertThat(probe.hostname(a, name)).isEqualTo(claimed.body().path("hostname").asString())
+          .isNotEqualTo(probe.hostname(a, source.identity().name()));
+      assertThat(probe.exec(a, name, "cat", "/etc/machine-id").trim())
+          .isNotEqualTo(probe.exec(a, source.identity().name(), "cat", "/etc/machine-id").trim());
+      assertThat(probe.nic(a, name, "eth0").mac()).isEqualToIgnoringCase(claimed.body().path("mac").asString())
+          .isNotEqualToIgnoringCase(probe.nic(a, source.identity().name(), "eth0").mac());
+      assertThat(TestStack.send(stack.apiPort(), "DELETE", "/api/v1/pools/" + pool, null, Map.of()).status()).isEqualTo(204);
+    } finally {
+      TestStack.send(stack.apiPort(), "DELETE", "/api/v1/pools/" + pool, null, Map.of());
+      made.forEach(vm -> h.findVm(vm).ifPresent(v -> h.destroyVm(vm)));
       h.destroyVm(source.id());
     }
   }

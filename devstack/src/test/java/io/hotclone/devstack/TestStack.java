@@ -32,6 +32,8 @@ final class TestStack {
           Map.entry("hotclone.api.operation-timeout", "30s"),
           // VMs lost or paused outside HotClone are seen within seconds (BillingConsumerIT)
           Map.entry("hotclone.api.reconcile-interval", "PT2S"),
+          // warm pools refill and expire within a fraction of a second (PoolsIT)
+          Map.entry("hotclone.api.pool-reconcile-interval", "PT0.2S"),
           Map.entry("hotclone.lease.check-interval", "200"),
           // low enough that BurstIT's 1,000 requests meet both limits
           Map.entry("hotclone.api.max-in-flight", "24"),

@@ -61,4 +61,47 @@ public record GuestIdentity(Outcome outcome, boolean agent, String ip, String ho
   public boolean needsIdentity() {
     return outcome != Outcome.APPLIED;
   }
+
+  /** The detail of the {@code link-up} item of a standby clone (held down until it is claimed). */
+  public static final String STANDBY = "held down: standby (a warm pool's ready clone, up when claimed)";
+
+  /**
+   * Whether the clone's links are up: its {@code link-up} item was applied (a report without one:
+   * true, nothing held them down).
+   */
+  public boolean linkUp() {
+    return items.stream().filter(i -> i.name().equals("link-up")).reduce((a, b) -> b)
+        .map(i -> i.status() == Status.APPLIED).orElse(true);
+  }
+
+  /** Whether this is a standby clone: identity applied, links held down until a claim. */
+  public boolean standby() {
+    return outcome == Outcome.APPLIED && !linkUp();
+  }
+
+  /** This report with the links held down for standby ({@link #STANDBY}); the rest unchanged. */
+  public GuestIdentity heldDownForStandby() {
+    return withLink(new Item("link-up", Status.SKIPPED, STANDBY, 0), outcome);
+  }
+
+  /**
+   * This report once {@link Hypervisor#bringLinksUp} brought the links up: the {@code link-up}
+   * item applied; a clone that was {@code ISOLATED} (identity not applied) is {@code UNAPPLIED}
+   * from then on, as under policy {@code allow}.
+   */
+  public GuestIdentity withLinksUp(String detail, long atMillis) {
+    return withLink(new Item("link-up", Status.APPLIED, detail, atMillis),
+        outcome == Outcome.ISOLATED ? Outcome.UNAPPLIED : outcome);
+  }
+
+  private GuestIdentity withLink(Item link, Outcome newOutcome) {
+    java.util.ArrayList<Item> out = new java.util.ArrayList<>();
+    for (Item i : items) {
+      if (!i.name().equals("link-up")) {
+        out.add(i);
+      }
+    }
+    out.add(link);
+    return new GuestIdentity(newOutcome, agent, ip, hostname, out);
+  }
 }

@@ -6,6 +6,8 @@ public enum VmEventType {
   CLONED("io.hotclone.vm.cloned", Meter.OPEN),
   DISCOVERED("io.hotclone.vm.discovered", Meter.OPEN),
   STATE_CHANGED("io.hotclone.vm.state-changed", Meter.NONE),
+  /** A warm pool's ready clone was claimed: its principal is the new owner; the meter runs on. */
+  CLAIMED("io.hotclone.vm.claimed", Meter.NONE),
   DELETED("io.hotclone.vm.deleted", Meter.CLOSE),
   GONE("io.hotclone.vm.gone", Meter.CLOSE);
 

@@ -78,6 +78,20 @@ public class VmLifecycle {
   }
 
   /**
+   * A warm pool's ready clone {@code vmId} was claimed by {@code principal} at {@code at}: its labels
+   * overlaid with {@code labels}, a {@code claimed} event (reason {@code reason}) published. Its
+   * meter, open since the clone was made for the pool, runs on (the pool's tenant is the claimer's).
+   */
+  public void claimed(String vmId, Map<String, String> labels, Requester principal, String reason, Instant at) {
+    VmMeter before = lock(vmId);
+    if (before.ended()) {
+      return;
+    }
+    vms.relabel(vmId, labels, at);
+    publish(VmEventType.CLAIMED, vmId, principal, null, reason, before, at);
+  }
+
+  /**
    * The VM was deleted ({@link VmEventType#DELETED}, by {@code principal}) or found gone ({@link
    * VmEventType#GONE}) at {@code at}: marked GONE, its meter closed. Returns false when it was GONE
    * already.

@@ -30,7 +30,8 @@ import org.springframework.transaction.support.TransactionTemplate;
  * and take the actions the transitions ask for (record the clones in the VM read model, append the
  * outcome events: the saga's internal ones once, from the operation whose id is the saga's; the
  * public lifecycle events of each operation, in its own trace). When the source's storage is no
- * longer frozen by the saga, the requests waiting for it are dispatched. Events of unknown clones
+ * longer frozen by the saga, the requests waiting for it are dispatched. Every {@link OperationEnds}
+ * hears of each operation that ended, in the same transaction. Events of unknown clones
  * are ignored.
  */
 @Component
@@ -47,6 +48,7 @@ public class CloneSagaHandler implements SagaEventHandler {
   private final TraceContexts traces;
   private final TransactionTemplate tx;
   private final Clock clock;
+  private final List<OperationEnds> ends;
 
   public CloneSagaHandler(
       CloneOperations operations,
@@ -57,7 +59,9 @@ public class CloneSagaHandler implements SagaEventHandler {
       WaitingRequests waiting,
       TraceContexts traces,
       TransactionTemplate tx,
-      Clock clock) {
+      Clock clock,
+      List<OperationEnds> ends) {
+    this.ends = List.copyOf(ends);
     this.metrics = metrics;
     this.operations = operations;
     this.lifecycle = lifecycle;
@@ -109,6 +113,9 @@ public class CloneSagaHandler implements SagaEventHandler {
       }
       if (change.ended()) {
         metrics.ended(op);
+        for (OperationEnds listener : ends) {
+          listener.ended(op, now);
+        }
       }
       unfrozen |= change.before().freezesSource() && !op.freezesSource();
       if (change.transition().changed()) {

@@ -221,6 +221,12 @@ public class Vms {
   }
 
   /** Marks a VM GONE, its meter ended at {@code now}; 0 if it was GONE already. */
+  /** Overlays the VM's labels with {@code labels} (a claim's). */
+  public void relabel(String id, java.util.Map<String, String> labels, Instant now) {
+    find(id).ifPresent(r -> jdbc.update("UPDATE vms SET labels = ?::jsonb, updated_at = ? WHERE id = ?",
+        JSON.labels(io.hotclone.api.labels.Labels.overlay(r.labels(), labels)), ts(now), id));
+  }
+
   public int markGone(String id, Instant now) {
     return jdbc.update(
         "UPDATE vms SET state = 'GONE', updated_at = ?, ended_at = COALESCE(ended_at, ?) WHERE id = ? AND state <> 'GONE'",

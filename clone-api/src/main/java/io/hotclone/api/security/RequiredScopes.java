@@ -7,7 +7,8 @@ import jakarta.servlet.http.HttpServletRequest;
  * {@code /api/v1/clones/**} {@link Scopes#CLONES_READ}; {@code POST}/{@code DELETE} on {@code
  * /api/v1/vms/**} {@link Scopes#VMS_WRITE}, {@code GET} on it and {@code /api/v1/hosts} {@link
  * Scopes#VMS_READ}; {@code /api/v1/api-keys/**} {@link Scopes#KEYS_WRITE}; {@code GET} on {@code
- * /api/v1/webhooks/**} {@link Scopes#WEBHOOKS_READ}, other methods {@link Scopes#WEBHOOKS_WRITE}; anything else only
+ * /api/v1/webhooks/**} {@link Scopes#WEBHOOKS_READ}, other methods {@link Scopes#WEBHOOKS_WRITE}; {@code GET} on
+ * {@code /api/v1/pools/**} {@link Scopes#POOLS_READ}, other methods (claims too) {@link Scopes#POOLS_WRITE}; anything else only
  * authentication. One table, read by the filter chain and by the 403 message.
  */
 public final class RequiredScopes {
@@ -27,6 +28,9 @@ public final class RequiredScopes {
     }
     if (path.startsWith("/api/v1/webhooks")) {
       return "GET".equals(method) ? Scopes.WEBHOOKS_READ : Scopes.WEBHOOKS_WRITE;
+    }
+    if (path.startsWith("/api/v1/pools")) {
+      return "GET".equals(method) ? Scopes.POOLS_READ : Scopes.POOLS_WRITE;
     }
     if (path.startsWith("/api/v1/api-keys")) {
       return Scopes.KEYS_WRITE;

@@ -15,14 +15,18 @@ public final class Scopes {
   public static final String WEBHOOKS_READ = "webhooks:read";
   /** Register and delete webhook endpoints of one's own tenant. */
   public static final String WEBHOOKS_WRITE = "webhooks:write";
+  /** List and read warm pools of one's own tenant. */
+  public static final String POOLS_READ = "pools:read";
+  /** Create, resize, delete warm pools of one's own tenant and claim their clones. */
+  public static final String POOLS_WRITE = "pools:write";
   /** Sees and acts on every tenant's VMs and operations. */
   public static final String ADMIN = "hotclone:admin";
 
   /** Every scope a tenant's own key may hold (not {@link #ADMIN}). */
-  public static final Set<String> TENANT = Set.of(CLONES_READ, CLONES_WRITE, VMS_READ, VMS_WRITE, KEYS_WRITE, WEBHOOKS_READ, WEBHOOKS_WRITE);
+  public static final Set<String> TENANT = Set.of(CLONES_READ, CLONES_WRITE, VMS_READ, VMS_WRITE, KEYS_WRITE, WEBHOOKS_READ, WEBHOOKS_WRITE, POOLS_READ, POOLS_WRITE);
   /** Every scope there is. */
   public static final Set<String> ALL =
-      Set.of(CLONES_READ, CLONES_WRITE, VMS_READ, VMS_WRITE, KEYS_WRITE, WEBHOOKS_READ, WEBHOOKS_WRITE, ADMIN);
+      Set.of(CLONES_READ, CLONES_WRITE, VMS_READ, VMS_WRITE, KEYS_WRITE, WEBHOOKS_READ, WEBHOOKS_WRITE, POOLS_READ, POOLS_WRITE, ADMIN);
 
   private Scopes() {}
 

@@ -30,7 +30,7 @@ public class ApiProblem extends RuntimeException {
     return "'" + (value.length() > 64 ? value.substring(0, 64) + "…" : value) + "'";
   }
 
-  static ApiProblem notFound(String code, String detail) {
+  public static ApiProblem notFound(String code, String detail) {
     return new ApiProblem(HttpStatus.NOT_FOUND, code, detail);
   }
 }

@@ -149,6 +149,48 @@ public class CloneRequests {
     }
   }
 
+  /**
+   * A warm pool's refill: ONE operation (one freeze) of {@code count} standby clones of {@code
+   * sourceVm} ({@link ClonePlan#standby()}: links down once their identity is applied) with {@code
+   * identityPolicy} and {@code labels}, requested by {@code owner}, checked and admitted as any
+   * request; {@code alsoInTx} runs in the transaction that inserts it (the pool records its refill).
+   * The clones go to the source's host: {@code placement} is the pool's policy, passed on for when
+   * requests are placed across hosts. Empty when the source is being cloned: a refill never waits
+   * in line with other requests (its standby flag is not kept by a waiting request); the caller
+   * tries again later.
+   */
+  public Optional<CloneOperation> submitStandby(
+      Caller owner, String sourceVm, int count, String identityPolicy, String placement,
+      java.util.SortedMap<String, String> labels, java.util.function.Consumer<CloneOperation> alsoInTx) {
+    VmInfo source = tenantVms.requireLive(owner, sourceVm);
+    String tenant = tenantVms.tenantOf(source);
+    if (source.state() != VmState.RUNNING) {
+      throw new ApiProblem(HttpStatus.CONFLICT, "vm-not-running",
+          "VM " + source.id() + " is " + source.state() + "; only a RUNNING VM can be hot-cloned");
+    }
+    String target = source.host().value();
+    requireAddresses(target, count);
+    ClonePlan plan = new ClonePlan(source.id().value(), target, target, count, java.util.List.of(),
+        CloneRequestRules.DEFAULT_LEASE_MILLIS, identityPolicy, java.util.List.of(), false, true);
+    String sourceName = source.identity() == null ? null : source.identity().name();
+    Instant now = clock.instant();
+    Caller requester = new Caller(owner.subject(), tenant, owner.keyId(), owner.scopes());
+    CloneOperation requested =
+        CloneOperation.requested(UUID.randomUUID(), null, requester.requester(), plan, sourceName, labels, now);
+    return Optional.ofNullable(tx.execute(s -> {
+      admission.admit(tenant);
+      if (waiting.mustWait(plan.sourceVm())) {
+        return null;
+      }
+      operations.insert(requested, null, identityPolicy, traces.current());
+      lifecycle.observed(source, now);
+      outbox.append(EventEnvelope.of(requested.id(), new CloneRequested(plan, owner.subject(), requester.requester()), now));
+      outcomes.requested(requested);
+      alsoInTx.accept(requested);
+      return requested;
+    }));
+  }
+
   private Optional<Accepted> replay(Caller caller, String key, String fingerprint) {
     return operations.findByIdempotencyKey(caller.tenant(), key).map(existing -> {
       if (!fingerprint.equals(existing.fingerprint())) {

@@ -64,7 +64,7 @@ class CloneSagaHandlerTest {
   void setUp() {
     handler = new CloneSagaHandler(
         operations, vms, inbox, new OperationOutcomes(outbox, new io.hotclone.api.publishing.PublicEvents(outbox, List.of()), new EventCodec()), new CloneMetrics(meters, operations),
-        waiting, TraceContexts.none(), tx, Clock.fixed(NOW, ZoneOffset.UTC));
+        waiting, TraceContexts.none(), tx, Clock.fixed(NOW, ZoneOffset.UTC), List.of());
     when(inbox.claim(any())).thenReturn(true);
   }
 

@@ -133,7 +133,7 @@ public class ConfigSteps implements SagaEventHandler {
               VmInfo clone = hypervisor.configureClone(
                   StepOperation.CONFIGURE.id(cloneId, i),
                   new CloneSpec(source, stateOf(cloneId, i, source, target, inputs.get(i)), diskOf(target, inputs.get(i)),
-                      identity, policy));
+                      identity, policy, plan.standby()));
               halt.reach(HaltPoints.CLONE_DEFINED);
               made.add(clone.id());
               byIndex.set(i, clone.id());

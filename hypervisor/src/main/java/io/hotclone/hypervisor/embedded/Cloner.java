@@ -104,6 +104,11 @@ final class Cloner {
       boolean agent = source == null || source.agent;
       // a guest without an agent: the policy decides before anything is made (require-agent refuses)
       io.hotclone.hypervisor.GuestIdentity identity = agent ? null : NoAgentIdentity.of(spec.identity(), spec.policy());
+      if (spec.standby()) {
+        // a warm pool's ready clone: identity as ever, the link held down until bringLinksUp
+        identity = (identity == null ? io.hotclone.hypervisor.GuestIdentity.byConstruction(spec.identity()) : identity)
+            .heldDownForStandby();
+      }
       Path image = state.storageDir.resolve(spec.state().imageRef()).normalize();
       if (!image.startsWith(state.storageDir.normalize()) || !Files.exists(image)) {
         throw new HypervisorException.CorruptImage("no image " + spec.state().imageRef());
@@ -148,6 +153,29 @@ final class Cloner {
           vm.state = VmState.RUNNING;
         } else if (vm.state != VmState.RUNNING) {
           throw new HypervisorException.VmNotRunning(cloneId, vm.state);
+        }
+      } finally {
+        vm.lock.unlock();
+      }
+      return vm.info();
+    }
+  }
+
+  /**
+   * Brings a running clone's held-down link up (standby, or {@code ISOLATED} under policy
+   * isolate); its identity report says so from then on. Idempotent.
+   */
+  VmInfo bringLinksUp(VmId id) {
+    synchronized (state) {
+      EmbeddedVm vm = state.existingVm(id);
+      state.checkHost(vm.host);
+      vm.lock.lock();
+      try {
+        if (vm.state != VmState.RUNNING) {
+          throw new HypervisorException.VmNotRunning(id, vm.state);
+        }
+        if (vm.guestIdentity != null && !vm.guestIdentity.linkUp()) {
+          vm.guestIdentity = vm.guestIdentity.withLinksUp("1 NIC(s)", 0);
         }
       } finally {
         vm.lock.unlock();

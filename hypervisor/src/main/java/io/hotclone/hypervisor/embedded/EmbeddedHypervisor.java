@@ -196,7 +196,7 @@ public final class EmbeddedHypervisor implements Hypervisor {
 
   @Override
   public VmInfo bringLinksUp(VmId vm) {
-    throw new HypervisorException.Unsupported("bringLinksUp: not yet implemented"); // issue 23, pools
+    return cloner.bringLinksUp(vm);
   }
 
   @Override

@@ -68,7 +68,8 @@ final class CloneDefiner {
                   options.hostDir(target).resolve(Names.serialLog(id.name())).toString(),
                   Pools.path(image)),
               new IdentityRewriter.Lineage(spec.source(), op.cloneId()),
-              spec.policy());
+              spec.policy(),
+              spec.standby());
       VolumeStreams.write(conn, image, 0, header.withXml(region, xml));
       Domain defined = conn.domainDefineXML(xml);
       try (DomainRef d = new DomainRef(target, defined)) {

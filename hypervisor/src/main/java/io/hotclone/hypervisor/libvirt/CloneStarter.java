@@ -17,7 +17,8 @@ import org.libvirt.LibvirtException;
  * Starts a configured clone: restores its rewritten image on its host paused, sets every NIC's
  * link down, resumes the guest (it continues from the copied RAM, vCPU and device state), gives
  * the guest its identity ({@link IdentityApplier}), and brings the link up only when that is done
- * or the clone's {@link io.hotclone.hypervisor.IdentityPolicy} allows it. The outcome is recorded
+ * or the clone's {@link io.hotclone.hypervisor.IdentityPolicy} allows it, unless the clone is a
+ * standby one ({@link IdentityIntent#standby()}): then they stay down until {@link #bringLinksUp}. The outcome is recorded
  * on the domain ({@link IdentityReports}); under {@code require-agent} a guest that could not be
  * re-identified fails the start (the caller destroys it). Last, the state image (needed only by
  * the start) is deleted.
@@ -81,6 +82,26 @@ final class CloneStarter {
     }
   }
 
+  /**
+   * Brings the links of a running clone up (a standby clone's claim, or an isolated one let out)
+   * and records that in its identity report. Idempotent: links already up are set up again, a
+   * report that says so is left as it is.
+   */
+  VmInfo bringLinksUp(VmId vm) {
+    long t0 = System.nanoTime();
+    try (DomainRef d = hosts.require(vm)) {
+      if (!d.active()) {
+        throw new HypervisorException.VmNotRunning(vm, d.state());
+      }
+      int nics = Links.set(d, true);
+      GuestIdentity report = IdentityReports.of(DomainXml.parse(d.xml()));
+      if (report != null && !report.linkUp()) {
+        IdentityReports.record(d, report.withLinksUp(nics + " NIC(s), brought up by a claim", millis(t0)));
+      }
+      return inspector.info(d);
+    }
+  }
+
   /** A recorded report whose link-up item was applied: the links belong up. */
   private static boolean linkBelongsUp(GuestIdentity report) {
     return report.items().stream().anyMatch(i -> i.name().equals("link-up") && i.status() == Status.APPLIED);
@@ -129,7 +150,9 @@ final class CloneStarter {
     if (verdict.refusal() != null) {
       throw new HypervisorException.IdentityNotApplied(d.name() + ": " + verdict.refusal() + " (policy " + intent.policy().wireName() + ")");
     }
-    if (verdict.linkUp()) {
+    if (verdict.linkUp() && intent.standby()) {
+      items.add(new Item("link-up", Status.SKIPPED, GuestIdentity.STANDBY, millis(t0)));
+    } else if (verdict.linkUp()) {
       items.add(new Item("link-up", Status.APPLIED, Links.set(d, true) + " NIC(s)", millis(t0)));
     } else {
       items.add(new Item("link-up", Status.SKIPPED, "held down: the guest still has its source's identity (policy " + intent.policy().wireName() + ")", millis(t0)));

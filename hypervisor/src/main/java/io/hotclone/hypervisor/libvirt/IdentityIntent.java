@@ -11,15 +11,26 @@ import org.w3c.dom.Element;
  *
  * @param sourceMac the MAC the guest's NIC still has (its source's), to find that NIC in the guest
  * @param address the IP in CIDR form ({@code 10.0.0.5/24}); null when there is none to apply
+ * @param standby whether the start leaves the links down once the identity is applied (a warm
+ *     pool's ready clone: {@code LibvirtHypervisor#bringLinksUp} at its claim)
  */
 record IdentityIntent(
-    String hostname, String machineId, String mac, String sourceMac, String address, String gateway, IdentityPolicy policy) {
+    String hostname, String machineId, String mac, String sourceMac, String address, String gateway, IdentityPolicy policy,
+    boolean standby) {
+
+  IdentityIntent(String hostname, String machineId, String mac, String sourceMac, String address, String gateway, IdentityPolicy policy) {
+    this(hostname, machineId, mac, sourceMac, address, gateway, policy, false);
+  }
 
   static IdentityIntent of(VmIdentity id, String sourceMac, IdentityPolicy policy) {
+    return of(id, sourceMac, policy, false);
+  }
+
+  static IdentityIntent of(VmIdentity id, String sourceMac, IdentityPolicy policy, boolean standby) {
     String address = id.ip() == null || id.ip().isBlank() || !id.ip().matches("[0-9.]+")
         ? null
         : id.ip() + "/" + (id.prefixLength() > 0 ? id.prefixLength() : 32);
-    return new IdentityIntent(id.hostname(), id.machineId(), id.mac().toLowerCase(), sourceMac, address, id.gateway(), policy);
+    return new IdentityIntent(id.hostname(), id.machineId(), id.mac().toLowerCase(), sourceMac, address, id.gateway(), policy, standby);
   }
 
   void writeTo(Element clone) {
@@ -30,6 +41,9 @@ record IdentityIntent(
     set(clone, "address", address);
     set(clone, "gateway", gateway);
     set(clone, "policy", policy.wireName());
+    if (standby) {
+      clone.setAttribute("standby", "true");
+    }
   }
 
   /** The intent recorded on a clone element, or null for clones defined before intents existed. */
@@ -44,7 +58,8 @@ record IdentityIntent(
         get(clone, "sourceMac"),
         get(clone, "address"),
         get(clone, "gateway"),
-        IdentityPolicy.parse(clone.getAttribute("policy")).orElse(IdentityPolicy.DEFAULT));
+        IdentityPolicy.parse(clone.getAttribute("policy")).orElse(IdentityPolicy.DEFAULT),
+        "true".equals(clone.getAttribute("standby")));
   }
 
   private static void set(Element e, String name, String value) {

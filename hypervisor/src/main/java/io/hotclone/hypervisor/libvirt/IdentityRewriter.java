@@ -62,6 +62,13 @@ final class IdentityRewriter {
 
   static String rewrite(
       String xml, VmIdentity id, Placement placement, Lineage lineage, io.hotclone.hypervisor.IdentityPolicy policy) {
+    return rewrite(xml, id, placement, lineage, policy, false);
+  }
+
+  /** As above; {@code standby} is recorded in the intent (the start then leaves the links down). */
+  static String rewrite(
+      String xml, VmIdentity id, Placement placement, Lineage lineage, io.hotclone.hypervisor.IdentityPolicy policy,
+      boolean standby) {
     DomainXml d = DomainXml.parse(xml);
     Element root = d.root();
     // a rewrite is repeated after a crash between the header write and the define: the MAC the
@@ -127,7 +134,7 @@ final class IdentityRewriter {
     clone.setAttribute("parent", lineage.parent().value());
     clone.setAttribute("cloneId", lineage.cloneId().toString());
     clone.setAttribute("image", placement.stateImage());
-    IdentityIntent.of(id, sourceMac, policy).writeTo(clone);
+    IdentityIntent.of(id, sourceMac, policy, standby).writeTo(clone);
     metadata.appendChild(clone);
     return d.toXml();
   }

@@ -206,7 +206,7 @@ public final class LibvirtHypervisor implements Hypervisor {
 
   @Override
   public VmInfo bringLinksUp(VmId vm) {
-    throw new io.hotclone.hypervisor.HypervisorException.Unsupported("bringLinksUp: not yet implemented"); // issue 23, pools
+    return cloneStarter.bringLinksUp(vm);
   }
 
   @Override

@@ -94,6 +94,11 @@ final class EmbeddedFixture implements AutoCloseable {
    * is configured, not started.
    */
   Clone cloneOf(VmId source, long between, long frozen, VmIdentity identity) {
+    return cloneOf(source, between, frozen, identity, false);
+  }
+
+  /** As above; {@code standby}: the clone is a warm pool's ready clone (links held down). */
+  Clone cloneOf(VmId source, long between, long frozen, VmIdentity identity, boolean standby) {
     UUID id = UUID.randomUUID();
     StorageFreeze sf = hv.freezeStorage(OperationId.of(id, "freeze-storage"), source, LEASE);
     long atStorage = counter(source);
@@ -105,7 +110,7 @@ final class EmbeddedFixture implements AutoCloseable {
     hv.unfreezeMemory(OperationId.of(id, "unfreeze-memory"), source);
     hv.unfreezeStorage(OperationId.of(id, "unfreeze-storage"), source);
     StoragePointer ptr = hv.createClonePointer(OperationId.of(id, "pointer", 1), source, B);
-    VmInfo vm = hv.configureClone(OperationId.of(id, "configure", 1), new CloneSpec(source, cs, ptr, identity));
+    VmInfo vm = hv.configureClone(OperationId.of(id, "configure", 1), new CloneSpec(source, cs, ptr, identity, null, standby));
     return new Clone(id, sf, mf, cs, ptr, vm, atStorage, buffered);
   }
 

@@ -380,4 +380,34 @@ class EmbeddedHypervisorTest {
     assertThat(guest.items()).filteredOn(i -> i.name().equals("hostname"))
         .singleElement().satisfies(i -> assertThat(i.detail()).isEqualTo("no guest agent answered"));
   }
+
+  @Test
+  void aStandbyCloneRunsWithItsIdentityAndItsLinkDownUntilBringLinksUp() {
+    VmId source = f.newVm("pool-src");
+    EmbeddedFixture.Clone c = f.cloneOf(source, 1, 1, EmbeddedFixture.identity("pool-1"), true);
+    VmInfo started = hv.startClone(OperationId.of(c.cloneId(), "start", 1), c.configured().id());
+
+    var guest = started.guestIdentity();
+    assertThat(guest.outcome()).isEqualTo(io.hotclone.hypervisor.GuestIdentity.Outcome.APPLIED);
+    assertThat(guest.linkUp()).isFalse();
+    assertThat(guest.standby()).isTrue();
+    assertThat(guest.items()).filteredOn(i -> i.name().equals("hostname"))
+        .singleElement().satisfies(i -> assertThat(i.detail()).isEqualTo("pool-1"));
+
+    VmInfo up = hv.bringLinksUp(started.id());
+    assertThat(up.guestIdentity().linkUp()).isTrue();
+    assertThat(up.guestIdentity().standby()).isFalse();
+    assertThat(up.guestIdentity().outcome()).isEqualTo(io.hotclone.hypervisor.GuestIdentity.Outcome.APPLIED);
+    assertThat(hv.bringLinksUp(started.id()).guestIdentity()).isEqualTo(up.guestIdentity());
+    assertThat(hv.requireVm(started.id()).guestIdentity().linkUp()).isTrue();
+  }
+
+  @Test
+  void aCloneNotInStandbyHasItsLinkUpFromItsStart() {
+    VmId source = f.newVm("plain-src");
+    EmbeddedFixture.Clone c = f.cloneOf(source, 1, 1, EmbeddedFixture.identity("plain-1"), false);
+    VmInfo started = hv.startClone(OperationId.of(c.cloneId(), "start", 1), c.configured().id());
+    assertThat(started.guestIdentity().linkUp()).isTrue();
+    assertThat(started.guestIdentity().standby()).isFalse();
+  }
 }

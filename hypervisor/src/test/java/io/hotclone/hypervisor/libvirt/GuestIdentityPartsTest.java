@@ -106,6 +106,23 @@ class GuestIdentityPartsTest {
   }
 
   @Test
+  void aStandbyIntentSurvivesTheDomainXmlAndAReportHeldDownSaysStandbyUntilItsLinksAreUp() {
+    VmIdentity id = new VmIdentity("p1", UUID.randomUUID(), "52:54:00:00:00:0a", "p1", "10.0.0.10", null, null);
+    DomainXml holder = DomainXml.create("clone");
+    IdentityIntent.of(id, "52:54:00:00:00:01", IdentityPolicy.ISOLATE, true).writeTo(holder.root());
+    assertThat(IdentityIntent.readFrom(holder.root()).standby()).isTrue();
+    DomainXml plain = DomainXml.create("clone");
+    IdentityIntent.of(id, "52:54:00:00:00:01", IdentityPolicy.ISOLATE).writeTo(plain.root());
+    assertThat(IdentityIntent.readFrom(plain.root()).standby()).isFalse();
+
+    var held = io.hotclone.hypervisor.GuestIdentity.byConstruction(id).heldDownForStandby();
+    var parsed = IdentityReports.of(DomainXml.parse("<domain><metadata>" + IdentityReports.toMetadata(held).replaceFirst("<identity", "<hci:identity xmlns:hci='" + IdentityReports.NS + "'").replaceFirst("</identity>", "</hci:identity>").replaceAll("<item", "<hci:item") + "</metadata></domain>"));
+    assertThat(parsed.standby()).isTrue();
+    assertThat(parsed.withLinksUp("1 NIC(s)", 3).linkUp()).isTrue();
+    assertThat(parsed.withLinksUp("1 NIC(s)", 3).standby()).isFalse();
+  }
+
+  @Test
   void givenAnIdentityWithoutAnAddress_thenTheIntentHasNone() {
     VmIdentity labelOnly = new VmIdentity("c", UUID.randomUUID(), "52:54:00:00:00:09", "c", "unknown:vm", null, null);
     assertThat(IdentityIntent.of(labelOnly, null, IdentityPolicy.ISOLATE).address()).isNull();
