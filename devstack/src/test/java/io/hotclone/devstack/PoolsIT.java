@@ -141,6 +141,15 @@ class PoolsIT {
 
     // the pool refills the one claimed: one more refill of count 1
     awaitCounts(name, 3, 0, 1);
+    String tags = "{pool=\"" + name + "\",tenant=\"tenant-a\"}";
+    TestStack.await("the pool's gauges scraped", FILL, () -> {
+      String scrape = TestStack.get("/actuator/prometheus").text();
+      return scrape.contains("hotclone_pool_ready" + tags + " 3.0") && scrape.contains("hotclone_pool_claimed" + tags + " 1.0")
+          && scrape.contains("hotclone_pool_creating" + tags + " 0.0");
+    });
+    String scrape = TestStack.get("/actuator/prometheus").text();
+    assertThat(scrape).as("claim latency histogram").contains("hotclone_pool_claim_seconds_count{pool=\"" + name + "\"} 1")
+        .contains("hotclone_pool_claim_seconds_bucket{pool=\"" + name + "\",le=");
     assertThat(refills(name)).hasSize(2).last().satisfies(r -> assertThat(r).containsEntry("count", 1));
 
     // a claimed clone is an ordinary VM: DELETE scales it in, and it no longer counts as claimed
