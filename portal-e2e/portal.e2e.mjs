@@ -219,6 +219,34 @@ try {
       'the operations list pages through: ' + newest.length + ' newest, ' + (all.length - newest.length) + ' older below, none twice');
   }
 
+  // a warm pool from the page: created, filled, a claim, scaled, deleted
+  const poolName = 'e2e-' + Date.now().toString(36);
+  await byId('pool-name').fill(poolName);
+  await byId('pool-source').fill(source);
+  await byId('pool-min-ready').fill('1');
+  await byId('pool-max-size').fill('2');
+  await byId('pool-create').click();
+  const poolRow = page.locator(`[data-testid=pool-row][data-pool="${poolName}"]`);
+  await poolRow.getByTestId('pool-ready').filter({ hasText: /^1$/ }).waitFor();
+  check(true, 'a pool created from the page shows its ready clone');
+  await poolRow.getByTestId('pool-claim').click();
+  await page.locator('#pool-claimed[data-vm-id]').waitFor();
+  const claimedVm = await page.locator('#pool-claimed').getAttribute('data-vm-id');
+  await poolRow.getByTestId('pool-claimed-count').filter({ hasText: /^1$/ }).waitFor();
+  check((await page.locator('#pool-claimed').textContent()).includes('claimed'),
+    'a claim from the page hands out ' + claimedVm + ' and the pool counts it claimed');
+  await poolRow.getByTestId('pool-replicas').fill('2');
+  await poolRow.getByTestId('pool-scale').click();
+  await poolRow.getByTestId('pool-ready').filter({ hasText: /^2$/ }).waitFor();
+  check(true, 'scaling the pool to 2 from the page refills it to 2 ready');
+  page.once('dialog', (d) => d.accept());
+  await poolRow.getByTestId('pool-delete').click();
+  await poolRow.waitFor({ state: 'detached' });
+  check(true, 'deleting the pool from the page drains it');
+  await page.evaluate(async ([id, key]) => {
+    await fetch('/api/v1/vms/' + id, { method: 'DELETE', headers: { 'X-API-Key': key } });
+  }, [claimedVm, apiKey]);
+
   // the lineage of demo-1: the new clone as a descendant, the shared base of its operation
   await (await vmRow(`[data-testid=vm-row][data-vm-name="${source}"]`)).getByTestId('vm-lineage').click();
   await page.locator(`[data-testid=lineage-node][data-vm-id="${demoId}"][data-relation=self]`).waitFor();

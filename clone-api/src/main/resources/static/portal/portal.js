@@ -122,8 +122,10 @@ function setStatus(text) {
 async function refresh() {
   if (!credential()) return;
   try {
-    const [hosts, vms] = await Promise.all([api('GET', '/api/v1/hosts'), apiPage(vmPath())]);
+    const [hosts, vms, pools] = await Promise.all([api('GET', '/api/v1/hosts'), apiPage(vmPath()),
+      api('GET', '/api/v1/pools').catch(() => [])]); // a credential without pools:read still sees the rest
     renderHosts(hosts);
+    renderPools(pools);
     vmPage.next = vms.next;
     renderVms(vms.items);
     $('#vms-next').disabled = !vms.next;
@@ -134,6 +136,66 @@ async function refresh() {
     showProblem(e);
     // a rejected credential stays rejected: stop asking until another one is given
     if (e.status === 401 || e.status === 403) stopRefresh();
+  }
+}
+
+// ---- warm pools ----------------------------------------------------------------------------
+
+/** The pools table: counts as the API reports them, a scale box (replicas = minReady), claim and delete. */
+function renderPools(pools) {
+  $('#pools').replaceChildren(...pools.map((p) => {
+    const replicas = el('input', { type: 'number', min: '0', value: String(p.minReady), dataTestid: 'pool-replicas', class: 'num' });
+    return el('tr', { dataTestid: 'pool-row', dataPool: p.name },
+      el('td', { text: p.name }), el('td', { class: 'mono', text: shortId(p.sourceVm) }),
+      el('td', { class: 'num', text: String(p.minReady) }), el('td', { class: 'num', text: String(p.maxSize) }),
+      el('td', { class: 'num', dataTestid: 'pool-ready', text: String(p.ready) }),
+      el('td', { class: 'num', dataTestid: 'pool-creating', text: String(p.creating) }),
+      el('td', { class: 'num', dataTestid: 'pool-claimed-count', text: String(p.claimed) }),
+      el('td', {}, replicas, el('button', { type: 'button', dataTestid: 'pool-scale', text: 'scale',
+        onclick: () => poolAction('PUT', p.name, '/scale', { replicas: Number(replicas.value) }) })),
+      el('td', {}, el('button', { type: 'button', dataTestid: 'pool-claim', text: 'claim', onclick: () => claimFrom(p.name) }),
+        el('button', { type: 'button', dataTestid: 'pool-delete', text: 'delete',
+          onclick: () => { if (confirm('Delete pool ' + p.name + '? Its ready clones are destroyed.')) poolAction('DELETE', p.name, ''); } })));
+  }));
+}
+
+async function poolAction(method, name, suffix, body) {
+  try {
+    await api(method, '/api/v1/pools/' + encodeURIComponent(name) + suffix, body);
+    clearProblem();
+    await refresh();
+  } catch (e) {
+    showProblem(e);
+  }
+}
+
+async function claimFrom(name) {
+  try {
+    const started = performance.now();
+    const vm = await api('POST', '/api/v1/pools/' + encodeURIComponent(name) + '/claims?wait=PT5S');
+    clearProblem();
+    $('#pool-claimed').textContent = 'claimed ' + vm.name + ' (' + vm.id + ') from ' + name + ' in '
+      + Math.round(performance.now() - started) + ' ms';
+    $('#pool-claimed').dataset.vmId = vm.id;
+    await refresh();
+  } catch (e) {
+    showProblem(e);
+  }
+}
+
+async function submitPool(event) {
+  event.preventDefault();
+  const form = event.target;
+  const number = (text) => (/^-?\d+$/.test(text) ? Number(text) : text);
+  const body = { name: form.name.value.trim(), sourceVm: form.sourceVm.value.trim(), minReady: number(form.minReady.value.trim()) };
+  if (form.maxSize.value.trim() !== '') body.maxSize = number(form.maxSize.value.trim());
+  if (form.maxAge.value.trim() !== '') body.maxAge = form.maxAge.value.trim();
+  try {
+    await api('POST', '/api/v1/pools', body);
+    clearProblem();
+    await refresh();
+  } catch (e) {
+    showProblem(e);
   }
 }
 
@@ -568,11 +630,13 @@ document.addEventListener('DOMContentLoaded', () => {
     start();
     $('#hosts').replaceChildren();
     $('#vms').replaceChildren();
+    $('#pools').replaceChildren();
     $('#operations').replaceChildren();
     setOlderOps(null);
   });
   $('#problem-close').addEventListener('click', clearProblem);
   $('#clone-form').addEventListener('submit', submitClone);
+  $('#pool-form').addEventListener('submit', submitPool);
   $('#ops-more').addEventListener('click', loadOlderOperations);
   $('#vms-next').addEventListener('click', nextVmPage);
   $('#vms-first').addEventListener('click', firstVmPage);

@@ -141,6 +141,15 @@ class PoolsIT {
 
     // the pool refills the one claimed: one more refill of count 1
     awaitCounts(name, 3, 0, 1);
+    String tags = "{pool=\"" + name + "\",tenant=\"tenant-a\"}";
+    TestStack.await("the pool's gauges scraped", FILL, () -> {
+      String scrape = TestStack.get("/actuator/prometheus").text();
+      return scrape.contains("hotclone_pool_ready" + tags + " 3.0") && scrape.contains("hotclone_pool_claimed" + tags + " 1.0")
+          && scrape.contains("hotclone_pool_creating" + tags + " 0.0");
+    });
+    String scrape = TestStack.get("/actuator/prometheus").text();
+    assertThat(scrape).as("claim latency histogram").contains("hotclone_pool_claim_seconds_count{pool=\"" + name + "\"} 1")
+        .contains("hotclone_pool_claim_seconds_bucket{pool=\"" + name + "\",le=");
     assertThat(refills(name)).hasSize(2).last().satisfies(r -> assertThat(r).containsEntry("count", 1));
 
     // a claimed clone is an ordinary VM: DELETE scales it in, and it no longer counts as claimed
@@ -278,5 +287,43 @@ class PoolsIT {
     assertThat(other.body().path("code").asString()).isEqualTo("pool-not-found");
     drain(a, List.of());
     drain(b, List.of());
+  }
+
+  private static String[] cli(String... args) {
+    List<String> all = new ArrayList<>(List.of("--url", "http://localhost:" + TestStack.get().apiPort(),
+        "--api-key", TestStack.key("tenant-a")));
+    all.addAll(List.of(args));
+    java.io.StringWriter out = new java.io.StringWriter();
+    java.io.StringWriter err = new java.io.StringWriter();
+    int code = io.hotclone.cli.HotcloneCli.run(all.toArray(String[]::new), new java.io.PrintWriter(out), new java.io.PrintWriter(err));
+    return new String[] {Integer.toString(code), out.toString(), err.toString()};
+  }
+
+  @Test
+  void theCliCreatesScalesClaimsFromAndDeletesAPool() {
+    String name = poolName("cli");
+    String[] created = cli("pools", "create", name, "--source", demoVmId(), "--min-ready", "1", "--max-size", "2",
+        "--label", "app=cli");
+    assertThat(created[0]).as(created[1] + created[2]).isEqualTo("0");
+    assertThat(created[1]).contains(name);
+    awaitCounts(name, 1, 0, 0);
+    String[] listed = cli("pools", "list");
+    assertThat(listed[0]).isEqualTo("0");
+    assertThat(listed[1]).contains(name);
+    String[] scaled = cli("--output", "json", "pools", "scale", name, "--replicas", "2");
+    assertThat(scaled[0]).as(scaled[2]).isEqualTo("0");
+    assertThat(TestStack.JSON.readTree(scaled[1]).path("minReady").asInt()).isEqualTo(2);
+    awaitCounts(name, 2, 0, 0);
+    String[] claimed = cli("--output", "json", "claim", name, "--wait", "PT10S", "--label", "owner=cli");
+    assertThat(claimed[0]).as(claimed[2]).isEqualTo("0");
+    JsonNode vm = TestStack.JSON.readTree(claimed[1]);
+    assertThat(vm.path("labels").path("owner").asString()).isEqualTo("cli");
+    assertThat(linkUpItem(vm).path("status").asString()).isEqualTo("APPLIED");
+    String[] shown = cli("--output", "json", "pools", "show", name);
+    assertThat(TestStack.JSON.readTree(shown[1]).path("claimed").asInt()).isEqualTo(1);
+    assertThat(cli("pools", "delete", name)[0]).isEqualTo("0");
+    String[] gone = cli("pools", "show", name);
+    assertThat(gone[0]).as("404 is exit 4").isEqualTo("4");
+    TestStack.send("DELETE", "/api/v1/vms/" + vm.path("id").asString(), null, Map.of());
   }
 }

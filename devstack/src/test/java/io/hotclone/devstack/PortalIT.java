@@ -119,7 +119,11 @@ class PortalIT {
         .contains("policy require-agent from the form fails the clone")
         .contains("the VM list pages through")
         .contains("the operations list pages through")
-        .contains("labels shown");
+        .contains("labels shown")
+        .contains("a pool created from the page shows its ready clone")
+        .contains("and the pool counts it claimed")
+        .contains("refills it to 2 ready")
+        .contains("deleting the pool from the page drains it");
     byte[] png = Files.readAllBytes(screenshot);
     assertThat(png.length).as("screenshot size").isGreaterThan(10_000);
     assertThat(new String(png, 1, 3, StandardCharsets.US_ASCII)).isEqualTo("PNG");

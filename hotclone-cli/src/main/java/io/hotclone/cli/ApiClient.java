@@ -78,6 +78,10 @@ final class ApiClient {
     return send("POST", path, body, idempotencyKey);
   }
 
+  JsonNode put(String path, JsonNode body) {
+    return send("PUT", path, body, null);
+  }
+
   JsonNode delete(String path) {
     return send("DELETE", path, null, null);
   }

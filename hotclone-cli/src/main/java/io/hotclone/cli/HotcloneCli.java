@@ -17,7 +17,7 @@ import picocli.CommandLine.Option;
     description = "Hot-clone running VMs through the HotClone API.",
     subcommands = {
       VmsCommand.class, HostsCommand.class, CloneCommand.class, WatchCommand.class,
-      LineageCommand.class, DeleteCommand.class
+      LineageCommand.class, DeleteCommand.class, PoolsCommand.class, ClaimCommand.class
     },
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {

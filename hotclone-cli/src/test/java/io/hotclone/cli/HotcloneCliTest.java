@@ -24,7 +24,7 @@ class HotcloneCliTest {
     StringWriter out = new StringWriter();
     int code = HotcloneCli.run(new String[] {"--help"}, new PrintWriter(out), new PrintWriter(new StringWriter()));
     assertThat(code).isZero();
-    assertThat(out.toString()).contains("vms", "hosts", "clone", "watch", "lineage", "delete", "Exit codes:");
+    assertThat(out.toString()).contains("vms", "hosts", "clone", "watch", "lineage", "delete", "pools", "claim", "Exit codes:");
   }
 
   @Test
@@ -33,5 +33,18 @@ class HotcloneCliTest {
     int code = HotcloneCli.run(new String[] {"vms", "--bogus"}, new PrintWriter(new StringWriter()), new PrintWriter(err));
     assertThat(code).isEqualTo(ExitCodes.USAGE);
     assertThat(err.toString()).contains("--bogus");
+  }
+
+  @Test
+  void pools_has_its_subcommands_and_claim_its_wait() {
+    StringWriter out = new StringWriter();
+    assertThat(HotcloneCli.run(new String[] {"pools", "--help"}, new PrintWriter(out), new PrintWriter(new StringWriter()))).isZero();
+    assertThat(out.toString()).contains("create", "list", "show", "scale", "delete");
+    StringWriter claim = new StringWriter();
+    assertThat(HotcloneCli.run(new String[] {"claim", "--help"}, new PrintWriter(claim), new PrintWriter(new StringWriter()))).isZero();
+    assertThat(claim.toString()).contains("--wait", "POOL");
+    StringWriter err = new StringWriter();
+    assertThat(HotcloneCli.run(new String[] {"pools", "scale", "p1"}, new PrintWriter(new StringWriter()), new PrintWriter(err)))
+        .as("--replicas is required").isEqualTo(ExitCodes.USAGE);
   }
 }
