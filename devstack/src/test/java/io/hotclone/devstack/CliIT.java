@@ -76,6 +76,29 @@ class CliIT {
   }
 
   @Test
+  void cloneWithoutATargetHostIsPlacedAndSaysWhereEachCloneWent() {
+    Run requested = cli("clone", "demo-1", "--count", "2", "--partial");
+    assertThat(requested.code()).as(requested.out() + requested.err()).isZero();
+    String hostsLine = requested.out().lines().filter(l -> l.startsWith("  hosts\t")).findFirst().orElseThrow();
+    assertThat(hostsLine.split("\t")[1].split(",")).hasSize(2).allMatch(h -> h.equals("host-a") || h.equals("host-b"));
+    String id = requested.out().lines().findFirst().orElseThrow().split("\t")[0];
+    Run view = cli("-o", "json", "watch", id);
+    assertThat(view.code()).as(view.out() + view.err()).isZero();
+
+    // pack: the host with the least memory room (ties: name) takes both
+    java.util.function.ToLongFunction<String> room = h -> {
+      var c = TestStack.hypervisor().capacity(new io.hotclone.hypervisor.HostName(h));
+      return c.totalMemoryBytes() - c.vmMemoryBytes();
+    };
+    String fullest = room.applyAsLong("host-a") <= room.applyAsLong("host-b") ? "host-a" : "host-b";
+    Run packed = cli("clone", "demo-1", "--count", "2", "--placement", "pack", "--wait");
+    assertThat(packed.code()).as(packed.out() + packed.err()).isZero();
+    List<String> cloneHosts = packed.out().lines().filter(l -> l.startsWith("  ")).map(l -> l.strip().split("\t")[2]).toList();
+    assertThat(cloneHosts).hasSize(2);
+    assertThat(cloneHosts).as("packed on the fullest host").containsExactly(fullest, fullest);
+  }
+
+  @Test
   void aFailedCloneExitsOne() {
     InjectedFailures.failNextOperationOfTheNextClone("copy-0", "injected: target disk full");
     Run clone = cli("clone", "demo-1", "--to", "host-b", "--wait");
@@ -90,7 +113,7 @@ class CliIT {
     assertThat(unknownVm.err()).contains("404");
     assertThat(cli("clone", "demo-1", "--to", "host-b", "--count", "0").code()).as("422").isEqualTo(3);
     assertThat(cliAs("hc_nope_nope", "vms").code()).as("401").isEqualTo(5);
-    assertThat(cli("clone", "demo-1").code()).as("missing --to").isEqualTo(2);
+    assertThat(cli("clone", "demo-1", "--placement", "random").code()).as("unknown placement").isEqualTo(2);
     Run down = new Run(HotcloneCli.run(new String[] {"--url", "http://localhost:1", "hosts"},
         new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter())), "", "");
     assertThat(down.code()).as("unreachable").isEqualTo(6);

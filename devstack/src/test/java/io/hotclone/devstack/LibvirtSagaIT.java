@@ -145,6 +145,69 @@ class LibvirtSagaIT {
   }
 
   /**
+   * Placement on libvirt: {@code count: 4} without a target host, spread by the hosts' memory as
+   * libvirt reports it, lands two clones on each host from one freeze; every clone runs and
+   * continues from the same cut (the four copies are of one memory image, and each clone's first
+   * guest count lies between the source's at the request and now), and nothing is left afterwards.
+   */
+  @Test
+  void spreadPutsFourClonesOfOneFreezeTwoOnEachLibvirtHost() throws Exception {
+    Hypervisor h = stack.hypervisor();
+    String suffix = UUID.randomUUID().toString().substring(0, 8);
+    VmInfo source = h.createVm(new VmSpec(new HostName("host-a"), "hc-spread-src-" + suffix, 128L << 20, 32L << 20));
+    List<VmId> clones = new java.util.ArrayList<>();
+    try {
+      await("source guest to tick", Duration.ofSeconds(90), () -> h.requireVm(source.id()).guest().counter() >= 3);
+      System.out.printf("capacity before: %s %s%n", h.capacity(new HostName("host-a")), h.capacity(new HostName("host-b")));
+      long atRequest = h.requireVm(source.id()).guest().counter();
+
+      JsonNode op = TestStack.cloneAndWait(stack.apiPort(),
+          "{\"sourceVm\":\"" + source.id() + "\",\"count\":4,\"leaseMillis\":120000}", Duration.ofSeconds(300));
+      op.path("clones").forEach(c -> clones.add(new VmId(c.path("vmId").asString())));
+
+      assertThat(op.path("phase").asString()).as("operation %s", op).isEqualTo("COMPLETED");
+      assertThat(op.path("placement").asString()).isEqualTo("spread");
+      List<String> hosts = new java.util.ArrayList<>();
+      op.path("targetHosts").forEach(t -> hosts.add(t.asString()));
+      assertThat(hosts).as("targetHosts of %s", op).hasSize(4);
+      assertThat(hosts.stream().filter("host-a"::equals).count()).as("on host-a: %s", hosts).isEqualTo(2);
+      assertThat(hosts.stream().filter("host-b"::equals).count()).as("on host-b: %s", hosts).isEqualTo(2);
+      assertThat(clones).hasSize(4);
+      for (JsonNode c : op.path("clones")) {
+        VmInfo vm = h.requireVm(new VmId(c.path("vmId").asString()));
+        assertThat(vm.host()).isEqualTo(new HostName(hosts.get(c.path("index").asInt())));
+        assertThat(c.path("host").asString()).isEqualTo(vm.host().value());
+        assertThat(vm.state()).isEqualTo(VmState.RUNNING);
+      }
+      // one freeze: the four copies are of one memory image, each to its clone's host
+      UUID cloneOp = UUID.fromString(op.path("id").asString());
+      org.springframework.jdbc.core.JdbcTemplate transfer = new org.springframework.jdbc.core.JdbcTemplate(
+          new org.springframework.jdbc.datasource.SingleConnectionDataSource(stack.jdbcUrl() + "?currentSchema=transfer", "postgres", "postgres", true));
+      assertThat(transfer.queryForList(
+              "SELECT target_host FROM transfers WHERE clone_id = ? ORDER BY clone_index", String.class, cloneOp))
+          .containsExactlyElementsOf(hosts);
+      assertThat(transfer.queryForList("SELECT DISTINCT checksum FROM transfers WHERE clone_id = ?", String.class, cloneOp))
+          .as("one memory image for all four").hasSize(1);
+      // each clone's guest continues from the cut, not from 0, and ticks on
+      for (VmId clone : clones) {
+        await("clone guest " + clone + " reports its count", Duration.ofSeconds(60), () -> h.requireVm(clone).guest().counter() >= 0);
+        long first = h.requireVm(clone).guest().counter();
+        long sourceThen = h.requireVm(source.id()).guest().counter();
+        assertThat(first).as("clone %s's count continues the source's (%d at the request, %d now)", clone, atRequest, sourceThen)
+            .isBetween(atRequest, sourceThen + 1);
+        await("clone guest " + clone + " to tick on", Duration.ofSeconds(60), () -> h.requireVm(clone).guest().counter() > first);
+      }
+    } finally {
+      clones.forEach(h::destroyVm);
+      h.destroyVm(source.id());
+    }
+    for (String host : List.of("host-a", "host-b")) {
+      assertThat(h.vms(new HostName(host))).as("VMs left on %s", host)
+          .noneMatch(v -> v.identity().name().contains(suffix) || clones.contains(v.id()));
+    }
+  }
+
+  /**
    * Three clones of the agent guest in one request, one more in a later one: read back through
    * the agents on host-b, the five guests (source included) have five host names, machine ids,
    * MACs and IPs; the IP each clone's events publish is the one its guest reports, from host-b's

@@ -96,6 +96,9 @@ class PlacementIT {
     assertThat(schema("storage").queryForList(
         "SELECT host FROM storage_pointers WHERE clone_id = ? AND kind = 'CLONE' ORDER BY clone_index", String.class,
         cloneId)).containsExactlyElementsOf(hosts);
+    assertThat(schema("transfer").queryForList(
+        "SELECT target_host FROM transfers WHERE clone_id = ? ORDER BY clone_index", String.class, cloneId))
+        .as("each copy to its clone's host").containsExactlyElementsOf(hosts);
   }
 
   @Test

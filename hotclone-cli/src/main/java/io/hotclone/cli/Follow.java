@@ -108,6 +108,10 @@ final class Follow {
         output.line("  " + clone.path("vmId").asString() + "\t" + clone.path("name").asString()
             + "\t" + clone.path("host").asString() + "\t" + clone.path("ip").asString("-"));
       }
+      for (JsonNode f : op.path("failedClones")) {
+        output.line("  failed clone " + f.path("index").asInt() + " on " + f.path("host").asString() + " at "
+            + f.path("step").asString() + ": " + f.path("reason").asString());
+      }
       return ExitCodes.OK;
     }
     output.line("  failed at " + op.path("failedStep").asString("-") + ": " + op.path("failureReason").asString("-"));

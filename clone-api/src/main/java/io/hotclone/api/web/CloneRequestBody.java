@@ -14,7 +14,9 @@ import java.util.Map;
  * require-agent}, {@code isolate}, {@code allow}) says what to do when a clone's guest cannot be
  * given its identity; absent: the deployment's default (config-service, {@code isolate} unless set).
  * {@code labels} are given to every clone over its source's labels (a key in both takes the
- * request's value; rules: {@link io.hotclone.api.labels.Labels}).
+ * request's value; rules: {@link io.hotclone.api.labels.Labels}). {@code placement} and {@code
+ * partial} are left out of the body's JSON when absent, so a body without them keeps the {@code
+ * Idempotency-Key} fingerprint it had before they existed.
  */
 public record CloneRequestBody(
     String sourceVm,
@@ -31,10 +33,12 @@ public record CloneRequestBody(
             description = "without targetHost: how clones are placed over the hosts; spread (default: each clone on"
                 + " the host with the most memory room left) or pack (fill the host with the least room that fits)",
             allowableValues = {"spread", "pack"})
+        @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
         String placement,
     @io.swagger.v3.oas.annotations.media.Schema(
             description = "true: each clone settles on its own at configure/start; the failed ones are removed and"
                 + " listed in the operation's failedClones and the others complete. Absent/false: all or nothing")
+        @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
         Boolean partial) {
 
   public CloneRequestBody(String sourceVm, String targetHost, Integer count, String name, List<String> names, Long leaseMillis) {

@@ -173,4 +173,32 @@ class CloneSagaHandlerTest {
     handler.on(event(new CloneFailed(PLAN, "freeze-storage", "disk busy")));
     verifyNoInteractions(inbox, outbox, vms);
   }
+
+  private static ConfiguredClone clone(int index, String host) {
+    return new ConfiguredClone(index, "vm-" + index, "web-" + index, "uuid-" + index, "52:54:00:00:00:0" + index,
+        "10.0.0." + index, "web-" + index, host, "ptr-" + index, 1);
+  }
+
+  private static CloneOperations.Member member(int offset, int count) {
+    ClonePlan plan = new ClonePlan("vm-1", "host-a", null, count, List.of(), 30_000, null,
+        java.util.Collections.nCopies(count, "host-b"), true, false);
+    CloneOperation op = CloneOperation.requested(UUID.randomUUID(), null, new io.hotclone.events.Requester("alice", "t1", "k1"),
+        plan, "golden", T0);
+    return new CloneOperations.Member(op, offset, null, null);
+  }
+
+  @Test
+  void a_partial_sagas_clone_configured_gives_each_member_its_clones_and_failures_by_index() {
+    io.hotclone.events.FailedClone failed = new io.hotclone.events.FailedClone(1, "host-b", "start", "no CPU left");
+    EventEnvelope event = EventEnvelope.of(ID, new CloneConfigured(PLAN,
+        List.of(clone(0, "host-b"), clone(2, "host-b"), clone(3, "host-b")), List.of(failed)), T0);
+
+    CloneConfigured first = (CloneConfigured) CloneSagaHandler.slice(event, member(0, 2)).payload();
+    CloneConfigured second = (CloneConfigured) CloneSagaHandler.slice(event, member(2, 2)).payload();
+
+    assertThat(first.clones()).extracting(ConfiguredClone::index).containsExactly(0);
+    assertThat(first.failures()).containsExactly(failed);
+    assertThat(second.clones()).extracting(ConfiguredClone::index).containsExactly(2, 3);
+    assertThat(second.failures()).isEmpty();
+  }
 }

@@ -165,6 +165,33 @@ class LifecycleCloudEventsTest {
   }
 
   @Test
+  void a_placed_partial_operation_s_events_carry_each_clone_s_host_and_the_failed_clones() {
+    ClonePlan plan = new ClonePlan("vm-1", "host-a", null, 2, List.of(), 30_000, null, List.of("host-b", "host-a"), true, false);
+    CloneOperation op = CloneOperation.requested(cloneId, null, new io.hotclone.events.Requester("alice", "t1", "k1"), plan,
+        "golden", T0).placedBy("pack");
+    ConfiguredClone clone =
+        new ConfiguredClone(0, "vm-9", "web", "uuid-9", "52:54:00:00:00:09", "10.0.0.9", "web", "host-b", "ptr-9", 1);
+    io.hotclone.events.FailedClone failed = new io.hotclone.events.FailedClone(1, "host-a", "start", "no CPU left");
+    op = op.apply(EventEnvelope.of(cloneId, new CloneConfigured(plan, List.of(clone), List.of(failed)), T0.plusMillis(5)),
+        T0.plusMillis(6)).after();
+
+    JsonNode requested = parse(events.requested(op)).get("data");
+    JsonNode completed = parse(events.completed(op, T0.plusMillis(6))).get("data");
+
+    for (JsonNode data : List.of(requested, completed)) {
+      assertThat(data.get("targetHosts").toString()).isEqualTo("[\"host-b\",\"host-a\"]");
+      assertThat(data.get("targetHost").asString()).isEqualTo("host-b");
+      assertThat(data.get("placement").asString()).isEqualTo("pack");
+      assertThat(data.get("partial").asBoolean()).isTrue();
+    }
+    assertThat(completed.get("clones").get(0).get("host").asString()).isEqualTo("host-b");
+    assertThat(completed.get("failedClones").size()).isEqualTo(1);
+    assertThat(completed.get("failedClones").get(0).get("index").asInt()).isEqualTo(1);
+    assertThat(completed.get("failedClones").get(0).get("host").asString()).isEqualTo("host-a");
+    assertThat(completed.get("failedClones").get(0).get("reason").asString()).isEqualTo("no CPU left");
+  }
+
+  @Test
   void failed_carries_step_and_reason() {
     CloneFailed failed = new CloneFailed(requested().plan(), "freeze-storage", "disk busy");
     CloneOperation op = requested().apply(EventEnvelope.of(cloneId, failed, T0), T0).after();

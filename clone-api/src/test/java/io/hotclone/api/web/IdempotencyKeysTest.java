@@ -24,6 +24,27 @@ class IdempotencyKeysTest {
   }
 
   @Test
+  void a_body_without_placement_or_partial_keeps_the_fingerprint_of_the_fields_it_had_before() throws Exception {
+    java.util.Map<String, Object> before = new java.util.LinkedHashMap<>();
+    before.put("sourceVm", "vm-1");
+    before.put("targetHost", "host-b");
+    before.put("count", 2);
+    before.put("name", null);
+    before.put("names", null);
+    before.put("leaseMillis", null);
+    before.put("identityPolicy", null);
+    before.put("labels", null);
+    // the body's members in the record's order, as the fingerprint's JSON writes them
+    byte[] json = tools.jackson.databind.json.JsonMapper.builder().build()
+        .writeValueAsString(before).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    String expected = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(json));
+
+    assertThat(IdempotencyKeys.fingerprint(new CloneRequestBody("vm-1", "host-b", 2, null, null, null))).isEqualTo(expected);
+    assertThat(IdempotencyKeys.fingerprint(
+        new CloneRequestBody("vm-1", null, 2, null, null, null, null, null, "pack", true))).isNotEqualTo(expected);
+  }
+
+  @Test
   void the_fingerprint_is_that_of_the_parsed_body() {
     String a = IdempotencyKeys.fingerprint(new CloneRequestBody("vm-1", "host-b", 2, null, null, null));
     assertThat(IdempotencyKeys.fingerprint(new CloneRequestBody("vm-1", "host-b", 2, null, null, null))).isEqualTo(a);

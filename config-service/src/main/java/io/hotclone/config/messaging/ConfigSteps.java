@@ -41,9 +41,13 @@ import java.util.concurrent.CopyOnWriteArrayList;
 /**
  * Step 6 (and the lineage part of 7): for each clone, allocate its identity (recorded before the
  * hypervisor call, reused on redelivery) and define it from the copied state over its storage
- * pointer; then start the clones, up to {@code startParallelism} at once; then record lineage and emit {@code CloneConfigured} in one transaction. If any clone
- * fails, the clones this step already made are destroyed and their identities retired. An event
- * that lacks a clone's copied image or storage pointer fails the step before anything is made.
+ * pointer; then start the clones, up to {@code startParallelism} at once; then record lineage and emit {@code CloneConfigured} in one transaction. Each
+ * clone is made on its own host ({@link io.hotclone.events.ClonePlan#hostFor}) with an address of
+ * that host's IP pool. If any clone fails, the clones this step already made are destroyed and
+ * their identities retired — unless the plan is {@code partial}: then only the failed clone is
+ * destroyed and its identity retired, it is listed in {@code CloneConfigured.failures} and the
+ * others complete ({@link PartialFailures}; all failed: the step fails). An event that lacks a
+ * clone's copied image or storage pointer fails the step before anything is made.
  */
 public class ConfigSteps implements SagaEventHandler {
 
