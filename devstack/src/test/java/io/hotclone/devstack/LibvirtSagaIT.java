@@ -306,8 +306,9 @@ class LibvirtSagaIT {
       assertThat(before).as("the ready clone listed by its pool label").isNotNull();
       made.add(new VmId(before.path("id").asString()));
       String name = before.path("name").asString();
+      HostName at = new HostName(before.path("host").asString()); // where the pool's placement put it
       assertThat(before.path("guestIdentity").path("outcome").asString()).isEqualTo("APPLIED");
-      assertThat(probe.exec(a, name, "cat", "/sys/class/net/eth0/carrier").trim()).as("standby: no carrier in the guest").isEqualTo("0");
+      assertThat(probe.exec(at, name, "cat", "/sys/class/net/eth0/carrier").trim()).as("standby: no carrier in the guest").isEqualTo("0");
 
       long t0 = System.nanoTime();
       TestStack.Response claimed = TestStack.send(stack.apiPort(), "POST", "/api/v1/pools/" + pool + "/claims", null, Map.of());
@@ -315,13 +316,13 @@ class LibvirtSagaIT {
       assertThat(claimed.status()).as("%s", claimed.text()).isEqualTo(201);
       System.out.printf("libvirt pool claim: %.1f ms round trip (agent guest)%n", millis);
       assertThat(claimed.body().path("id").asString()).isEqualTo(before.path("id").asString());
-      assertThat(probe.exec(a, name, "cat", "/sys/class/net/eth0/carrier").trim()).as("claimed: carrier in the guest").isEqualTo("1");
-      assertThat(probe.liveXml(a, name)).doesNotContain("state='down'").doesNotContain("state=\"down\"");
-      assertThat(probe.hostname(a, name)).isEqualTo(claimed.body().path("hostname").asString())
+      assertThat(probe.exec(at, name, "cat", "/sys/class/net/eth0/carrier").trim()).as("claimed: carrier in the guest").isEqualTo("1");
+      assertThat(probe.liveXml(at, name)).doesNotContain("state='down'").doesNotContain("state=\"down\"");
+      assertThat(probe.hostname(at, name)).isEqualTo(claimed.body().path("hostname").asString())
           .isNotEqualTo(probe.hostname(a, source.identity().name()));
-      assertThat(probe.exec(a, name, "cat", "/etc/machine-id").trim())
+      assertThat(probe.exec(at, name, "cat", "/etc/machine-id").trim())
           .isNotEqualTo(probe.exec(a, source.identity().name(), "cat", "/etc/machine-id").trim());
-      assertThat(probe.nic(a, name, "eth0").mac()).isEqualToIgnoringCase(claimed.body().path("mac").asString())
+      assertThat(probe.nic(at, name, "eth0").mac()).isEqualToIgnoringCase(claimed.body().path("mac").asString())
           .isNotEqualToIgnoringCase(probe.nic(a, source.identity().name(), "eth0").mac());
       assertThat(TestStack.send(stack.apiPort(), "DELETE", "/api/v1/pools/" + pool, null, Map.of()).status()).isEqualTo(204);
     } finally {

@@ -154,8 +154,8 @@ public class CloneRequests {
    * sourceVm} ({@link ClonePlan#standby()}: links down once their identity is applied) with {@code
    * identityPolicy} and {@code labels}, requested by {@code owner}, checked and admitted as any
    * request; {@code alsoInTx} runs in the transaction that inserts it (the pool records its refill).
-   * The clones go to the source's host: {@code placement} is the pool's policy, passed on for when
-   * requests are placed across hosts. Empty when the source is being cloned: a refill never waits
+   * The clones are placed by the pool's {@code placement} policy (null: spread) over the hosts the
+   * pool's tenant may use, as a request without a target host is. Empty when the source is being cloned: a refill never waits
    * in line with other requests (its standby flag is not kept by a waiting request); the caller
    * tries again later.
    */
@@ -168,10 +168,11 @@ public class CloneRequests {
       throw new ApiProblem(HttpStatus.CONFLICT, "vm-not-running",
           "VM " + source.id() + " is " + source.state() + "; only a RUNNING VM can be hot-cloned");
     }
-    String target = source.host().value();
-    requireAddresses(target, count);
-    ClonePlan plan = new ClonePlan(source.id().value(), target, target, count, java.util.List.of(),
-        CloneRequestRules.DEFAULT_LEASE_MILLIS, identityPolicy, java.util.List.of(), false, true);
+    // placed like any request without a target host (422 no-capacity: the refill backs off)
+    List<String> hosts =
+        placement.place(tenant, count, source.memoryBytes(), io.hotclone.api.placement.PlacementPolicy.parse(placement));
+    ClonePlan plan = new ClonePlan(source.id().value(), source.host().value(), hosts.get(0), count, java.util.List.of(),
+        CloneRequestRules.DEFAULT_LEASE_MILLIS, identityPolicy, hosts, false, true);
     String sourceName = source.identity() == null ? null : source.identity().name();
     Instant now = clock.instant();
     Caller requester = new Caller(owner.subject(), tenant, owner.keyId(), owner.scopes());
