@@ -170,7 +170,7 @@ public class CloneRequests {
     }
     // placed like any request without a target host (422 no-capacity: the refill backs off)
     List<String> hosts =
-        placement.place(tenant, count, source.memoryBytes(), io.hotclone.api.placement.PlacementPolicy.parse(placement));
+        this.placement.place(tenant, count, source.memoryBytes(), io.hotclone.api.placement.PlacementPolicy.parse(placement));
     ClonePlan plan = new ClonePlan(source.id().value(), source.host().value(), hosts.get(0), count, java.util.List.of(),
         CloneRequestRules.DEFAULT_LEASE_MILLIS, identityPolicy, hosts, false, true);
     String sourceName = source.identity() == null ? null : source.identity().name();
