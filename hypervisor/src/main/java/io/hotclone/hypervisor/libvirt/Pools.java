@@ -185,11 +185,18 @@ final class Pools {
     return pool.storageVolCreateXML(x.toXml(), 0);
   }
 
-  /** The backing file of a qcow2 volume as the pool reports it, if any. */
+  /**
+   * The backing file of a qcow2 volume as the pool reports it, if any; none when the volume was
+   * deleted since it was looked up (a clone's start deletes its state image while another instance
+   * lists the pool: a volume that is gone backs nothing).
+   */
   static Optional<String> backingOf(StorageVol vol) {
     try {
       return DomainXml.parse(vol.getXMLDesc(0)).text("/volume/backingStore/path").filter(p -> !p.isEmpty());
     } catch (LibvirtException e) {
+      if (Failures.notFound(e)) {
+        return Optional.empty();
+      }
       throw Failures.driver("volume XML", e);
     }
   }

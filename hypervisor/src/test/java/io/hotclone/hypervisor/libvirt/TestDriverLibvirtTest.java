@@ -105,6 +105,21 @@ class TestDriverLibvirtTest {
   }
 
   @Test
+  void givenAVolumeDeletedAfterItWasListed_whenItsBackingIsRead_thenItBacksNothing() throws Exception {
+    // a clone's start deletes its state image while a release or delete lists the pool's volumes
+    org.libvirt.StoragePool pool = hosts.connect(A).storagePoolLookupByName("default-pool");
+    org.libvirt.StorageVol vol = pool.storageVolCreateXML(
+        "<volume><name>gone.state.img</name><capacity unit='bytes'>1048576</capacity></volume>", 0);
+    try {
+      pool.storageVolLookupByName("gone.state.img").delete(0);
+
+      assertThat(Pools.backingOf(vol)).isEmpty();
+    } finally {
+      vol.free();
+    }
+  }
+
+  @Test
   void givenASuspendAndResume_whenMeasured_thenThePauseComesFromLifecycleEvents() throws Exception {
     try (DomainRef d = testDomain()) {
       long since = System.nanoTime();
