@@ -115,19 +115,17 @@ def row(measurement, result):
 # 1. fresh hot clones and claims, interleaved round by round on the same source
 pool = f"bench-{int(time.time())}"
 call("POST", "/api/v1/pools", {"name": pool, "sourceVm": SOURCE, "minReady": 1, "maxSize": 2, "placement": "spread"})
-fresh, claims, claimed = [], [], []
+fresh, claims = [], []
 for r in range(ROUNDS):
     wait_ready(pool, 1)
     ms, vm = claim(pool)
     claims.append(ms)
-    claimed.append(vm["id"])
     if vm.get("state") != "RUNNING":
         raise SystemExit("claimed clone not running: " + json.dumps(vm))
+    call("DELETE", f"/api/v1/vms/{vm['id']}")  # scale-in, so no round runs more guests than the last
     fresh.append(fresh_clone())
     log(f"round {r + 1}: claim {ms:.1f} ms, fresh hot clone {fresh[-1]:.0f} ms")
 delete_pool(pool)
-for vm in claimed:
-    call("DELETE", f"/api/v1/vms/{vm}")
 row(f"fresh hot clone, request -> COMPLETED (p50 / min-max, n={ROUNDS})",
     f"{median(fresh):.0f} ms / {min(fresh):.0f}-{max(fresh):.0f} ms")
 row(f"claim from a warm pool -> clone running, link up, identity applied (p50 / min-max, n={ROUNDS})",

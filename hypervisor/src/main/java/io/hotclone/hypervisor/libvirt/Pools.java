@@ -87,11 +87,34 @@ final class Pools {
   }
 
   static void refresh(StoragePool pool) {
-    try {
-      pool.refresh(0);
-    } catch (LibvirtException e) {
-      throw Failures.driver("refresh pool", e);
+    long deadline = System.nanoTime() + REFRESH_WAIT.toNanos();
+    while (true) {
+      try {
+        pool.refresh(0);
+        return;
+      } catch (LibvirtException e) {
+        // libvirt refuses to refresh a pool while one of its volumes is being built or streamed
+        // (another clone's state copy): such a job ends within seconds, so wait for it
+        if (!busy(e) || System.nanoTime() > deadline) {
+          throw Failures.driver("refresh pool", e);
+        }
+      }
+      try {
+        Thread.sleep(50);
+      } catch (InterruptedException ie) {
+        Thread.currentThread().interrupt();
+        throw new io.hotclone.hypervisor.HypervisorException.DriverFailure(
+            "refresh pool: interrupted while waiting for its volume jobs", ie);
+      }
     }
+  }
+
+  /** How long {@link #refresh} waits for a pool's volume jobs (builds, uploads) to end. */
+  static final java.time.Duration REFRESH_WAIT = java.time.Duration.ofSeconds(30);
+
+  /** Whether libvirt refused because the pool has volume jobs running. */
+  static boolean busy(LibvirtException e) {
+    return e.getMessage() != null && e.getMessage().contains("asynchronous jobs running");
   }
 
   /** The volume called {@code name} in the pool, if any. Caller frees. */
