@@ -19,7 +19,19 @@ mvn -B -ntp -q ${MVN_FLAGS:-} -DskipTests install
 . bench/lib.sh
 
 DEVSTACK=
-stop_devstack() { [ -z "$DEVSTACK" ] || { kill "$DEVSTACK" 2>/dev/null || true; wait "$DEVSTACK" 2>/dev/null || true; DEVSTACK=; }; }
+# stops devstack; on libvirt also removes what a run that stopped half-way left: demo-1 and its
+# clones (named demo-1-c<clone>-<i>) on both hosts
+stop_devstack() {
+  [ -z "$DEVSTACK" ] || { kill "$DEVSTACK" 2>/dev/null || true; wait "$DEVSTACK" 2>/dev/null || true; DEVSTACK=; }
+  [ -f .work/libvirt.env ] || return 0
+  set -a; . .work/libvirt.env; set +a
+  for uri in "$HOTCLONE_LIBVIRT_SOURCE_URI" "$HOTCLONE_LIBVIRT_TARGET_URI"; do
+    for d in $(virsh -c "$uri" list --all --name 2>/dev/null | grep '^demo-1'); do
+      virsh -c "$uri" destroy "$d" >/dev/null 2>&1 || true
+      virsh -c "$uri" undefine "$d" >/dev/null 2>&1 || true
+    done
+  done
+}
 trap stop_devstack EXIT
 
 # start DRIVER: devstack on a throw-away data dir, port 26081; waits until it is ready
