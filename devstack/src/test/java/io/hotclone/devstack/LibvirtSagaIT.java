@@ -135,6 +135,11 @@ class LibvirtSagaIT {
                 "SELECT kind || ':' || disk FROM storage_pointers WHERE clone_id = ? ORDER BY kind, disk", String.class, cloneOp))
             .as("storage-service's pointers of the clone operation")
             .containsExactly("CLONE:vda", "CLONE:vdb", "ORIGINAL:vda", "ORIGINAL:vdb");
+        org.springframework.jdbc.core.JdbcTemplate memory = new org.springframework.jdbc.core.JdbcTemplate(
+            new org.springframework.jdbc.datasource.SingleConnectionDataSource(stack.jdbcUrl() + "?currentSchema=memory", "postgres", "postgres", true));
+        assertThat(memory.queryForObject("SELECT tier_order FROM memory_freezes WHERE clone_id = ?", String.class, cloneOp))
+            .as("the default memory freeze (auto) took the background snapshot: device state, vCPUs, then RAM write-protected")
+            .isEqualTo("devices,vcpu,ram-write-protected");
       } finally {
         if (clone != null) {
           h.destroyVm(clone);

@@ -25,7 +25,7 @@ import org.slf4j.LoggerFactory;
  * write buffers: the cut overlays are made ({@link CutOverlays}), the source is suspended, every
  * disk switched to its {@link Names#cutOverlay} by a disk-only external snapshot
  * (NO_METADATA|DISK_ONLY|ATOMIC|REUSE_EXT) while no vCPU runs, and a migration
- * to a descriptor on the memory image started; QEMU saves vCPU and device state, write-protects
+ * to the memory image started (on a descriptor, or by libvirtd's own save: {@link Route}); QEMU saves vCPU and device state, write-protects
  * guest RAM (userfaultfd) and resumes the guest itself (the driver waits for that and resumes
  * only after a failure, or after {@link #RESUME_WAIT}, discarding the image). RAM is then saved while the guest runs,
  * each page as it was at the cut: a page the guest is about to write is saved first. Disk and
@@ -69,6 +69,9 @@ final class BackgroundSnapshotter {
   /** Runs paused, after the disk cut and before the migration starts; tests make the save fail here. */
   volatile Consumer<DomainRef> beforeMigrate = d -> {};
 
+  /** The route every host takes when set (benchmarks compare the two on one host); else {@link #routeFor}. */
+  volatile Route route;
+
   /** Runs once the guest runs again and RAM is being saved; tests look at the source here. */
   volatile Consumer<DomainRef> duringSave = d -> {};
 
@@ -81,18 +84,16 @@ final class BackgroundSnapshotter {
   }
 
   /**
-   * Whether the source's host can take a background snapshot: a connection that passes file
-   * descriptors (a local socket) and a QEMU that accepts the capability (it checks userfaultfd
-   * write-protect for its own process). Probed once per host; the probe leaves the capability off.
+   * Whether the source's host can take a background snapshot: a QEMU that accepts the capability
+   * (it checks userfaultfd write-protect for its own process), over any connection (a local socket
+   * takes the {@link Route#DESCRIPTOR} route, a remote one {@link Route#LIBVIRT_SAVE}). Probed once
+   * per host; the probe leaves the capability off.
    */
   boolean supported(DomainRef d) {
     return supportByHost.computeIfAbsent(d.host().value(), h -> probe(d));
   }
 
   private boolean probe(DomainRef d) {
-    if (!passesFds(hosts.uri(d.host()))) {
-      return false;
-    }
     try {
       setCapability(d, true);
       setCapability(d, false);
@@ -100,6 +101,35 @@ final class BackgroundSnapshotter {
     } catch (HypervisorException e) {
       return false;
     }
+  }
+
+  /**
+   * How QEMU's stream reaches the memory image. Both stop the guest once for the disk cut and the
+   * start of the background migration, and QEMU resumes it once device state is saved.
+   */
+  enum Route {
+    /**
+     * The driver creates the image file and hands QEMU a descriptor on it over the connection's
+     * socket (QMP {@code getfd}, then {@code migrate fd:}); the driver writes the save header.
+     * Needs a connection that passes descriptors (a local socket) and the image directory visible
+     * to the driver.
+     */
+    DESCRIPTOR,
+    /**
+     * libvirt's own memory-only external snapshot of the stopped guest, with the capability set
+     * beforehand through the monitor passthrough: libvirtd opens the file on the host, writes the
+     * save header and waits for QEMU's stream, as for any save; QEMU, seeing the capability,
+     * write-protects RAM, resumes the guest and saves RAM while it runs. Works over every
+     * transport ({@code qemu+tcp}, {@code qemu+tls}, {@code qemu+ssh}); the job lives in libvirtd,
+     * so a driver that dies during the save finds the image completed by libvirtd when it repeats
+     * the step.
+     */
+    LIBVIRT_SAVE
+  }
+
+  /** The route for a host reached by {@code uri}. */
+  static Route routeFor(String uri) {
+    return passesFds(uri) ? Route.DESCRIPTOR : Route.LIBVIRT_SAVE;
   }
 
   static boolean passesFds(String uri) {
@@ -116,8 +146,12 @@ final class BackgroundSnapshotter {
       LiveSnapshotter.CutPlan plan = LiveSnapshotter.CutPlan.of(op, vm, d, options);
       Instant cutAt;
       long pause;
+      Route route = this.route != null ? this.route : routeFor(hosts.uri(d.host()));
       if (plan.done()) {
-        if (!BackgroundImage.isComplete(image)) {
+        if (route == Route.LIBVIRT_SAVE) {
+          awaitNoJob(d, lease); // an earlier attempt's save may still be running in libvirtd
+          LiveSnapshotter.imageBytes(pools, d, image.toString()); // CorruptImage when libvirtd removed it (failed)
+        } else if (!BackgroundImage.isComplete(image)) {
           throw new HypervisorException.DriverFailure(
               "the cut of " + op + " was made but its memory image is missing or incomplete: release the clone", null);
         }
@@ -127,7 +161,7 @@ final class BackgroundSnapshotter {
       } else {
         plan.requireWholeAndRunning(d);
         long since = System.nanoTime();
-        cutAt = save(op, d, plan, image, lease);
+        cutAt = route == Route.LIBVIRT_SAVE ? saveThroughLibvirt(op, d, plan, image, lease) : save(op, d, plan, image, lease);
         pause = hosts.pauses().pauseSince(vm.value(), since, Duration.ofSeconds(2)).orElse(-1);
         leases.recordCut(op, d, cutAt, pause);
       }
@@ -196,6 +230,110 @@ final class BackgroundSnapshotter {
       if (!switched) {
         overlays.discard(d, plan);
       }
+    }
+  }
+
+  /**
+   * {@link Route#LIBVIRT_SAVE}: suspend, disk cut, then libvirt's memory-only external snapshot of
+   * the stopped guest (every disk {@code snapshot='no'}) on a second thread; this thread waits for
+   * QEMU to resume the guest (the end of the stop), then for the snapshot call to return (the
+   * image complete, header and all, written by libvirtd).
+   */
+  private Instant saveThroughLibvirt(OperationId op, DomainRef d, LiveSnapshotter.CutPlan plan, Path image, Duration lease) {
+    boolean switched = false;
+    setCapability(d, true);
+    try {
+      overlays.make(d, plan);
+      List<String> targets = DomainXml.parse(d.xml()).disks().stream().map(DomainXml.Disk::target).toList();
+      String memoryOnly = Snapshots.memoryOnlyXml("hc-" + op.cloneId() + "-memory", targets, image.toString());
+      long t0 = System.nanoTime();
+      suspend(d);
+      Instant cutAt = Instant.now();
+      java.util.concurrent.CompletableFuture<Void> saved;
+      try {
+        beforeSwitch.accept(d);
+        Snapshots.create(
+            d, Snapshots.xml("hc-" + op.cloneId() + "-cut", plan.cuts(), null),
+            Snapshots.NO_METADATA | Snapshots.DISK_ONLY | Snapshots.ATOMIC | CutOverlays.REUSE_EXT, "disk cut");
+        switched = true;
+        long t1 = System.nanoTime();
+        beforeMigrate.accept(d);
+        saved = java.util.concurrent.CompletableFuture.runAsync(
+            () -> Snapshots.create(d, memoryOnly, Snapshots.NO_METADATA, "background memory snapshot"),
+            BackgroundSnapshotter::saveThread);
+        awaitResumed(d, saved);
+        log.debug("cut of {} through libvirt: suspend + disk switch {} µs, resumed by QEMU {} µs later",
+            d.name(), (t1 - t0) / 1000, (System.nanoTime() - t1) / 1000);
+      } finally {
+        if (!switched) {
+          resumeIfPaused(d);
+        }
+      }
+      duringSave.accept(d);
+      try {
+        saved.get(lease.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+      } catch (java.util.concurrent.ExecutionException e) {
+        throw e.getCause() instanceof RuntimeException r ? r : new HypervisorException.DriverFailure(e.getCause().getMessage(), e.getCause());
+      } catch (java.util.concurrent.TimeoutException e) {
+        throw new HypervisorException.DriverFailure("background snapshot of " + d.name() + " outlived its lease", e);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new HypervisorException.DriverFailure("interrupted waiting for the background snapshot", e);
+      }
+      return cutAt;
+    } finally {
+      quietly(() -> setCapability(d, false));
+      resumeIfPaused(d);
+      if (!switched) {
+        overlays.discard(d, plan);
+      }
+    }
+  }
+
+  private static void saveThread(Runnable r) {
+    Thread t = new Thread(r, "hc-background-save");
+    t.setDaemon(true);
+    t.start();
+  }
+
+  /** Waits until QEMU resumed the guest, or the snapshot call failed (then resumes it itself). */
+  private static void awaitResumed(DomainRef d, java.util.concurrent.CompletableFuture<Void> saved) {
+    long deadline = System.nanoTime() + RESUME_WAIT.toNanos();
+    while (d.state() != VmState.RUNNING) {
+      if (saved.isCompletedExceptionally()) {
+        saved.join(); // throws the snapshot's failure
+      }
+      if (saved.isDone()) {
+        return; // completed while we looked: libvirt resumes nothing it did not pause, QEMU did
+      }
+      if (System.nanoTime() > deadline) {
+        throw new HypervisorException.DriverFailure("QEMU did not resume " + d.name() + " within " + RESUME_WAIT + " of the background snapshot", null);
+      }
+      sleepMillis(1);
+    }
+  }
+
+  /** Waits while libvirtd runs a job on the domain (an earlier attempt's save), up to {@code lease}. */
+  private static void awaitNoJob(DomainRef d, Duration lease) {
+    long deadline = System.nanoTime() + lease.toNanos();
+    try {
+      while (d.domain().getJobInfo().getType() != 0) {
+        if (System.nanoTime() > deadline) {
+          throw new HypervisorException.DriverFailure("the save of " + d.name() + " of an earlier attempt outlived its lease", null);
+        }
+        sleepMillis(10);
+      }
+    } catch (LibvirtException e) {
+      throw Failures.driver("job of " + d.name(), e);
+    }
+  }
+
+  private static void sleepMillis(long ms) {
+    try {
+      Thread.sleep(ms);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new HypervisorException.DriverFailure("interrupted during the background snapshot", e);
     }
   }
 

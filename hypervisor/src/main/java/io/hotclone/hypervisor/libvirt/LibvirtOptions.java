@@ -48,8 +48,9 @@ public record LibvirtOptions(
      * QEMU's {@code background-snapshot} migration capability driven through libvirt's QEMU monitor
      * passthrough: the guest is paused only for the disk cut and the device state, guest RAM is
      * write-protected (userfaultfd) and saved while the guest runs, each page as it was at the
-     * cut. Needs userfaultfd write-protect usable by the QEMU process and a connection to the
-     * source's libvirtd that can pass file descriptors (a local socket); marks the domain tainted.
+     * cut. Needs userfaultfd write-protect usable by the QEMU process; over a local socket the
+     * driver hands QEMU a descriptor on the image, over a remote connection libvirtd saves the
+     * stopped guest's memory itself ({@link BackgroundSnapshotter.Route}); marks the domain tainted.
      */
     BACKGROUND_SNAPSHOT,
     /** {@link #BACKGROUND_SNAPSHOT} on a host and connection that support it, else {@link #LIVE_SNAPSHOT}. */

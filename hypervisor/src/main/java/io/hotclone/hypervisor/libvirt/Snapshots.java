@@ -34,6 +34,17 @@ final class Snapshots {
     return x.toXml();
   }
 
+  /** Snapshot XML saving only memory, to {@code memoryFile}: every disk in {@code targets} left as it is. */
+  static String memoryOnlyXml(String name, java.util.Collection<String> targets, String memoryFile) {
+    DomainXml x = DomainXml.create("domainsnapshot");
+    Element root = x.root();
+    x.append(root, "name", name);
+    DomainXml.attrs(x.append(root, "memory"), "snapshot", "external", "file", memoryFile);
+    Element disks = x.append(root, "disks");
+    targets.forEach(target -> DomainXml.attrs(x.append(disks, "disk"), "name", target, "snapshot", "no"));
+    return x.toXml();
+  }
+
   static void create(DomainRef d, String xml, int flags, String what) {
     DomainSnapshot snap = null;
     try {

@@ -77,10 +77,14 @@ class LibvirtBackgroundSnapshotIT {
   }
 
   private VmInfo startSource(String name, String image) throws Exception {
+    return startSource(name, image, LibvirtTestEnv.HOST_A);
+  }
+
+  private VmInfo startSource(String name, String image, io.hotclone.hypervisor.HostName host) throws Exception {
     String suffix = UUID.randomUUID().toString().substring(0, 8);
     VmSpec spec = image == null
-        ? new VmSpec(LibvirtTestEnv.HOST_A, name + "-" + suffix, 128L << 20, 64L << 20)
-        : new VmSpec(LibvirtTestEnv.HOST_A, name + "-" + suffix, 128L << 20, 64L << 20, image);
+        ? new VmSpec(host, name + "-" + suffix, 128L << 20, 64L << 20)
+        : new VmSpec(host, name + "-" + suffix, 128L << 20, 64L << 20, image);
     VmInfo src = hv.createVm(spec);
     source = src.id();
     await("source guest ticks", Duration.ofSeconds(90), () -> counter(source) >= 3);
@@ -88,7 +92,7 @@ class LibvirtBackgroundSnapshotIT {
       // scripts/libvirt/setup.sh allows QEMU userfaultfd (vm.unprivileged_userfaultfd=1): a host
       // where it cannot is a failure here, not a skip
       assertThat(auto.memoryFreezeFor(source))
-          .as("QEMU on host-a takes a background snapshot (userfaultfd write-protect available to it; run scripts/libvirt/setup.sh)")
+          .as("QEMU on " + host + " takes a background snapshot (userfaultfd write-protect available to it; run scripts/libvirt/setup.sh)")
           .isEqualTo(MemoryFreezeMethod.BACKGROUND_SNAPSHOT);
     }
     return src;
@@ -163,6 +167,71 @@ class LibvirtBackgroundSnapshotIT {
     assertThat(sector(cloneTop, common)).startsWith("tick " + common + " ");
     assertThat(sector(srcTop, common)).startsWith("tick " + common + " ");
     assertThat(cloneTop).isNotEqualTo(srcTop);
+    assertThat(src.state()).isEqualTo(VmState.RUNNING);
+  }
+
+  /**
+   * A source on host-b, reached over {@code qemu+tcp} (no descriptor passing): AUTO still picks the
+   * background snapshot, which goes through libvirt's own save of the stopped guest. The guest
+   * runs while libvirtd's save job writes RAM, the image is a complete save image, a restarted
+   * driver repeating the step finds the same cut, and the clone (on host-a) continues from it.
+   */
+  @Test
+  void aSourceReachedOverTcpTakesTheBackgroundSnapshotThroughLibvirtsSave() throws Exception {
+    assertThat(BackgroundSnapshotter.routeFor(env.uris().get(LibvirtTestEnv.HOST_B)))
+        .as("host-b is reached over TCP").isEqualTo(BackgroundSnapshotter.Route.LIBVIRT_SAVE);
+    VmInfo src = startSource("hc-bg-tcp-src", null, LibvirtTestEnv.HOST_B);
+    cloneId = UUID.randomUUID();
+    StorageFreeze sf = hv.freezeStorage(OperationId.of(cloneId, "freeze-storage"), source, Duration.ofMinutes(5));
+    await("a tick into the storage overlay", Duration.ofSeconds(10), () -> counter(source) >= 5);
+
+    AtomicReference<String> duringSave = new AtomicReference<>();
+    hv.backgroundSnapshotter().duringSave = d -> {
+      try {
+        duringSave.set(d.state() + "/job " + d.domain().getJobInfo().getType());
+      } catch (org.libvirt.LibvirtException e) {
+        duringSave.set(e.getMessage());
+      }
+    };
+    long before = counter(source);
+    MemoryFreeze mf = hv.freezeMemory(OperationId.of(cloneId, "freeze-memory"), source, Duration.ofMinutes(5));
+    long after = counter(source);
+    System.out.printf("background freezeMemory over qemu+tcp: pause %.1f ms, image %d bytes, ticks %d..%d%n",
+        mf.pauseNanos() / 1e6, mf.memoryBytes(), before, after);
+    // virDomainJobType 2 = unbounded: libvirtd's save job still runs while the guest does
+    assertThat(duringSave.get()).as("the guest runs while libvirtd saves RAM").isEqualTo("RUNNING/job 2");
+    assertThat(mf.tierOrder()).isEqualTo(BackgroundSnapshotter.TIERS);
+    assertThat(mf.pauseNanos()).as("pause measured from lifecycle events").isPositive().isLessThan(Duration.ofMillis(1500).toNanos());
+    assertThat(mf.baseRef()).isEqualTo(sf.sourcePointer());
+    assertThat(hv.state(source)).isEqualTo(VmState.RUNNING);
+    assertThat(capabilityOn(source)).as("the capability is off again").isFalse();
+    Path frozenImage = env.sharedDir().resolve(cloneId + ".memory.img");
+    assertThat(BackgroundImage.isComplete(frozenImage)).as("libvirtd completed the save image").isTrue();
+    assertThat(mf.memoryBytes()).isGreaterThan(16L << 20);
+
+    List<String> chainAtCut = hv.backingChain(source);
+    try (LibvirtHypervisor restarted = new LibvirtHypervisor(env.uris(), env.options().withMemoryFreeze(MemoryFreezeMethod.AUTO))) {
+      MemoryFreeze again = restarted.freezeMemory(OperationId.of(cloneId, "freeze-memory"), source, Duration.ofMinutes(5));
+      assertThat(again.cutAt()).isEqualTo(mf.cutAt());
+      assertThat(restarted.backingChain(source)).as("no second cut").isEqualTo(chainAtCut);
+    }
+
+    CopiedState cs = hv.copyState(OperationId.of(cloneId, "copy", 1), source, LibvirtTestEnv.HOST_A);
+    hv.unfreezeMemory(OperationId.of(cloneId, "unfreeze-memory"), source);
+    StoragePointer ptr = hv.createClonePointer(OperationId.of(cloneId, "pointer", 1), source, LibvirtTestEnv.HOST_A);
+    hv.unfreezeStorage(OperationId.of(cloneId, "unfreeze-storage"), source);
+    String suffix = UUID.randomUUID().toString().substring(0, 8);
+    VmIdentity id = new VmIdentity("hc-bg-tcp-clone-" + suffix, UUID.randomUUID(), GuestVmCreator.randomMac(), null, null, null, null);
+    clone = hv.configureClone(OperationId.of(cloneId, "configure", 1), new CloneSpec(source, cs, ptr, id)).id();
+    assertThat(hv.startClone(OperationId.of(cloneId, "start", 1), clone).state()).isEqualTo(VmState.RUNNING);
+
+    Path cloneLog = env.hostADir().resolve(id.name() + ".serial.log");
+    await("clone ticks", Duration.ofSeconds(30), () -> ticks(cloneLog).size() >= 3);
+    long first = ticks(cloneLog).get(0);
+    assertThat(first).as("clone continues from the captured counter").isGreaterThan(before).isLessThanOrEqualTo(after + 1);
+    assertIncreasingByOne(ticks(cloneLog));
+    assertThat(sector(mf.baseRef(), first)).as("the source's tick %d, written after the cut, is not in the cut base", first)
+        .doesNotStartWith("tick " + first + " ");
     assertThat(src.state()).isEqualTo(VmState.RUNNING);
   }
 

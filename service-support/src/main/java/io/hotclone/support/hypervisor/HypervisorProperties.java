@@ -23,7 +23,7 @@ public class HypervisorProperties {
   private int chainDepthBudget = 8;
   private long maxDowntimeMillis = 50;
   private String copyMode = "shared";
-  private String memoryFreeze = "live";
+  private String memoryFreeze = "auto";
   private boolean recordCutDigests = false;
   private Path pkiPath;
   private Map<String, Credentials> credentials = new LinkedHashMap<>();
@@ -121,10 +121,10 @@ public class HypervisorProperties {
   }
 
   /**
-   * libvirt: how the source's memory is frozen: {@code live} (libvirt's live memory+disk
-   * snapshot, the default), {@code background} (QEMU's background-snapshot through the monitor
-   * passthrough: pause only for the disk cut and device state; needs userfaultfd for QEMU and a
-   * local connection to the source's libvirtd) or {@code auto} (background where the host has it).
+   * libvirt: how the source's memory is frozen: {@code auto} (the default: background wherever
+   * the source's QEMU accepts it, else live), {@code background} (QEMU's background-snapshot
+   * through the monitor passthrough: pause only for the disk cut and device state; needs
+   * userfaultfd for QEMU; any connection) or {@code live} (libvirt's live memory+disk snapshot).
    */
   public String getMemoryFreeze() {
     return memoryFreeze;
