@@ -138,6 +138,9 @@ class PoolsIT {
       assertThat(vm.path("labels").path("app").asString()).isEqualTo("web");
     }
 
+    // the full pool's counts published before the claim changes them (the reconciler's next pass)
+    TestStack.await("counts 3/0/0 published", FILL, () -> poolEvents(poolId(name), "io.hotclone.pool.counts-changed").stream()
+        .map(e -> e.path("data")).anyMatch(d -> d.path("ready").asInt() == 3 && d.path("creating").asInt() == 0));
     TestStack.Response claimed = claim(name, "", "{\"labels\":{\"owner\":\"team-a\"}}");
     assertThat(claimed.status()).as("%s", claimed.text()).isEqualTo(201);
     String vmId = claimed.body().path("id").asString();
