@@ -142,6 +142,40 @@ try {
   const detail = await byId('problem-detail').textContent();
   check(detail.includes('count'), 'count 0 shows the problem detail: ' + detail);
 
+  // clone without choosing a host: the form sends no targetHost, placement decides, and the
+  // operation shows the host placement chose (as the API reports it)
+  const before = await page.locator('[data-testid=operation]').evaluateAll((els) => els.map((e) => e.dataset.opId));
+  const sent = [];
+  const onRequest = (r) => { if (r.method() === 'POST' && r.url().endsWith('/api/v1/clones')) sent.push(r.postDataJSON()); };
+  page.on('request', onRequest);
+  await byId('clone-source').fill(source);
+  await byId('clone-target').selectOption('');
+  check(await byId('clone-target').locator('option').first().textContent() === 'any host (placement decides)',
+    'the target host select offers "any host (placement decides)" first');
+  await byId('clone-placement').selectOption('pack');
+  await byId('clone-count').fill('1');
+  await byId('clone-submit').click();
+  const placedHandle = await page.waitForFunction((old) => [...document.querySelectorAll(
+    '[data-testid=operation][data-phase=COMPLETED][data-last-event=COMPLETED]')].map((e) => e.dataset.opId)
+    .find((id) => !old.includes(id)), before);
+  const placedId = await placedHandle.jsonValue();
+  page.off('request', onRequest);
+  check(sent.length === 1 && !('targetHost' in sent[0]) && sent[0].placement === 'pack',
+    'the form sent no targetHost, placement pack: ' + JSON.stringify(sent[0]));
+  const placedView = await page.evaluate(async ([id, key]) =>
+    (await fetch('/api/v1/clones/' + id, { headers: { 'X-API-Key': key } })).json(), [placedId, apiKey]);
+  const chosen = placedView.clones && placedView.clones[0] && placedView.clones[0].host;
+  check(placedView.placement === 'pack' && !!chosen && placedView.targetHosts[0] === chosen,
+    'the API says placement pack chose ' + chosen + ' for ' + placedId);
+  const placedOp = page.locator(`[data-testid=operation][data-op-id="${placedId}"]`);
+  const shownHost = await placedOp.getByTestId('op-clone').first().getAttribute('data-host');
+  const title = await placedOp.getByTestId('op-title').textContent();
+  check(shownHost === chosen && title.includes('→ ' + chosen + ' ') && title.includes('(pack)'),
+    'the operation shows where its clone went: ' + title + ' / clone on ' + shownHost);
+  const placedClone = await placedOp.getByTestId('op-clone').first().getAttribute('data-vm-id');
+  await page.evaluate(async ([id, key]) => fetch('/api/v1/vms/' + id, { method: 'DELETE', headers: { 'X-API-Key': key } }),
+    [placedClone, apiKey]);
+
   if (noAgent) {
     // the form's name, identity policy, lease and labels: a clone of a guest without an agent, policy isolate
     const isoName = 'iso-' + Date.now().toString(36);

@@ -206,8 +206,10 @@ function renderHosts(hosts) {
     el('td', { text: h.name }), el('td', { text: h.driver }), el('td', { class: 'mono', text: h.uri }),
     el('td', { text: h.reachable ? 'yes' : 'no', class: h.reachable ? 'state-RUNNING' : 'state-GONE', title: h.reason }),
     el('td', { class: 'num', text: String(h.runningVms) }))));
-  select.replaceChildren(...hosts.map((h) => el('option', { value: h.name, text: h.name })));
-  if (hosts.some((h) => h.name === chosen)) select.value = chosen;
+  // first: no host, so placement decides (the request carries no targetHost)
+  select.replaceChildren(el('option', { value: '', text: 'any host (placement decides)' }),
+    ...hosts.map((h) => el('option', { value: h.name, text: h.name })));
+  select.value = hosts.some((h) => h.name === chosen) ? chosen : '';
 }
 
 /** GET /api/v1/vms for the table's page: its label filter, page size and cursor. */
@@ -322,7 +324,10 @@ async function submitClone(event) {
   event.preventDefault();
   const form = event.target;
   const countText = form.count.value.trim();
-  const body = { sourceVm: form.sourceVm.value.trim(), targetHost: form.targetHost.value };
+  const body = { sourceVm: form.sourceVm.value.trim() };
+  if (form.targetHost.value) body.targetHost = form.targetHost.value;
+  else body.placement = form.placement.value;
+  if (form.partial.checked) body.partial = true;
   // the API owns the rules: send what was typed (a number when it is one) and show its answer
   const number = (text) => (/^-?\d+$/.test(text) ? Number(text) : text);
   if (countText !== '') body.count = number(countText);
@@ -371,8 +376,14 @@ function renderOperation(op, older = false) {
   const phase = card.querySelector('[data-testid=op-phase]');
   phase.textContent = op.phase;
   phase.className = op.terminal ? 'phase-' + op.phase : 'phase-running';
+  // where the clones went: each distinct host with its clone count (placement may spread them)
+  const hosts = (op.targetHosts && op.targetHosts.length ? op.targetHosts : [op.targetHost]);
+  const perHost = new Map();
+  hosts.forEach((h) => perHost.set(h, (perHost.get(h) || 0) + 1));
+  const where = [...perHost].map(([h, n]) => (perHost.size > 1 ? h + ' × ' + n : h)).join(', ');
   card.querySelector('[data-testid=op-title]').textContent =
-    (op.sourceVmName || op.sourceVm) + ' → ' + op.targetHost + ' × ' + op.count;
+    (op.sourceVmName || op.sourceVm) + ' → ' + where + ' × ' + op.count + (op.placement ? ' (' + op.placement + ')' : '');
+  card.dataset.targetHosts = hosts.join(',');
   const reached = op.phaseTimes || {};
   const steps = PHASES.filter((p) => !(op.phase === 'FAILED' && p === 'COMPLETED')).map((p) => {
     const ms = op.stepMillis && STEP_OF[p] ? op.stepMillis[STEP_OF[p]] : undefined;
@@ -390,8 +401,8 @@ function renderOperation(op, older = false) {
   clones.replaceChildren(...(op.cloneVmIds || []).map((id) => {
     const c = configured.get(id) || {};
     const identity = identityOf(c.identityOutcome, c.identitySteps);
-    return el('span', { dataTestid: 'op-clone', dataVmId: id, dataIdentity: identity ? identity.outcome : 'none' },
-      'clone ', el('code', { text: c.name || id }),
+    return el('span', { dataTestid: 'op-clone', dataVmId: id, dataHost: c.host || '', dataIdentity: identity ? identity.outcome : 'none' },
+      'clone ', el('code', { text: c.name || id }), c.host ? el('span', { dataTestid: 'op-clone-host', text: ' on ' + c.host }) : '',
       identity ? el('span', { class: 'identity-' + identity.outcome, dataTestid: 'op-clone-identity', title: identity.reason,
         text: ' ' + identity.text + (identity.reason ? ': ' + identity.reason : '') }) : '',
       el('button', { type: 'button', dataTestid: 'op-clone-lineage', onclick: () => showLineage(id) }, 'lineage'));

@@ -46,13 +46,18 @@ public final class DevStack implements AutoCloseable {
 
   private final Path credentialsFile;
 
+  /** Whether {@link #close()} closes the hypervisor (false: the hosts were given and outlive the stack). */
+  private final boolean ownsHypervisor;
+
   private DevStack(
       Path credentialsFile,
       Infrastructure infra,
       Hypervisor hypervisor,
+      boolean ownsHypervisor,
       GenericApplicationContext parent,
       List<ConfigurableApplicationContext> services) {
     this.credentialsFile = credentialsFile;
+    this.ownsHypervisor = ownsHypervisor;
     this.infra = infra;
     this.hypervisor = hypervisor;
     this.parent = parent;
@@ -67,6 +72,16 @@ public final class DevStack implements AutoCloseable {
 
   /** Starts everything; {@code args} (e.g. {@code --hotclone.api.operation-timeout=20s}) reach every service. */
   public static DevStack start(DevStackSettings settings, String... args) {
+    return start(settings, (Hypervisor) null, args);
+  }
+
+  /**
+   * Starts PostgreSQL, Kafka and the services like {@link #start(DevStackSettings, String...)}, but
+   * on {@code hosts} (null: the settings' hypervisor, made here): hosts given stand for machines
+   * outside HotClone's processes, so {@link #close()} leaves them and their VMs running, and a later
+   * stack on the same data directory finds them as a restarted suite would.
+   */
+  public static DevStack start(DevStackSettings settings, Hypervisor hosts, String... args) {
     long t0 = System.nanoTime();
     LocalPostgres postgres = LocalPostgres.start(settings.postgresPort(), settings.dataDir().resolve("postgres"));
     LocalKafka kafka;
@@ -78,7 +93,8 @@ public final class DevStack implements AutoCloseable {
     }
     log.info("PostgreSQL at {} and Kafka at {} up in {} ms", postgres.jdbcUrl(), kafka.bootstrapServers(),
         (System.nanoTime() - t0) / 1_000_000);
-    return start(settings, new Infrastructure(postgres.jdbcUrl(), kafka.bootstrapServers(), List.of(kafka, postgres)), t0, args);
+    return start(settings, new Infrastructure(postgres.jdbcUrl(), kafka.bootstrapServers(), List.of(kafka, postgres)), hosts, t0,
+        args);
   }
 
   /**
@@ -86,13 +102,14 @@ public final class DevStack implements AutoCloseable {
    * containers); the ports of {@code settings} other than the API's are not used.
    */
   public static DevStack start(DevStackSettings settings, Infrastructure infra, String... args) {
-    return start(settings, infra, System.nanoTime(), args);
+    return start(settings, infra, null, System.nanoTime(), args);
   }
 
-  private static DevStack start(DevStackSettings settings, Infrastructure infra, long t0, String... args) {
+  private static DevStack start(DevStackSettings settings, Infrastructure infra, Hypervisor hosts, long t0, String... args) {
 
     HypervisorProperties hv = settings.hypervisor();
-    Hypervisor hypervisor = HypervisorFactory.create(hv);
+    boolean owns = hosts == null;
+    Hypervisor hypervisor = owns ? HypervisorFactory.create(hv) : hosts;
     if (settings.demoVm()) {
       ensureDemoVm(hypervisor);
     }
@@ -134,12 +151,12 @@ public final class DevStack implements AutoCloseable {
       }
       services.add(run(parent, CloneApiApplication.class, "clone-api", "api", shared, true, apiArgs));
     } catch (RuntimeException e) {
-      DevStack partial = new DevStack(credentialsDir(settings.dataDir()).resolve(DevCredentials.FILE), infra, hypervisor, parent, services);
+      DevStack partial = new DevStack(credentialsDir(settings.dataDir()).resolve(DevCredentials.FILE), infra, hypervisor, owns, parent, services);
       partial.close();
       throw e;
     }
     log.info("devstack up in {} ms", (System.nanoTime() - t0) / 1_000_000);
-    return new DevStack(credentialsDir(settings.dataDir()).resolve(DevCredentials.FILE), infra, hypervisor, parent, services);
+    return new DevStack(credentialsDir(settings.dataDir()).resolve(DevCredentials.FILE), infra, hypervisor, owns, parent, services);
   }
 
   private static ConfigurableApplicationContext run(
@@ -229,7 +246,9 @@ public final class DevStack implements AutoCloseable {
       quietly(ctx::close);
     }
     quietly(parent::close);
-    quietly(hypervisor::close);
+    if (ownsHypervisor) {
+      quietly(hypervisor::close);
+    }
     for (AutoCloseable resource : infra.resources()) {
       quietly(() -> {
         try {

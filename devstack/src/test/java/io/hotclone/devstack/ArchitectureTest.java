@@ -79,7 +79,8 @@ class ArchitectureTest {
   void thePoolsCoreIsFreeOfSpringAndOfItsAdapters() {
     noClasses().that().resideInAPackage("io.hotclone.api.pools")
         .should().dependOnClassesThat().resideInAnyPackage("org.springframework..", "java.sql..",
-            "io.hotclone.api.pools.web..", "io.hotclone.api.pools.persistence..", "io.hotclone.api.pools.run..")
+            "io.hotclone.api.pools.web..", "io.hotclone.api.pools.persistence..", "io.hotclone.api.pools.run..",
+            "io.hotclone.api.pools.events..")
         .check(classes);
   }
 

@@ -75,6 +75,20 @@ class PoolsIT {
             + " WHERE p.name = ? ORDER BY r.requested_at", name);
   }
 
+  /** The pool's public CloudEvents (keyed by the pool id) in outbox order, of {@code type} (null: all). */
+  private static List<JsonNode> poolEvents(String poolId, String type) {
+    return TestStack.schema("api").queryForList(
+            "SELECT body FROM outbox WHERE clone_id = ?::uuid AND topic = 'hotclone.lifecycle' AND (?::text IS NULL OR type = ?)"
+                + " ORDER BY id", byte[].class, poolId, type, type)
+        .stream().map(b -> (JsonNode) TestStack.JSON.readTree(b)).toList();
+  }
+
+  private static List<String> strings(JsonNode array) {
+    List<String> out = new ArrayList<>();
+    array.forEach(n -> out.add(n.asString()));
+    return out;
+  }
+
   private static JsonNode linkUpItem(JsonNode vm) {
     for (JsonNode item : vm.path("guestIdentity").path("items")) {
       if (item.path("name").asString().equals("link-up")) {
@@ -124,6 +138,9 @@ class PoolsIT {
       assertThat(vm.path("labels").path("app").asString()).isEqualTo("web");
     }
 
+    // the full pool's counts published before the claim changes them (the reconciler's next pass)
+    TestStack.await("counts 3/0/0 published", FILL, () -> poolEvents(poolId(name), "io.hotclone.pool.counts-changed").stream()
+        .map(e -> e.path("data")).anyMatch(d -> d.path("ready").asInt() == 3 && d.path("creating").asInt() == 0));
     TestStack.Response claimed = claim(name, "", "{\"labels\":{\"owner\":\"team-a\"}}");
     assertThat(claimed.status()).as("%s", claimed.text()).isEqualTo(201);
     String vmId = claimed.body().path("id").asString();
@@ -151,6 +168,40 @@ class PoolsIT {
     assertThat(scrape).as("claim latency histogram").contains("hotclone_pool_claim_seconds_count{pool=\"" + name + "\"} 1")
         .contains("hotclone_pool_claim_seconds_bucket{pool=\"" + name + "\",le=");
     assertThat(refills(name)).hasSize(2).last().satisfies(r -> assertThat(r).containsEntry("count", 1));
+
+    // the refills and the counts as public events, keyed by the pool id
+    String poolId = poolId(name);
+    List<JsonNode> requested = poolEvents(poolId, "io.hotclone.pool.refill.requested");
+    assertThat(requested).hasSize(2);
+    JsonNode req0 = requested.get(0);
+    assertThat(req0.path("subject").asString()).isEqualTo(poolId);
+    assertThat(req0.path("tenant").asString()).isEqualTo("tenant-a");
+    assertThat(req0.path("data").path("pool").asString()).isEqualTo(name);
+    assertThat(req0.path("data").path("operationId").asString()).isEqualTo(op.toString());
+    assertThat(req0.path("data").path("count").asInt()).isEqualTo(3);
+    List<String> placedOn = strings(TestStack.get("/api/v1/clones/" + op).body().path("targetHosts"));
+    assertThat(strings(req0.path("data").path("hosts"))).as("the hosts placement chose").hasSize(3).isEqualTo(placedOn);
+    assertThat(requested.get(1).path("data").path("operationId").asString()).isEqualTo(refills(name).get(1).get("op"));
+    assertThat(requested.get(1).path("data").path("count").asInt()).isEqualTo(1);
+    List<JsonNode> completed = poolEvents(poolId, "io.hotclone.pool.refill.completed");
+    assertThat(completed).hasSize(2);
+    assertThat(completed.get(0).path("data").path("operationId").asString()).isEqualTo(op.toString());
+    assertThat(strings(completed.get(0).path("data").path("clones"))).as("the clones that became ready")
+        .containsExactlyInAnyOrderElementsOf(ready);
+    assertThat(poolEvents(poolId, "io.hotclone.pool.refill.failed")).isEmpty();
+    List<JsonNode> counts = poolEvents(poolId, "io.hotclone.pool.counts-changed");
+    List<String> seen = counts.stream().map(e -> e.path("data")).map(d -> d.path("ready").asInt() + "/" + d.path("creating").asInt()
+        + "/" + d.path("claimed").asInt()).toList();
+    assertThat(seen).as("ready/creating/claimed published").contains("3/0/0", "3/0/1").endsWith("3/0/1");
+    for (int i = 0; i < counts.size(); i++) {
+      JsonNode d = counts.get(i).path("data");
+      assertThat(d.path("sequence").asLong()).isEqualTo(i + 1);
+      assertThat(d.path("pool").asString()).isEqualTo(name);
+      String previous = d.path("previous").path("ready").asInt() + "/" + d.path("previous").path("creating").asInt() + "/"
+          + d.path("previous").path("claimed").asInt();
+      assertThat(previous).isEqualTo(i == 0 ? "0/0/0" : seen.get(i - 1));
+      assertThat(seen.get(i)).isNotEqualTo(previous);
+    }
 
     // a claimed clone is an ordinary VM: DELETE scales it in, and it no longer counts as claimed
     assertThat(TestStack.send("DELETE", "/api/v1/vms/" + vmId, null, Map.of()).status()).isEqualTo(204);
@@ -228,6 +279,35 @@ class PoolsIT {
     assertThat(empty).isEqualTo(claims - 5);
     assertThat(pool(name).path("claimed").asInt()).isEqualTo(5);
     drain(name, got);
+  }
+
+  @Test
+  void aFailedRefillIsPublishedWithItsReasonAndNextRetryAndTheRetryCompletes() {
+    InjectedFailures.failNextOperationOfTheNextClone("start-0", "injected: no CPU left");
+    String name = poolName("fail");
+    create(name, 1, 1, "");
+    awaitCounts(name, 1, 0, 0);
+    List<Map<String, Object>> r = refills(name);
+    assertThat(r).extracting(m -> m.get("state")).containsExactly("FAILED", "COMPLETED");
+    String poolId = poolId(name);
+    List<JsonNode> failed = poolEvents(poolId, "io.hotclone.pool.refill.failed");
+    assertThat(failed).hasSize(1);
+    JsonNode f = failed.get(0).path("data");
+    assertThat(f.path("operationId").asString()).isEqualTo(r.get(0).get("op"));
+    assertThat(f.path("pool").asString()).isEqualTo(name);
+    assertThat(f.path("count").asInt()).isEqualTo(1);
+    assertThat(f.path("reason").asString()).contains("injected: no CPU left");
+    assertThat(f.path("failures").asInt()).isEqualTo(1);
+    assertThat(Instant.parse(f.path("nextRetryAt").asString())).as("the first backoff: 1 s")
+        .isEqualTo(Instant.parse(f.path("at").asString()).plusSeconds(1));
+    List<JsonNode> completed = poolEvents(poolId, "io.hotclone.pool.refill.completed");
+    assertThat(completed).hasSize(1);
+    assertThat(completed.get(0).path("data").path("operationId").asString()).isEqualTo(r.get(1).get("op"));
+    assertThat(strings(completed.get(0).path("data").path("clones"))).isEqualTo(members(name, "READY"));
+    assertThat(poolEvents(poolId, null).stream().map(e -> e.path("type").asString()).filter(t -> t.contains(".refill.")).toList())
+        .containsExactly("io.hotclone.pool.refill.requested", "io.hotclone.pool.refill.failed",
+            "io.hotclone.pool.refill.requested", "io.hotclone.pool.refill.completed");
+    drain(name, List.of());
   }
 
   @Test

@@ -111,6 +111,8 @@ class PortalIT {
     assertThat(e2e.code()).as("portal.e2e.mjs:\n" + e2e.output()).isZero();
     assertThat(e2e.output())
         .contains("reached COMPLETED over SSE")
+        .contains("the form sent no targetHost, placement pack")
+        .contains("the operation shows where its clone went")
         .contains("shows the new clone as a descendant")
         .contains("a failed clone shows its reason")
         .contains("the clone has the name typed in the form")

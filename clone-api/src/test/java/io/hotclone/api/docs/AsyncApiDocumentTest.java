@@ -95,6 +95,22 @@ class AsyncApiDocumentTest {
         Arrays.stream(io.hotclone.api.lifecycle.VmEventType.values()).map(io.hotclone.api.lifecycle.VmEventType::type).toList());
   }
 
+  @Test
+  void the_pool_event_data_schema_has_exactly_the_fields_clone_api_writes_and_every_type() {
+    tools.jackson.databind.json.JsonMapper json = tools.jackson.databind.json.JsonMapper.builder().build();
+    io.hotclone.api.pools.events.PoolEvent sample = new io.hotclone.api.pools.events.PoolEvent(UUID.randomUUID(),
+        io.hotclone.api.pools.events.PoolEventType.COUNTS_CHANGED, UUID.randomUUID(), "p", "t", null, null, null, null, null,
+        null, null, new io.hotclone.api.pools.PoolCounts(1, 0, 0), null, 1L, Instant.EPOCH);
+    byte[] body = io.hotclone.api.pools.events.PoolCloudEvents.encode(sample).body();
+    Set<String> written = new LinkedHashSet<>();
+    json.readTree(body).path("data").propertyNames().forEach(written::add);
+    assertThat(properties("PoolEventData").keySet()).containsExactlyInAnyOrderElementsOf(written);
+    Map<String, Object> type = map(properties("PoolCloudEvent").get("type"));
+    assertThat(((List<?>) type.get("enum")).stream().map(String::valueOf).toList()).containsExactlyInAnyOrderElementsOf(
+        Arrays.stream(io.hotclone.api.pools.events.PoolEventType.values()).map(io.hotclone.api.pools.events.PoolEventType::type)
+            .toList());
+  }
+
   /** The payload records and every record type their components use, transitively, plus the envelope. */
   private static Set<Class<?>> reachableRecords() {
     Set<Class<?>> seen = new LinkedHashSet<>();

@@ -164,16 +164,41 @@ public class PoolRows {
 
   /** The pool's ready members, locked (others' locks skipped), oldest first. */
   public List<Member> lockReady(UUID poolId) {
+    return lockReady(poolId, null);
+  }
+
+  /**
+   * The pool's ready members ready at or before {@code readyUpTo} (null: all), locked (others' locks
+   * skipped), oldest first. Members not asked for stay unlocked, free for claims.
+   */
+  public List<Member> lockReady(UUID poolId, Instant readyUpTo) {
     return jdbc.query("SELECT vm_id, pool_id, operation_id, state, ready_at FROM pool_members WHERE pool_id = ? AND state = 'READY'"
-        + " ORDER BY ready_at FOR UPDATE SKIP LOCKED",
+        + " AND (?::timestamptz IS NULL OR ready_at <= ?) ORDER BY ready_at FOR UPDATE SKIP LOCKED",
         (rs, i) -> new Member(rs.getString("vm_id"), rs.getObject("pool_id", UUID.class), rs.getObject("operation_id", UUID.class),
-            rs.getString("state"), rs.getTimestamp("ready_at").toInstant()), poolId);
+            rs.getString("state"), rs.getTimestamp("ready_at").toInstant()), poolId, ts(readyUpTo), ts(readyUpTo));
   }
 
   /** Forgets ready members whose VM ended (deleted or gone): the pool no longer has them. */
   public int forgetEnded(UUID poolId) {
     return jdbc.update("DELETE FROM pool_members m USING vms v WHERE m.pool_id = ? AND v.id = m.vm_id AND v.ended_at IS NOT NULL",
         poolId);
+  }
+
+  /** The counts last published for a pool (null before the first) and their sequence number. */
+  public record Published(PoolCounts counts, long sequence) {}
+
+  /** What {@link #published} of the pool; needs the pool row locked for a compare-and-set. */
+  public Published published(UUID poolId) {
+    return jdbc.queryForObject("SELECT published_ready, published_creating, published_claimed, counts_sequence FROM pools WHERE id = ?",
+        (rs, i) -> new Published(rs.getObject("published_ready") == null ? null
+            : new PoolCounts(rs.getInt("published_ready"), rs.getInt("published_creating"), rs.getInt("published_claimed")),
+            rs.getLong("counts_sequence")), poolId);
+  }
+
+  /** Records {@code counts} as published with {@code sequence}. */
+  public void published(UUID poolId, PoolCounts counts, long sequence) {
+    jdbc.update("UPDATE pools SET published_ready = ?, published_creating = ?, published_claimed = ?, counts_sequence = ? WHERE id = ?",
+        counts.ready(), counts.creating(), counts.claimed(), sequence, poolId);
   }
 
   private Pool map(ResultSet rs, int i) throws SQLException {

@@ -3,6 +3,7 @@ package io.hotclone.api.pools.run;
 import io.hotclone.api.pools.Pool;
 import io.hotclone.api.pools.PoolCounts;
 import io.hotclone.api.pools.PoolDecisions;
+import io.hotclone.api.pools.events.PoolEvents;
 import io.hotclone.api.pools.persistence.PoolRows;
 import io.hotclone.api.security.Caller;
 import io.hotclone.api.security.Scopes;
@@ -31,7 +32,9 @@ import org.springframework.transaction.support.TransactionTemplate;
  * with ONE clone request (one freeze) of {@link PoolDecisions#refill} standby clones, requested as
  * {@code pool:<name>} of the pool's tenant, labelled with the pool's labels and {@value #POOL_LABEL}.
  * The refill is inserted with the pool row locked again and the counts read again, so two instances
- * never refill one deficit twice. Then the gauges are set. Pools are rows: a restart resumes.
+ * never refill one deficit twice, and {@code io.hotclone.pool.refill.requested} is appended with it
+ * (a refill not accepted appends {@code refill.failed}). Then the counts are published when they
+ * changed ({@link #publishCounts}) and the gauges set. Pools are rows: a restart resumes.
  */
 @Component
 public class PoolReconciler {
@@ -45,12 +48,14 @@ public class PoolReconciler {
   private final PoolService service;
   private final CloneRequests requests;
   private final PoolMetrics metrics;
+  private final PoolEvents events;
   private final TransactionTemplate tx;
   private final Clock clock;
 
-  public PoolReconciler(
-      PoolRows rows, PoolService service, CloneRequests requests, PoolMetrics metrics, TransactionTemplate tx, Clock clock) {
+  public PoolReconciler(PoolRows rows, PoolService service, CloneRequests requests, PoolMetrics metrics, PoolEvents events,
+      TransactionTemplate tx, Clock clock) {
     this.rows = rows;
+    this.events = events;
     this.service = service;
     this.requests = requests;
     this.metrics = metrics;
@@ -65,6 +70,7 @@ public class PoolReconciler {
     for (UUID id : rows.allIds()) {
       try {
         reconcile(id);
+        publishCounts(id);
       } catch (RuntimeException e) {
         log.warn("pool {}: reconciliation failed: {}", id, e.toString());
       }
@@ -76,6 +82,24 @@ public class PoolReconciler {
       metrics.counted(p.id(), p.name(), p.tenant(), counts.getOrDefault(p.id(), new PoolCounts(0, 0, 0)));
     }
     metrics.retain(live);
+  }
+
+  /**
+   * Publishes {@code io.hotclone.pool.counts-changed} when the pool's counts differ from the last
+   * published ones: the pool row locked (skipped when another instance holds it; the next pass looks
+   * again), the event and the new published counts in one transaction. So a change is published
+   * once, at most one per pass: counts that change and change back between two passes publish nothing.
+   */
+  public void publishCounts(UUID id) {
+    tx.executeWithoutResult(s -> rows.lockUnlessBusy(id).filter(p -> p.deletedAt() == null).ifPresent(pool -> {
+      PoolCounts now = rows.counts(id);
+      PoolRows.Published last = rows.published(id);
+      if (!now.equals(last.counts())) {
+        long seq = last.sequence() + 1;
+        rows.published(id, now, seq);
+        events.countsChanged(pool, last.counts() == null ? new PoolCounts(0, 0, 0) : last.counts(), now, seq, clock.instant());
+      }
+    }));
   }
 
   /** What one pass found to do outside the pool's lock. */
@@ -103,7 +127,11 @@ public class PoolReconciler {
     Instant now = clock.instant();
     List<String> destroy = new ArrayList<>();
     boolean deleted = pool.deletedAt() != null;
-    for (PoolRows.Member m : rows.lockReady(id)) {
+    // only the members this pass removes are locked: a claim meanwhile skips locked members, so
+    // locking all of them would answer pool-empty while the pool has ready clones
+    List<PoolRows.Member> candidates = deleted ? rows.lockReady(id)
+        : pool.settings().maxAge() == null ? List.of() : rows.lockReady(id, now.minus(pool.settings().maxAge()));
+    for (PoolRows.Member m : candidates) {
       if (deleted || PoolDecisions.expired(m.readyAt(), pool.settings().maxAge(), now)) {
         rows.removeMember(m.vmId());
         destroy.add(m.vmId());
@@ -139,7 +167,9 @@ public class PoolReconciler {
             if (locked.deletedAt() != null || again < n) {
               throw new Superseded();
             }
-            rows.insertRefill(requested.id(), pool.id(), n, clock.instant());
+            Instant at = clock.instant();
+            rows.insertRefill(requested.id(), pool.id(), n, at);
+            events.refillRequested(locked, requested.id(), n, requested.plan().targetHosts(), at);
           });
       op.ifPresentOrElse(
           o -> log.info("pool {}: refill of {} requested as clone {}", pool.name(), n, o.id()),
@@ -149,7 +179,11 @@ public class PoolReconciler {
     } catch (RuntimeException e) {
       int failures = pool.refillFailures() + 1;
       Instant next = clock.instant().plus(PoolDecisions.retryAfter(failures));
-      tx.executeWithoutResult(s -> rows.refillFailed(pool.id(), failures, next, "refill not accepted: " + e.getMessage()));
+      String reason = "refill not accepted: " + e.getMessage();
+      tx.executeWithoutResult(s -> {
+        rows.refillFailed(pool.id(), failures, next, reason);
+        events.refillFailed(pool, null, n, reason, failures, next, clock.instant());
+      });
       log.warn("pool {}: refill of {} not accepted ({} in a row), next try at {}: {}", pool.name(), n, failures, next, e.toString());
     }
   }
