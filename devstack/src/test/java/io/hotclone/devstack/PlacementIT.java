@@ -139,6 +139,78 @@ class PlacementIT {
   }
 
   @Test
+  void theClonesOfAnOperationInProgressHoldTheirRoomSoTheNextRequestGoesElsewhereOrIsRefused() {
+    roomFor(A, 1);
+    roomFor(B, 1);
+    int port = TestStack.get().apiPort();
+    // the first request's clone is held before it is a VM: only its operation says it takes a room
+    Runnable gate = TestStack.holdNextOperationOfTheNextClone("copy-0");
+    String first;
+    String second;
+    TestStack.Response third;
+    try {
+      first = TestStack.requestClone(port, body(""));
+      second = TestStack.requestClone(port, body(""));
+      third = TestStack.send("POST", "/api/v1/clones", body(""), Map.of());
+    } finally {
+      gate.run();
+    }
+
+    assertThat(third.status()).as("third request %s", third.body()).isEqualTo(422);
+    assertThat(third.body().path("code").asString()).isEqualTo("no-capacity");
+    JsonNode one = TestStack.awaitEnd(port, first, Duration.ofSeconds(60));
+    JsonNode two = TestStack.awaitEnd(port, second, Duration.ofSeconds(60));
+    assertThat(List.of(one.path("phase").asString(), two.path("phase").asString()))
+        .as("operations %s, %s", one, two).containsExactly("COMPLETED", "COMPLETED");
+    assertThat(Set.of(one.path("targetHost").asString(), two.path("targetHost").asString()))
+        .as("one clone on each host").containsExactlyInAnyOrder("host-a", "host-b");
+  }
+
+  @Test
+  void requestsPlacedAtTheSameMomentNeverCountTheSameRoom() throws Exception {
+    roomFor(A, 1);
+    roomFor(B, 1);
+    int requests = 4;
+    java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+    List<TestStack.Response> answers;
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(requests);
+    try {
+      List<java.util.concurrent.Future<TestStack.Response>> sent = new ArrayList<>();
+      for (int i = 0; i < requests; i++) {
+        sent.add(pool.submit(() -> {
+          go.await();
+          return TestStack.send("POST", "/api/v1/clones", body(""), Map.of());
+        }));
+      }
+      go.countDown();
+      answers = new ArrayList<>();
+      for (var f : sent) {
+        answers.add(f.get(60, java.util.concurrent.TimeUnit.SECONDS));
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+
+    List<String> accepted = new ArrayList<>();
+    List<String> refused = new ArrayList<>();
+    for (TestStack.Response r : answers) {
+      if (r.status() == 202) {
+        accepted.add(r.body().path("id").asString());
+      } else {
+        refused.add(r.status() + " " + r.body().path("code").asString());
+      }
+    }
+    assertThat(refused).as("answers %s", answers).containsExactly("422 no-capacity", "422 no-capacity");
+    List<String> hosts = new ArrayList<>();
+    for (String id : accepted) {
+      JsonNode op = TestStack.awaitEnd(TestStack.get().apiPort(), id, Duration.ofSeconds(60));
+      assertThat(op.path("phase").asString()).as("operation %s", op).isEqualTo("COMPLETED");
+      hosts.add(hypervisor().requireVm(new VmId(op.path("clones").get(0).path("vmId").asString())).host().value());
+    }
+    assertThat(hosts).as("where the accepted clones run").containsExactlyInAnyOrder("host-a", "host-b");
+  }
+
+  @Test
   void partialCompletesTheClonesThatStartedAndListsTheOneThatFailed() {
     roomFor(A, CLONES_OF_ROOM);
     roomFor(B, CLONES_OF_ROOM);

@@ -19,6 +19,14 @@ public interface Hypervisor extends AutoCloseable {
 
   List<HostInfo> hosts();
 
+  /**
+   * The names of the hosts, without asking them anything (placement then asks each only for its
+   * {@link #capacity}). By default from {@link #hosts()}.
+   */
+  default List<HostName> hostNames() {
+    return hosts().stream().map(HostInfo::name).toList();
+  }
+
   /** VMs on a host, as the host reports them now. */
   List<VmInfo> vms(HostName host);
 

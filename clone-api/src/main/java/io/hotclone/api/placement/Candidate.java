@@ -12,6 +12,8 @@ package io.hotclone.api.placement;
  * @param vmMemoryBytes the memory configured for the VMs it runs or has paused
  * @param vms how many VMs that is
  * @param overcommit how many bytes of VM memory the operator lets one byte of physical memory hold
+ * @param inFlightBytes the memory of clones that other operations in progress placed on it and that
+ *     are not VMs there yet (their memory is not in {@code vmMemoryBytes})
  */
 public record Candidate(
     String host,
@@ -21,15 +23,18 @@ public record Candidate(
     long totalMemoryBytes,
     long vmMemoryBytes,
     int vms,
-    double overcommit) {
+    double overcommit,
+    long inFlightBytes) {
 
   /** An unreachable host: nothing else is known of it. */
   public static Candidate unreachable(String host, boolean allowed) {
-    return new Candidate(host, allowed, false, null, 0, 0, 0, 0);
+    return new Candidate(host, allowed, false, null, 0, 0, 0, 0, 0);
   }
 
-  /** Memory left for new VMs before this request: {@code total × overcommit − vmMemory}. */
+  /**
+   * Memory left for new VMs before this request: {@code total × overcommit − vmMemory − inFlight}.
+   */
   public long roomBytes() {
-    return (long) Math.floor(totalMemoryBytes * overcommit) - vmMemoryBytes;
+    return (long) Math.floor(totalMemoryBytes * overcommit) - vmMemoryBytes - inFlightBytes;
   }
 }

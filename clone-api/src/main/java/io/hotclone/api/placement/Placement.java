@@ -11,8 +11,9 @@ import java.util.Optional;
  *
  * <p>A host can take a clone when the tenant may use it, it is reachable, its IP pool has a free
  * address left (its last count minus the clones this request already put there; no count known: not
- * limiting) and its room, {@code total × overcommit − vmMemory − memory already placed there by this
- * request}, is at least the clone's memory. The clones are placed one after the other, in index
+ * limiting) and its room, {@code total × overcommit − vmMemory − inFlight − memory already placed
+ * there by this request}, is at least the clone's memory ({@code inFlight}: clones other operations in
+ * progress placed there that are no VMs yet, so two requests never count the same room). The clones are placed one after the other, in index
  * order, by the {@link PlacementPolicy}: {@code spread} picks the host with the most room (ties:
  * fewer VMs counting the ones placed by this request, then host name), {@code pack} the host with
  * the least room that still fits (ties: host name). When some clone fits on no host the whole
@@ -93,7 +94,8 @@ public final class Placement {
             + " free address(es), " + s.placedClones + " taken by this request; none left for " + at));
       } else {
         out.add(new Shortfall(host, "memory", "host " + host + " has " + Math.max(0, s.room())
-            + " bytes of room left (overcommit " + s.c.overcommit() + "), " + at + " needs " + bytes));
+            + " bytes of room left (overcommit " + s.c.overcommit() + ", " + s.c.inFlightBytes()
+            + " bytes held by operations in progress), " + at + " needs " + bytes));
       }
     }
     return List.copyOf(out);

@@ -168,22 +168,24 @@ public class CloneRequests {
       throw new ApiProblem(HttpStatus.CONFLICT, "vm-not-running",
           "VM " + source.id() + " is " + source.state() + "; only a RUNNING VM can be hot-cloned");
     }
-    // placed like any request without a target host (422 no-capacity: the refill backs off)
-    List<String> hosts =
-        this.placement.place(tenant, count, source.memoryBytes(), io.hotclone.api.placement.PlacementPolicy.parse(placement));
-    ClonePlan plan = new ClonePlan(source.id().value(), source.host().value(), hosts.get(0), count, java.util.List.of(),
-        CloneRequestRules.DEFAULT_LEASE_MILLIS, identityPolicy, hosts, false, true);
     String sourceName = source.identity() == null ? null : source.identity().name();
     Instant now = clock.instant();
     Caller requester = new Caller(owner.subject(), tenant, owner.keyId(), owner.scopes());
-    CloneOperation requested =
-        CloneOperation.requested(UUID.randomUUID(), null, requester.requester(), plan, sourceName, labels, now);
     return Optional.ofNullable(tx.execute(s -> {
+      // placed like any request without a target host (422 no-capacity: the refill backs off), in
+      // the transaction that records it (placements are serialized)
+      List<String> hosts = this.placement.place(
+          tenant, count, source.memoryBytes(), io.hotclone.api.placement.PlacementPolicy.parse(placement));
+      ClonePlan plan = new ClonePlan(source.id().value(), source.host().value(), hosts.get(0), count,
+          java.util.List.of(), CloneRequestRules.DEFAULT_LEASE_MILLIS, identityPolicy, hosts, false, true);
+      CloneOperation requested =
+          CloneOperation.requested(UUID.randomUUID(), null, requester.requester(), plan, sourceName, labels, now);
       admission.admit(tenant);
       if (waiting.mustWait(plan.sourceVm())) {
         return null;
       }
       operations.insert(requested, null, identityPolicy, traces.current());
+      this.placement.record(requested.id(), source.memoryBytes());
       lifecycle.observed(source, now);
       outbox.append(EventEnvelope.of(requested.id(), new CloneRequested(plan, owner.subject(), requester.requester()), now));
       outcomes.requested(requested);
@@ -220,6 +222,21 @@ public class CloneRequests {
     return placement.place(tenant, checked.count(), source.memoryBytes(), placing.policy());
   }
 
+  private static ClonePlan plan(
+      VmInfo source, CloneRequestRules.Checked checked, String policy, List<String> hosts, boolean partial) {
+    return new ClonePlan(
+        source.id().value(),
+        source.host().value(),
+        hosts.isEmpty() ? checked.targetHost() : hosts.get(0),
+        checked.count(),
+        checked.names(),
+        checked.leaseMillis(),
+        policy,
+        hosts,
+        partial,
+        false);
+  }
+
   private Accepted create(
       Caller caller,
       CloneRequestRules.Checked checked,
@@ -239,36 +256,27 @@ public class CloneRequests {
           "vm-not-running",
           "VM " + source.id() + " is " + source.state() + "; only a RUNNING VM can be hot-cloned");
     }
-    List<String> hosts = placing.policy() == null ? List.of() : hostsFor(tenant, checked, placing, source);
-    if (hosts.isEmpty()) {
+    if (placing.policy() == null) {
       requireAddresses(checked.targetHost(), checked.count());
     }
-    ClonePlan plan =
-        new ClonePlan(
-            source.id().value(),
-            source.host().value(),
-            hosts.isEmpty() ? checked.targetHost() : hosts.get(0),
-            checked.count(),
-            checked.names(),
-            checked.leaseMillis(),
-            policy,
-            hosts,
-            placing.partial(),
-            false);
     String sourceName = source.identity() == null ? null : source.identity().name();
     Instant now = clock.instant();
     // the operation belongs to its source's tenant (the caller's, or any for an admin)
     Caller owner = new Caller(caller.subject(), tenant, caller.keyId(), caller.scopes());
-    CloneOperation requested =
-        CloneOperation.requested(UUID.randomUUID(), key, owner.requester(), plan, sourceName, labels, now)
-            .placedBy(placing.policy() == null ? null : placing.policy().wireName());
     CloneOperation op =
         tx.execute(
             s -> {
+              // placed in the transaction that records it: placements are serialized (422 first)
+              List<String> hosts = placing.policy() == null ? List.of() : hostsFor(tenant, checked, placing, source);
+              ClonePlan plan = plan(source, checked, policy, hosts, placing.partial());
+              CloneOperation requested =
+                  CloneOperation.requested(UUID.randomUUID(), key, owner.requester(), plan, sourceName, labels, now)
+                      .placedBy(placing.policy() == null ? null : placing.policy().wireName());
               admission.admit(tenant);
               boolean waits = waiting.mustWait(plan.sourceVm());
               CloneOperation inserted = waits ? requested.held() : requested;
               operations.insert(inserted, fingerprint, policy, traces.current());
+              placement.record(inserted.id(), source.memoryBytes());
               lifecycle.observed(source, now);
               if (!waits) {
                 outbox.append(

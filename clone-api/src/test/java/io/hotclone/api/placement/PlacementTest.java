@@ -11,7 +11,7 @@ class PlacementTest {
   private static final long GIB = 1L << 30;
 
   private static Candidate host(String name, long totalGib, long usedGib, int vms) {
-    return new Candidate(name, true, true, null, totalGib * GIB, usedGib * GIB, vms, 1.0);
+    return new Candidate(name, true, true, null, totalGib * GIB, usedGib * GIB, vms, 1.0, 0);
   }
 
   @Test
@@ -46,8 +46,8 @@ class PlacementTest {
 
   @Test
   void overcommitGivesAHostMoreRoomThanItsPhysicalMemory() {
-    Candidate plain = new Candidate("host-a", true, true, null, 4 * GIB, 4 * GIB, 2, 1.0);
-    Candidate overcommitted = new Candidate("host-a", true, true, null, 4 * GIB, 4 * GIB, 2, 1.5);
+    Candidate plain = new Candidate("host-a", true, true, null, 4 * GIB, 4 * GIB, 2, 1.0, 0);
+    Candidate overcommitted = new Candidate("host-a", true, true, null, 4 * GIB, 4 * GIB, 2, 1.5, 0);
 
     assertThat(Placement.place(List.of(plain), 1, GIB, PlacementPolicy.SPREAD).placed()).isFalse();
     assertThat(Placement.place(List.of(overcommitted), 2, GIB, PlacementPolicy.SPREAD).hosts())
@@ -58,10 +58,10 @@ class PlacementTest {
   @Test
   void aRequestThatDoesNotFitListsWhatEachHostWasShortOf() {
     List<Candidate> hosts = List.of(
-        new Candidate("host-a", true, true, 1L, 16 * GIB, 0, 0, 1.0),
-        new Candidate("host-b", true, true, null, 16 * GIB, 15 * GIB, 4, 1.0),
+        new Candidate("host-a", true, true, 1L, 16 * GIB, 0, 0, 1.0, 0),
+        new Candidate("host-b", true, true, null, 16 * GIB, 15 * GIB, 4, 1.0, 0),
         Candidate.unreachable("host-c", true),
-        new Candidate("host-d", false, true, null, 64 * GIB, 0, 0, 1.0));
+        new Candidate("host-d", false, true, null, 64 * GIB, 0, 0, 1.0, 0));
 
     Placement.Result r = Placement.place(hosts, 2, 2 * GIB, PlacementPolicy.SPREAD);
 
@@ -75,6 +75,23 @@ class PlacementTest {
     assertThat(r.shortfalls().get(0).detail()).contains("1 free address(es), 1 taken by this request")
         .contains("clone 2 of 2");
     assertThat(r.shortfalls().get(1).detail()).contains(GIB + " bytes of room left").contains("needs " + 2 * GIB);
+  }
+
+  @Test
+  void memoryThatOtherOperationsInProgressPlacedOnAHostIsNotRoomForThisRequest() {
+    // a: 8 GiB free by its VMs, but 6 GiB of clones of an operation in progress are headed there
+    Candidate a = new Candidate("host-a", true, true, null, 16 * GIB, 8 * GIB, 1, 1.0, 6 * GIB);
+    Candidate b = new Candidate("host-b", true, true, null, 16 * GIB, 12 * GIB, 1, 1.0, 0);
+
+    assertThat(a.roomBytes()).isEqualTo(2 * GIB);
+    // b (4 GiB) has more room than a (2 GiB, not 8): b; then 2 GiB each, b has 2 VMs with this
+    // request's: a; then b. Without the memory in flight a would have taken the first two.
+    assertThat(Placement.place(List.of(a, b), 3, 2 * GIB, PlacementPolicy.SPREAD).hosts())
+        .containsExactly("host-b", "host-a", "host-b");
+    Placement.Result full = Placement.place(List.of(a, b), 4, 2 * GIB, PlacementPolicy.SPREAD);
+    assertThat(full.placed()).isFalse();
+    assertThat(full.shortfalls().get(0).detail()).contains("0 bytes of room left")
+        .contains(6 * GIB + " bytes held by operations in progress");
   }
 
   @Test

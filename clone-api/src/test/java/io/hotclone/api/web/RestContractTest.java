@@ -110,7 +110,8 @@ class RestContractTest {
         tenantVms, directory, operations, lifecycle, outbox, outcomes, admission, security, pools,
         mock(io.hotclone.api.messaging.WaitingRequests.class),
         new io.hotclone.api.placement.adapter.HostPlacement(hypervisor, pools, security,
-            new io.hotclone.api.placement.adapter.PlacementProperties(Map.of("host-b", 2.0), null)),
+            new io.hotclone.api.placement.adapter.PlacementProperties(Map.of("host-b", 2.0), null),
+            mock(io.hotclone.api.placement.adapter.InFlightPlacements.class)),
         io.hotclone.support.tracing.TraceContexts.none(), tx, clock);
     ResourceETags etags = new ResourceETags(tools.jackson.databind.json.JsonMapper.builder().build());
     CloneController clones = new CloneController(requests, operations, mock(CloneEventStreams.class), etags);
@@ -119,6 +120,7 @@ class RestContractTest {
     SecurityContextHolder.getContext().setAuthentication(new CallerAuthentication(CALLER));
     mvc = MockMvcBuilders.standaloneSetup(clones, vmController).setControllerAdvice(new ProblemHandler()).build();
     when(hypervisor.hosts()).thenReturn(List.of(HOST_A, HOST_B));
+    when(hypervisor.hostNames()).thenReturn(List.of(HOST_A.name(), HOST_B.name()));
     when(hypervisor.findVm(any())).thenReturn(Optional.empty());
   }
 

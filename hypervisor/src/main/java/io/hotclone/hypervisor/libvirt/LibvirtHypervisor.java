@@ -95,6 +95,12 @@ public final class LibvirtHypervisor implements Hypervisor {
     return "libvirt";
   }
 
+  /** The configured hosts' names; no connection is made. */
+  @Override
+  public List<HostName> hostNames() {
+    return List.copyOf(hosts.names());
+  }
+
   @Override
   public List<HostInfo> hosts() {
     List<HostInfo> result = new ArrayList<>();
