@@ -133,6 +133,11 @@ public final class ClusterScript implements AutoCloseable {
     return Integer.parseInt(env.get("HOTCLONE_CLUSTER_KAFKA_PORT"));
   }
 
+  /** PostgreSQL's port (database {@code postgres}, user and password {@code postgres}). */
+  public int postgresPort() {
+    return Integer.parseInt(env.get("HOTCLONE_CLUSTER_PG_PORT"));
+  }
+
   /** clone-api's port. */
   public int apiPort() {
     return apiPort;

@@ -158,6 +158,12 @@ class LibvirtClusterIT {
     assertThat(cloneTick).as("the clone's own tick %d", common).isEqualTo(ClusterHosts.tickLine(cloneLog, common).orElseThrow());
     assertThat(ClusterHosts.sha256(Path.of(base))).as("the shared base is unchanged").isEqualTo(baseSha);
     assertThat(hosts.orphansOf(UUID.fromString(id))).isEmpty();
+    org.springframework.jdbc.core.JdbcTemplate memory = new org.springframework.jdbc.core.JdbcTemplate(
+        new org.springframework.jdbc.datasource.SingleConnectionDataSource(
+            "jdbc:postgresql://localhost:" + cluster.postgresPort() + "/postgres?currentSchema=memory", "postgres", "postgres", true));
+    assertThat(memory.queryForObject("SELECT tier_order FROM memory_freezes WHERE clone_id = ?", String.class, UUID.fromString(id)))
+        .as("memory-service's default freeze (auto) took the background snapshot")
+        .isEqualTo("devices,vcpu,ram-write-protected");
     report.add(String.format("happy path: COMPLETED in %d ms (request to end, client side), pause %d us, clone first tick %d = cut %d + 1",
         millis, op.path("sourcePauseMicros").asLong(), first, atCut));
     deleteVm(clone.path("id").asString());
