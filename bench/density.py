@@ -162,18 +162,22 @@ def main():
                 samples.write(f"{scan}/{sleep_ms}\t{s['t_s']:.1f}\t{s['clones_merging_mib']:.1f}\t{s['pss_sum_mib']:.1f}\t"
                               f"{s['mem_available_delta_mib']:.1f}\t{s['pages_sharing']}\t{s['full_scans']}\t{s['ksmd_cpu_s']:.2f}\n")
                 samples.flush()
-                # plateau: two full scans since KSM went on, and the clones' merged pages grew < 0.5 %
-                # over the last 5 samples
+                # plateau: two full scans since KSM went on, the clones' merged pages grew < 0.5 % and
+                # their PSS sum fell < 0.5 % over the last 5 samples (PSS keeps falling for a while
+                # after the merged pages level off: more clones join pages already merged)
                 if len(history) > 5 and s['full_scans'] - scans0 >= 2:
-                    old = history[-6]['clones_merging_mib']
-                    if s['clones_merging_mib'] - old <= 0.005 * max(s['clones_merging_mib'], 1):
+                    old = history[-6]
+                    if (s['clones_merging_mib'] - old['clones_merging_mib'] <= 0.005 * max(s['clones_merging_mib'], 1)
+                            and old['pss_sum_mib'] - s['pss_sum_mib'] <= 0.005 * s['pss_sum_mib']):
                         break
                 if s['t_s'] > MAX_S:
                     s['timed_out'] = True
                     break
             final = history[-1]
-            # time to plateau: the first sample with >= 99 % of the final merged amount
-            reach = next(h for h in history if h['clones_merging_mib'] >= 0.99 * final['clones_merging_mib'])
+            # time to plateau: the first sample with >= 99 % of the final merged amount and a PSS sum
+            # within 1 % of the final one
+            reach = next(h for h in history if h['clones_merging_mib'] >= 0.99 * final['clones_merging_mib']
+                         and h['pss_sum_mib'] <= 1.01 * final['pss_sum_mib'])
             out = dict(final)
             out.update({
                 'pages_to_scan': scan, 'sleep_millisecs': sleep_ms,
@@ -183,8 +187,8 @@ def main():
             })
             res['settings'].append(out)
             print(f'KSM {scan}/{sleep_ms}:', json.dumps(out), file=sys.stderr, flush=True)
-            ksm('run', 2)  # unmerge before the next setting
             t_un = time.time()
+            ksm('run', 2)  # unmerge before the next setting (the write returns once unmerged)
             while ksm('pages_shared') or ksm('pages_sharing'):
                 time.sleep(0.5)
             out['unmerge_s'] = time.time() - t_un

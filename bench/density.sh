@@ -10,7 +10,7 @@
 #    MemAvailable / MemFree deltas and the sum of the N QEMU processes' PSS (smaps_rollup);
 #  - then per KSM setting (DENSITY_KSM_SETTINGS, default "100/20 1000/20" = pages_to_scan /
 #    sleep_millisecs): run=1, sampled every DENSITY_SAMPLE_S (3) s until the clones' merged pages
-#    (/proc/PID/ksm_merging_pages) stop growing (two full scans, < 0.5 % over 5 samples), the same
+#    (/proc/PID/ksm_merging_pages) and their PSS sum level off (two full scans, < 0.5 % over 5 samples), the same
 #    figures there, ksmd's CPU time (/proc/PID/stat) over that time; run=2 (unmerge) before the next.
 #  KSM's run / pages_to_scan / sleep_millisecs are restored at the end, also on failure (run=2 first).
 #   usage: bench/density.sh            (needs root: writes /sys/kernel/mm/ksm)
@@ -66,23 +66,25 @@ print(f"- Busybox guest, {mib} MiB RAM, its init fills 60 % of it with random by
       f"Baseline = /proc/meminfo with KSM off before the {n} clones start ({r['start_all_s']:.0f} s to start all, one after another, each to its first tick). "
       "Added memory = the sum of the clones' QEMU PSS (smaps_rollup; KSM pages divided among the processes that map them) "
       "and MemAvailable's drop from the baseline (machine-wide: other engineers' processes on this shared machine move it too). "
-      "Plateau = two full KSM scans done and the clones' merged pages (/proc/PID/ksm_merging_pages) grew < 0.5 % over the last 5 samples "
-      "(one every 3 s); time to plateau = first sample with ≥ 99 % of that; ksmd CPU = utime+stime of the ksmd thread over that time.")
+      "Plateau = two full KSM scans done, the clones' merged pages (/proc/PID/ksm_merging_pages) grew < 0.5 % and their PSS sum fell < 0.5 % over the last 5 samples "
+      "(one every 3 s); time to plateau = first sample with ≥ 99 % of those merged pages and a PSS sum within 1 % of the plateau's; ksmd CPU = utime+stime of the ksmd thread over that time.")
 print()
-print(f"| {n} idle clones | PSS sum, MiB | × one guest's RAM | MemAvailable drop, MiB | clones' merged pages, MiB | time to plateau, s | ksmd CPU to plateau, s (% of one core) |")
+print(f"| {n} idle clones | PSS sum, MiB | × one guest's RAM | MemAvailable drop, MiB (page cache change) | clones' merged pages, MiB | time to plateau, s | ksmd CPU to plateau, s (% of one core) |")
 print("|---|---|---|---|---|---|---|")
 a = r['no_ksm']
-print(f"| KSM off | {a['pss_sum_mib']:.0f} | {a['pss_sum_mib']/mib:.2f} | {a['mem_available_delta_mib']:.0f} | - | - | - |")
+print(f"| KSM off | {a['pss_sum_mib']:.0f} | {a['pss_sum_mib']/mib:.2f} | {a['mem_available_delta_mib']:.0f} ({a['cached_delta_mib']:+.0f}) | - | - | - |")
 for s in r['settings']:
     pct = 100 * s['plateau_cpu_s'] / s['plateau_s'] if s['plateau_s'] else 0
     to = ' (timed out)' if s.get('timed_out') else ''
     print(f"| KSM on, pages_to_scan {s['pages_to_scan']}, sleep_millisecs {s['sleep_millisecs']} | {s['pss_sum_mib']:.0f} | {s['pss_sum_mib']/mib:.2f} | "
-          f"{s['mem_available_delta_mib']:.0f} | {s['clones_merging_mib']:.0f} | {s['plateau_s']:.0f}{to} | {s['plateau_cpu_s']:.1f} ({pct:.0f} %) |")
+          f"{s['mem_available_delta_mib']:.0f} ({s['cached_delta_mib']:+.0f}) | {s['clones_merging_mib']:.0f} | {s['plateau_s']:.0f}{to} | {s['plateau_cpu_s']:.1f} ({pct:.0f} %) |")
 print()
 best = min(s['pss_sum_mib'] for s in r['settings']) if r['settings'] else a['pss_sum_mib']
 print(f"Against {n} × {mib} MiB = {full} MiB: without KSM the clones add {a['pss_sum_mib']:.0f} MiB PSS; with KSM {best:.0f} MiB. "
       f"Goal ≤ 2 × {mib} MiB = {goal} MiB: {'met' if best <= goal else 'not met'} (PSS). "
-      "After each KSM setting, run=2 unmerged everything before the next (PSS sum then: "
-      + ", ".join(f"{s['after_unmerge']['pss_sum_mib']:.0f} MiB after {s['unmerge_s']:.0f} s" for s in r['settings']) + ").")
+      "After each KSM setting, run=2 unmerged everything before the next (the write took "
+      + ", ".join(f"{s['unmerge_s']:.1f} s, PSS sum 3 s later {s['after_unmerge']['pss_sum_mib']:.0f} MiB" for s in r['settings']) + "). "
+      f"Per clone without KSM: {', '.join(str(x) for x in a['pss_each_mib'])} MiB PSS; at the last setting's plateau: "
+      f"{', '.join(str(x) for x in r['settings'][-1]['pss_each_mib']) if r['settings'] else '-'} MiB.")
 PY
 cat "$OUT/../density-section.md"
