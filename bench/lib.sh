@@ -37,3 +37,25 @@ tsv_stats() {
   tail -n +2 "$1" | cut -f"$2" | grep -v '^-$' | sort -g | awk -v d="${3:-0}" '{v[n++]=$1}
     END{if (!n) {printf "-"; exit} m=(n%2)?v[(n-1)/2]:(v[n/2-1]+v[n/2])/2; f="%." d "f"; printf f " (" f "–" f ")", m, v[0], v[n-1]}'
 }
+
+# fill_guest DIR FILL HB_MS -> prints DIR after building there a copy of the busybox guest
+# ($HOTCLONE_GUEST_DIR) whose init, before "BOOTED" and the tick loop, fills 60 % of MemTotal with
+# random bytes (FILL=1) and then prints "hb N" every HB_MS ms (0 = no heartbeat); as bench/libvirt.sh
+# builds it
+fill_guest() {
+  local G=$1
+  rm -rf "$G"; mkdir -p "$G/root"; chmod 755 "$G"
+  (cd "$G/root" && zcat "$HOTCLONE_GUEST_DIR/initrd.gz" | busybox cpio -id 2>/dev/null)
+  python3 - "$G/root/init" "$2" "$3" <<'PY'
+import sys
+p, fill_on, hb_ms = sys.argv[1], sys.argv[2] == '1', int(sys.argv[3])
+s = open(p).read(); marker = 'echo "BOOTED'
+fill = ("fill=$(awk '/MemTotal/{print int($2*6/10/1024)}' /proc/meminfo)\n"
+        "dd if=/dev/urandom of=/fill bs=1M count=$fill 2>/dev/null; echo \"FILLED $fill MiB\"\n") if fill_on else ''
+hb = ("(h=0; while true; do h=$((h+1)); echo \"hb $h\"; usleep %d; done) &\n" % (hb_ms * 1000)) if hb_ms else ''
+assert marker in s; open(p, 'w').write(s.replace(marker, fill + hb + marker, 1))
+PY
+  (cd "$G/root" && find . | busybox cpio -o -H newc 2>/dev/null | gzip -1) > "$G/initrd.gz"
+  cp "$HOTCLONE_GUEST_DIR/vmlinuz" "$G/vmlinuz"; rm -rf "$G/root"; chmod 644 "$G/initrd.gz" "$G/vmlinuz"
+  echo "$G"
+}
