@@ -260,6 +260,78 @@ class PlacementIT {
         "SELECT count(*) FROM identities WHERE clone_id = ? AND live", Integer.class, cloneId)).isZero();
   }
 
+  @Test
+  void partialFailsOnlyTheClonesOfTheHostWhoseCopyFailedAndTheOthersRun() {
+    roomFor(A, CLONES_OF_ROOM);
+    roomFor(B, CLONES_OF_ROOM);
+    int vmsBefore = allVms();
+    // copy-1 is the first copy to clone 1's host (spread alternates the hosts): that host fails
+    InjectedFailures.failNextOperationOfTheNextClone("copy-1", "injected: target disk full");
+
+    JsonNode op = cloneAndWait(body(",\"count\":4,\"partial\":true"));
+
+    assertThat(op.path("phase").asString()).as("operation %s", op).isEqualTo("COMPLETED");
+    List<String> hosts = texts(op.path("targetHosts"));
+    String failedHost = hosts.get(1);
+    String goodHost = hosts.get(0);
+    assertThat(hosts).as("spread over both hosts, alternating").containsExactly(goodHost, failedHost, goodHost, failedHost);
+    assertThat(failedHost).isNotEqualTo(goodHost);
+    List<String> failed = new ArrayList<>();
+    op.path("failedClones").forEach(f -> failed.add(f.path("index").asInt() + " " + f.path("host").asString()
+        + " " + f.path("step").asString() + " " + f.path("reason").asString()));
+    assertThat(failed).as("failed clones of %s", op).containsExactly(
+        "1 " + failedHost + " copy injected: target disk full", "3 " + failedHost + " copy injected: target disk full");
+    UUID cloneId = UUID.fromString(op.path("id").asString());
+    List<String> running = new ArrayList<>();
+    for (JsonNode c : op.path("clones")) {
+      VmInfo vm = hypervisor().requireVm(new VmId(c.path("vmId").asString()));
+      running.add(c.path("index").asInt() + " " + c.path("host").asString() + " " + vm.host().value() + " " + vm.state());
+    }
+    assertThat(running).containsExactly(
+        "0 " + goodHost + " " + goodHost + " RUNNING", "2 " + goodHost + " " + goodHost + " RUNNING");
+    assertThat(schema("config").queryForList(
+        "SELECT vm_id FROM identities WHERE clone_id = ? AND live ORDER BY clone_index", String.class, cloneId))
+        .as("only the good clones have identities").containsExactly(
+            op.path("clones").get(0).path("vmId").asString(), op.path("clones").get(1).path("vmId").asString());
+    assertThat(schema("config").queryForObject(
+        "SELECT count(*) FROM identities WHERE clone_id = ? AND clone_index IN (1, 3)", Integer.class, cloneId))
+        .as("no identity was allocated for a clone whose copy failed").isZero();
+    // nothing of the failed clones: no copy made (clone 3's not even tried), no transfer, no pointer, no VM
+    assertThat(hypervisor().operationEffects(cloneId)).as("hypervisor effects of %s", cloneId)
+        .containsEntry("copy-0", 1).containsEntry("copy-2", 1).doesNotContainKeys("copy-1", "copy-3");
+    assertThat(hypervisor().operationCalls(cloneId)).doesNotContainKey("copy-3");
+    assertThat(schema("transfer").queryForList(
+        "SELECT clone_index FROM transfers WHERE clone_id = ? ORDER BY clone_index", Integer.class, cloneId))
+        .containsExactly(0, 2);
+    assertThat(schema("storage").queryForList(
+        "SELECT clone_index || ' ' || host FROM storage_pointers WHERE clone_id = ? AND kind = 'CLONE' ORDER BY clone_index",
+        String.class, cloneId)).containsExactly("0 " + goodHost, "2 " + goodHost);
+    assertThat(allVms()).isEqualTo(vmsBefore + 2);
+    assertThat(hypervisor().isStorageFrozen(new VmId(demoVmId()))).isFalse();
+  }
+
+  @Test
+  void withoutPartialACopyFailureOnOneHostFailsTheWholeSpreadRequestAndLeavesNothing() {
+    roomFor(A, CLONES_OF_ROOM);
+    roomFor(B, CLONES_OF_ROOM);
+    int vmsBefore = allVms();
+    InjectedFailures.failNextOperationOfTheNextClone("copy-1", "injected: target disk full");
+
+    JsonNode op = cloneAndWait(body(",\"count\":4"));
+
+    assertThat(op.path("phase").asString()).as("operation %s", op).isEqualTo("FAILED");
+    assertThat(op.path("failedStep").asString()).isEqualTo("copy-state");
+    assertThat(op.path("failureReason").asString()).contains("injected: target disk full");
+    UUID cloneId = UUID.fromString(op.path("id").asString());
+    assertThat(allVms()).isEqualTo(vmsBefore);
+    assertThat(schema("storage").queryForObject(
+        "SELECT count(*) FROM storage_pointers WHERE clone_id = ? AND kind = 'CLONE'", Integer.class, cloneId)).isZero();
+    assertThat(schema("config").queryForObject(
+        "SELECT count(*) FROM identities WHERE clone_id = ?", Integer.class, cloneId)).isZero();
+    TestStack.await("the source thawed after " + cloneId, Duration.ofSeconds(20),
+        () -> !hypervisor().isStorageFrozen(new VmId(demoVmId())));
+  }
+
   private static int allVms() {
     return hypervisor().vms(A).size() + hypervisor().vms(B).size();
   }

@@ -67,7 +67,8 @@ public record CloneOperationView(
     @io.swagger.v3.oas.annotations.media.Schema(description = "whether each clone settles on its own (partial: true)")
         boolean partial,
     @io.swagger.v3.oas.annotations.media.Schema(description = "the clones of a partial request that failed on their own"
-            + " and were removed (VM destroyed, identity retired) while the others completed")
+            + " and were removed (VM destroyed, identity retired; step copy: nothing of it was made) while the others"
+            + " completed")
         List<io.hotclone.events.FailedClone> failedClones) {
 
   public static CloneOperationView of(CloneOperation op) {

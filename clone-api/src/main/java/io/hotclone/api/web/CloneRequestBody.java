@@ -36,8 +36,9 @@ public record CloneRequestBody(
         @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
         String placement,
     @io.swagger.v3.oas.annotations.media.Schema(
-            description = "true: each clone settles on its own at configure/start; the failed ones are removed and"
-                + " listed in the operation's failedClones and the others complete. Absent/false: all or nothing")
+            description = "true: each clone settles on its own at copy/configure/start (a failed copy fails that clone and"
+                + " its host's clones not copied yet); the failed ones are removed and listed in the operation's"
+                + " failedClones and the others complete. Absent/false: all or nothing")
         @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
         Boolean partial) {
 

@@ -46,8 +46,10 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * that host's IP pool. If any clone fails, the clones this step already made are destroyed and
  * their identities retired — unless the plan is {@code partial}: then only the failed clone is
  * destroyed and its identity retired, it is listed in {@code CloneConfigured.failures} and the
- * others complete ({@link PartialFailures}; all failed: the step fails). An event that lacks a
- * clone's copied image or storage pointer fails the step before anything is made.
+ * others complete ({@link PartialFailures}; all failed: the step fails). The clones of a partial
+ * plan whose copy failed ({@code StorageUnfrozen.failures}) are not configured and are listed with
+ * the others in {@code CloneConfigured.failures}. An event that lacks another clone's copied image
+ * or storage pointer fails the step before anything is made.
  */
 public class ConfigSteps implements SagaEventHandler {
 
@@ -121,14 +123,17 @@ public class ConfigSteps implements SagaEventHandler {
           if (identities.cancelled(cloneId)) {
             return null;
           }
+          PartialFailures failed = new PartialFailures(plan, unfrozen.failures());
           List<Input> inputs = inputsOf(unfrozen, plan.count());
           VmInfo parent = hypervisor.requireVm(source);
           Lineage.Position position = lineage.positionOf(source.value());
           IdentityPolicy policy = policyOf(plan);
           List<VmIdentity> ids = new ArrayList<>(java.util.Collections.nCopies(plan.count(), null));
           List<VmId> byIndex = new ArrayList<>(java.util.Collections.nCopies(plan.count(), null));
-          PartialFailures failed = new PartialFailures(plan);
           for (int i = 0; i < plan.count(); i++) {
+            if (failed.hasFailed(i)) {
+              continue; // its copy failed: no image, no pointer, nothing to make
+            }
             // each clone on its own host, its address from that host's pool
             HostName target = new HostName(plan.hostFor(i));
             try {
@@ -230,11 +235,18 @@ public class ConfigSteps implements SagaEventHandler {
         .orElseThrow(() -> new StepFailure.Unsupported("identity policy '" + plan.identityPolicy() + "' is not require-agent, isolate or allow"));
   }
 
-  /** Each clone's copied image and storage pointer, by index; a missing one fails the step. */
+  /**
+   * Each clone's copied image and storage pointer, by index (null for a clone whose copy failed, as
+   * listed in {@code failures}); a missing one of any other clone fails the step.
+   */
   static List<Input> inputsOf(StorageUnfrozen e, int count) {
     List<Input> inputs = new ArrayList<>();
     for (int index = 0; index < count; index++) {
       int i = index;
+      if (e.failures().stream().anyMatch(f -> f.index() == i)) {
+        inputs.add(null);
+        continue;
+      }
       CopiedImage image = e.images().stream().filter(c -> c.index() == i).findFirst()
           .orElseThrow(() -> new StepFailure.MissingInput("no copied image for clone " + i));
       ClonePointer pointer = e.pointers().stream().filter(p -> p.index() == i).findFirst()

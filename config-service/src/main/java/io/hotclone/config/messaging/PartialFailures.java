@@ -13,13 +13,25 @@ import java.util.TreeMap;
  * The clones of one configure step that failed on their own. Without {@code partial} a failure is
  * rethrown (the step fails, all or nothing); with it, the clone is listed and the others go on,
  * unless none is left ({@link #requireOneLeft}: then the step fails as without {@code partial}).
+ * The clones whose copy failed (listed by transfer-service) count as failed from the start.
  */
 final class PartialFailures {
   private final ClonePlan plan;
   private final Map<Integer, FailedClone> failed = new TreeMap<>();
 
   PartialFailures(ClonePlan plan) {
+    this(plan, List.of());
+  }
+
+  /** @param earlier clones that failed before this step (their copy failed): never configured */
+  PartialFailures(ClonePlan plan, List<FailedClone> earlier) {
     this.plan = plan;
+    earlier.forEach(f -> failed.put(f.index(), f));
+  }
+
+  /** Whether clone {@code index} failed already (before this step or in it). */
+  boolean hasFailed(int index) {
+    return failed.containsKey(index);
   }
 
   void configureFailed(int index, RuntimeException e) {

@@ -31,7 +31,10 @@ final class StateImage {
   /** What {@link #write} produced. */
   record Written(long bytes, long pagesCopied, long zeroPagesSkipped, String checksum) {}
 
-  /** Writes {@code memory} as it was at the cut; the caller keeps the memory frozen meanwhile. */
+  /**
+   * Writes {@code memory} as it was at the cut; the caller keeps the memory frozen meanwhile. The
+   * image appears complete or not at all: a failed write deletes its temporary file.
+   */
   static Written write(Path target, Header h, PageMemory memory) {
     Path tmp = target.resolveSibling(target.getFileName() + ".tmp");
     CRC32C crc = new CRC32C();
@@ -82,6 +85,11 @@ final class StateImage {
         return new Written(bytes, copied, skipped, String.format("crc32c:%08x", sum));
       }
     } catch (IOException e) {
+      try {
+        Files.deleteIfExists(tmp); // a copy that failed leaves nothing
+      } catch (IOException ignored) {
+        e.addSuppressed(ignored);
+      }
       throw new HypervisorException.DriverFailure("cannot write image " + target.getFileName(), e);
     }
   }

@@ -26,7 +26,7 @@ import java.util.UUID;
 
 /**
  * Steps 2 and 4. The memory lease is registered before the freeze; on {@code StateCopied} the
- * buffers are merged back; on {@code CloneFailed} or lease expiry the memory is thawed (a thaw of
+ * buffers are merged back (its copy failures passed on in {@code MemoryUnfrozen}); on {@code CloneFailed} or lease expiry the memory is thawed (a thaw of
  * memory that was never frozen succeeds).
  */
 public class MemorySteps implements SagaEventHandler {
@@ -108,7 +108,8 @@ public class MemorySteps implements SagaEventHandler {
         .emit((MemoryThaw thaw) -> {
           lease.thawed(cloneId, thaw.thawedAt());
           long frozenMillis = freezes.recordThaw(cloneId, thaw);
-          return new MemoryUnfrozen(copied.plan(), copied.baseRef(), copied.images(), thaw.mergedPages(), frozenMillis);
+          return new MemoryUnfrozen(
+              copied.plan(), copied.baseRef(), copied.images(), thaw.mergedPages(), frozenMillis, copied.failures());
         });
   }
 

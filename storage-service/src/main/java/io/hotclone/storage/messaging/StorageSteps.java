@@ -28,8 +28,10 @@ import io.hotclone.support.messaging.StepRun;
 import io.hotclone.support.tracing.TraceContexts;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
@@ -38,7 +40,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Steps 1, 5 and 7. The freeze is registered as a lease before the hypervisor is asked (so
  * compensation and the watchdog can always thaw it); the unfreeze creates one pointer per clone over
- * the base frozen under the clone id. One freeze per VM at a time: a clone of a VM that is being
+ * the base frozen under the clone id, except for a {@code partial} plan's clones whose copy failed
+ * ({@code MemoryUnfrozen.failures}, passed on in {@code StorageUnfrozen}). One freeze per VM at a time: a clone of a VM that is being
  * cloned waits in the {@link FreezeQueue} and starts when the earlier freeze ends, however it ends.
  */
 public class StorageSteps implements SagaEventHandler {
@@ -151,7 +154,12 @@ public class StorageSteps implements SagaEventHandler {
         .run(() -> {
           hypervisor.unfreezeStorage(StepOperation.UNFREEZE_STORAGE.id(cloneId), vm);
           List<ClonePointer> made = new ArrayList<>();
+          Set<Integer> failed = new HashSet<>();
+          unfrozen.failures().forEach(f -> failed.add(f.index()));
           for (int i = 0; i < plan.count(); i++) {
+            if (failed.contains(i)) {
+              continue; // a partial plan's clone whose copy failed: no pointer
+            }
             // each clone's pointer on its own host (placement may spread one freeze over several)
             HostName target = new HostName(plan.hostFor(i));
             StoragePointer p = hypervisor.createClonePointer(StepOperation.CLONE_POINTER.id(cloneId, i), vm, target);
@@ -172,7 +180,7 @@ public class StorageSteps implements SagaEventHandler {
           lease.thawed(cloneId, steps.clock().instant());
           made.forEach(p -> pointers.recordClonePointer(cloneId, plan.sourceVm(), p, plan.hostFor(p.index())));
           String sourcePointer = hypervisor.findVm(vm).map(v -> v.storagePointer()).orElse(null);
-          return new StorageUnfrozen(plan, unfrozen.images(), made, sourcePointer);
+          return new StorageUnfrozen(plan, unfrozen.images(), made, sourcePointer, unfrozen.failures());
         });
     startNext(vm.value());
   }

@@ -22,9 +22,11 @@ import java.util.List;
 import java.util.UUID;
 
 /**
- * Step 3: one copy of the frozen state per clone, each idempotent by {@code copy-<index>}. A failed
- * copy, or a {@code CloneFailed} from elsewhere, releases everything this clone id left on the
- * hypervisor (copied images, unused pointers, freezes).
+ * Step 3: one copy of the frozen state per clone, each idempotent by {@code copy-<index>}. With
+ * {@code partial}, the clones of a host whose copy failed are listed in {@code StateCopied.failures}
+ * and get no image or transfer record ({@link HostCopies}); otherwise a failed copy, or a {@code
+ * CloneFailed} from elsewhere, releases everything this clone id left on the hypervisor (copied
+ * images, unused pointers, freezes).
  */
 public class TransferSteps implements SagaEventHandler {
 
@@ -71,14 +73,14 @@ public class TransferSteps implements SagaEventHandler {
             return c;
           });
         })
-        .emit(copies -> {
+        .emit((HostCopies.Outcome<CopiedState> copies) -> {
           List<CopiedImage> images = new ArrayList<>();
-          for (int i = 0; i < copies.size(); i++) {
-            CopiedState c = copies.get(i);
+          copies.copied().forEach((i, c) -> {
             images.add(new CopiedImage(i, c.imageRef(), c.bytes(), c.pagesCopied(), c.zeroPagesSkipped(), c.checksum()));
             transfers.record(cloneId, i, vm, c);
-          }
-          return new StateCopied(frozen.plan(), frozen.baseRef(), images, (System.nanoTime() - started) / 1_000_000);
+          });
+          return new StateCopied(frozen.plan(), frozen.baseRef(), images, (System.nanoTime() - started) / 1_000_000,
+              copies.failures());
         });
   }
 
