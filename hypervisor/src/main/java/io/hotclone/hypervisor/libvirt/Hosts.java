@@ -31,6 +31,15 @@ final class Hosts implements AutoCloseable {
   private final PauseMeter pauses;
   private final Map<HostName, Connect> open = new ConcurrentHashMap<>();
   private final Map<HostName, String> failures = new ConcurrentHashMap<>();
+  /**
+   * Connections whose lifecycle listener could not be deregistered before they were closed: libvirt
+   * may still hold the listener's callback, so its Java object (a JNA callback, freed when
+   * collected) must never be collected. Kept for the process's life; it only grows when a
+   * connection dies under the driver.
+   */
+  private static final Set<Connect> STILL_REGISTERED = ConcurrentHashMap.newKeySet();
+  /** Set by {@link #close}: no connection is opened after it (a late watchdog tick would leak one). */
+  private boolean closed;
 
   Hosts(Map<HostName, String> uris, PauseMeter pauses) {
     this(uris, Map.of(), System::getenv, pauses);
@@ -66,6 +75,9 @@ final class Hosts implements AutoCloseable {
   Connect connect(HostName host) {
     String uri = uri(host);
     synchronized (this) {
+      if (closed) {
+        throw new HypervisorException.HostUnreachable(host, "the driver is closed", null);
+      }
       Connect c = open.get(host);
       if (c != null && alive(c)) {
         return c;
@@ -84,7 +96,12 @@ final class Hosts implements AutoCloseable {
       SaslCallback callback = a.hasSasl() ? new SaslCallback(a, env) : null;
       try {
         Connect fresh = callback == null ? new Connect(effective, false) : new Connect(effective, callback, 0);
-        fresh.addLifecycleListener(pauses);
+        try {
+          fresh.addLifecycleListener(pauses);
+        } catch (LibvirtException e) {
+          fresh.close();
+          throw e;
+        }
         open.put(host, fresh);
         if (failures.remove(host) != null) {
           log.info("libvirt host {} at {} is reachable again", host, uri);
@@ -212,6 +229,7 @@ final class Hosts implements AutoCloseable {
 
   @Override
   public synchronized void close() {
+    closed = true;
     open.values().forEach(this::closeQuietly);
     open.clear();
   }
@@ -227,8 +245,8 @@ final class Hosts implements AutoCloseable {
   private void closeQuietly(Connect c) {
     try {
       c.removeLifecycleListener(pauses);
-    } catch (LibvirtException | RuntimeException ignored) {
-      // the connection is already gone
+    } catch (LibvirtException | RuntimeException e) {
+      STILL_REGISTERED.add(c); // the connection is gone, but libvirt may still call the listener
     }
     try {
       c.close();

@@ -204,5 +204,11 @@ final class Leases implements AutoCloseable {
   @Override
   public void close() {
     watchdog.shutdownNow();
+    try {
+      // a tick still running must end before the hosts close: it would connect again
+      watchdog.awaitTermination(10, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 }

@@ -62,6 +62,22 @@ class TestDriverLibvirtTest {
     }
   }
 
+  /**
+   * A closed driver opens no connection: a watchdog tick that outlives close() would otherwise
+   * open one whose lifecycle callback libvirt keeps calling after the driver, and with it the
+   * callback's native trampoline, was collected (the forked test JVM died of SIGSEGV in libvirt's
+   * event loop thread once).
+   */
+  @Test
+  void givenClosedHosts_whenAConnectionIsAsked_thenNoneIsOpened() {
+    Hosts closed = new Hosts(Map.of(A, URI), new PauseMeter());
+    assertThat(closed.reachable(A)).isTrue();
+    closed.close();
+    assertThatThrownBy(() -> closed.connect(A))
+        .isInstanceOf(HypervisorException.HostUnreachable.class)
+        .hasMessageContaining("closed");
+  }
+
   @Test
   void givenTwoHosts_whenListed_thenBothAreReachableWithTheirUris() {
     assertThat(hv.driverName()).isEqualTo("libvirt");
