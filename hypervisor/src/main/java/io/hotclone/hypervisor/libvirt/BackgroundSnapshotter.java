@@ -348,12 +348,7 @@ final class BackgroundSnapshotter {
         throw new HypervisorException.DriverFailure(
             "QEMU did not resume " + d.name() + " within " + RESUME_WAIT + " of the background snapshot (status " + status + ")", null);
       }
-      try {
-        Thread.sleep(1);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new HypervisorException.DriverFailure("interrupted waiting for QEMU to resume " + d.name(), e);
-      }
+      sleepMillis(1);
     }
   }
 
@@ -374,12 +369,7 @@ final class BackgroundSnapshotter {
           if (System.nanoTime() > deadline) {
             throw new HypervisorException.DriverFailure("background snapshot of " + d.name() + " outlived its lease", null);
           }
-          try {
-            Thread.sleep(10);
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new HypervisorException.DriverFailure("interrupted waiting for the background snapshot", e);
-          }
+          sleepMillis(10);
       }
     }
   }

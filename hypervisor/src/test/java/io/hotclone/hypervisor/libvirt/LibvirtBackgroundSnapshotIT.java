@@ -216,14 +216,9 @@ class LibvirtBackgroundSnapshotIT {
       assertThat(restarted.backingChain(source)).as("no second cut").isEqualTo(chainAtCut);
     }
 
-    CopiedState cs = hv.copyState(OperationId.of(cloneId, "copy", 1), source, LibvirtTestEnv.HOST_A);
-    hv.unfreezeMemory(OperationId.of(cloneId, "unfreeze-memory"), source);
-    StoragePointer ptr = hv.createClonePointer(OperationId.of(cloneId, "pointer", 1), source, LibvirtTestEnv.HOST_A);
-    hv.unfreezeStorage(OperationId.of(cloneId, "unfreeze-storage"), source);
     String suffix = UUID.randomUUID().toString().substring(0, 8);
     VmIdentity id = new VmIdentity("hc-bg-tcp-clone-" + suffix, UUID.randomUUID(), GuestVmCreator.randomMac(), null, null, null, null);
-    clone = hv.configureClone(OperationId.of(cloneId, "configure", 1), new CloneSpec(source, cs, ptr, id)).id();
-    assertThat(hv.startClone(OperationId.of(cloneId, "start", 1), clone).state()).isEqualTo(VmState.RUNNING);
+    startCloneOn(LibvirtTestEnv.HOST_A, id);
 
     Path cloneLog = env.hostADir().resolve(id.name() + ".serial.log");
     await("clone ticks", Duration.ofSeconds(30), () -> ticks(cloneLog).size() >= 3);
@@ -268,16 +263,11 @@ class LibvirtBackgroundSnapshotIT {
     assertThat(mf.pauseNanos()).isPositive().isLessThan(Duration.ofMillis(1500).toNanos());
     assertThat(hv.state(source)).isEqualTo(VmState.RUNNING);
 
-    CopiedState cs = hv.copyState(OperationId.of(cloneId, "copy", 1), source, LibvirtTestEnv.HOST_B);
-    hv.unfreezeMemory(OperationId.of(cloneId, "unfreeze-memory"), source);
-    StoragePointer ptr = hv.createClonePointer(OperationId.of(cloneId, "pointer", 1), source, LibvirtTestEnv.HOST_B);
-    hv.unfreezeStorage(OperationId.of(cloneId, "unfreeze-storage"), source);
     String suffix = UUID.randomUUID().toString().substring(0, 8);
     // a host name: the agent guest's identity is applied in the guest, which needs one
     String cloneName = "hc-bg-dirty-clone-" + suffix;
     VmIdentity id = new VmIdentity(cloneName, UUID.randomUUID(), GuestVmCreator.randomMac(), cloneName, null, null, null);
-    clone = hv.configureClone(OperationId.of(cloneId, "configure", 1), new CloneSpec(source, cs, ptr, id)).id();
-    assertThat(hv.startClone(OperationId.of(cloneId, "start", 1), clone).state()).isEqualTo(VmState.RUNNING);
+    startCloneOn(LibvirtTestEnv.HOST_B, id);
     Path cloneLog = env.hostBDir().resolve(id.name() + ".serial.log");
     await("clone ticks", Duration.ofSeconds(60), () -> ticks(cloneLog).size() >= 2);
     long first = ticks(cloneLog).get(0);
@@ -376,6 +366,16 @@ class LibvirtBackgroundSnapshotIT {
     assertThat(hv.backingChain(source)).as("the source still writes its storage overlay").isEqualTo(frozenChain).hasSize(chainBefore.size() + 1);
     assertThat(hv.state(source)).isEqualTo(VmState.RUNNING);
     assertThat(env.sharedDir().resolve(cloneId + ".memory.img")).doesNotExist();
+  }
+
+  /** Steps 3 to 6 of the frozen {@link #source} onto {@code host}: copy, thaw, pointer, configure and start as {@code id}. */
+  private void startCloneOn(io.hotclone.hypervisor.HostName host, VmIdentity id) {
+    CopiedState cs = hv.copyState(OperationId.of(cloneId, "copy", 1), source, host);
+    hv.unfreezeMemory(OperationId.of(cloneId, "unfreeze-memory"), source);
+    StoragePointer ptr = hv.createClonePointer(OperationId.of(cloneId, "pointer", 1), source, host);
+    hv.unfreezeStorage(OperationId.of(cloneId, "unfreeze-storage"), source);
+    clone = hv.configureClone(OperationId.of(cloneId, "configure", 1), new CloneSpec(source, cs, ptr, id)).id();
+    assertThat(hv.startClone(OperationId.of(cloneId, "start", 1), clone).state()).isEqualTo(VmState.RUNNING);
   }
 
   private List<String> cutOverlays() {

@@ -96,31 +96,18 @@ class LibvirtDensityBenchIT {
   }
 
   private static void await(Path file, Duration max) throws InterruptedException {
-    long deadline = System.nanoTime() + max.toNanos();
-    while (!Files.exists(file)) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError(file + " did not appear within " + max);
-      }
-      Thread.sleep(200);
-    }
+    LibvirtTestEnv.await(file + " to appear", max, () -> Files.exists(file));
   }
 
   /** Waits until the VM's counter reaches {@code atLeast}; returns the counter seen first. */
   private static long awaitCounter(LibvirtHypervisor hv, VmId vm, long atLeast) throws InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofSeconds(240).toNanos(); // a filling guest boots slowly
-    long first = -1;
-    while (true) {
+    java.util.concurrent.atomic.AtomicLong first = new java.util.concurrent.atomic.AtomicLong(-1);
+    // a filling guest boots slowly
+    LibvirtTestEnv.await(vm + " to reach tick " + atLeast, Duration.ofSeconds(240), () -> {
       long c = hv.findVm(vm).orElseThrow().guest().counter();
-      if (first < 0 && c >= 0) {
-        first = c;
-      }
-      if (c >= atLeast) {
-        return first;
-      }
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError(vm + " did not reach tick " + atLeast);
-      }
-      Thread.sleep(100);
-    }
+      first.compareAndSet(-1, c >= 0 ? c : -1);
+      return c >= atLeast;
+    });
+    return first.get();
   }
 }
