@@ -198,8 +198,13 @@ class LibvirtBackgroundSnapshotIT {
     long after = counter(source);
     System.out.printf("background freezeMemory over qemu+tcp: pause %.1f ms, image %d bytes, ticks %d..%d%n",
         mf.pauseNanos() / 1e6, mf.memoryBytes(), before, after);
-    // virDomainJobType 2 = unbounded: libvirtd's save job still runs while the guest does
-    assertThat(duringSave.get()).as("the guest runs while libvirtd saves RAM").isEqualTo("RUNNING/job 2");
+    // The driver hands over once the guest runs again or the save call returned. Only QEMU's
+    // background snapshot resumes the guest by itself (libvirt resumes nothing it did not pause),
+    // so RUNNING here means the guest ran before libvirtd's save ended; a plain save of the
+    // suspended guest leaves it PAUSED until the driver's own resume after the save. The job is
+    // then still running (virDomainJobType 2, unbounded) or, for a small guest on a fast host,
+    // already completed (3).
+    assertThat(duringSave.get()).as("the guest runs while libvirtd saves RAM").isIn("RUNNING/job 2", "RUNNING/job 3");
     assertThat(mf.tierOrder()).isEqualTo(BackgroundSnapshotter.TIERS);
     assertThat(mf.pauseNanos()).as("pause measured from lifecycle events").isPositive().isLessThan(Duration.ofMillis(1500).toNanos());
     assertThat(mf.baseRef()).isEqualTo(sf.sourcePointer());
