@@ -60,8 +60,11 @@ public class ServiceConfiguration {
 
   @Bean
   HaltPoints haltPoints(
-      @Value("${hotclone.fault.halt-at:}") String haltAt, @Value("${hotclone.fault.test-only:false}") boolean testOnly) {
-    return new HaltPoints(haltAt, testOnly);
+      @Value("${hotclone.fault.halt-at:}") String haltAt, @Value("${hotclone.fault.test-only:false}") boolean testOnly,
+      @Value("${hotclone.fault.arm-dir:}") String armDir, @Value("${spring.application.name:service}") String application) {
+    // a crash test arms a running service by writing a point's name to <arm-dir>/<application>.halt-at
+    java.nio.file.Path armFile = armDir.isBlank() ? null : java.nio.file.Path.of(armDir).resolve(application + ".halt-at");
+    return new HaltPoints(haltAt, testOnly, armFile);
   }
 
   /** Errors Tomcat answers itself (before Spring) are problem details too. */

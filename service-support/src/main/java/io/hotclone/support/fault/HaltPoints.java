@@ -1,6 +1,10 @@
 package io.hotclone.support.fault;
 
 import io.hotclone.hypervisor.FaultPoints;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -38,6 +42,8 @@ public final class HaltPoints implements FaultPoints {
 
   private static final Logger log = LoggerFactory.getLogger(HaltPoints.class);
   private final String haltAt;
+  /** With the switch: a file naming the point to halt at, read at every point reached (else null). */
+  private final Path armFile;
   private final Sleeper sleeper;
 
   /**
@@ -46,11 +52,25 @@ public final class HaltPoints implements FaultPoints {
    * @throws IllegalArgumentException when {@code haltAt} names no known point
    */
   public HaltPoints(String haltAt, boolean testOnly) {
-    this(haltAt, testOnly, Thread::sleep);
+    this(haltAt, testOnly, null, Thread::sleep);
+  }
+
+  /**
+   * @param armFile a file that arms a point while the process runs: while it names a point, every
+   *     thread reaching that point halts there; absent or blank, nothing halts (besides {@code
+   *     haltAt}). Read at every point reached, so a crash test arms and disarms a running service
+   *     instead of restarting it. Ignored, with a warning, without {@code testOnly}; {@code null}: none
+   */
+  public HaltPoints(String haltAt, boolean testOnly, Path armFile) {
+    this(haltAt, testOnly, armFile, Thread::sleep);
   }
 
   /** {@code sleeper} is how a halted thread waits (a test's stand-in for {@link Thread#sleep}). */
   HaltPoints(String haltAt, boolean testOnly, Sleeper sleeper) {
+    this(haltAt, testOnly, null, sleeper);
+  }
+
+  HaltPoints(String haltAt, boolean testOnly, Path armFile, Sleeper sleeper) {
     String point = haltAt == null ? "" : haltAt.trim();
     if (!point.isEmpty() && !KNOWN.contains(point)) {
       throw new IllegalArgumentException("hotclone.fault.halt-at='" + point + "' is not a halt point; known: " + KNOWN);
@@ -63,6 +83,14 @@ public final class HaltPoints implements FaultPoints {
           + " Never run a service like this outside a crash test. !!!", point);
     }
     this.haltAt = point;
+    if (armFile != null && !testOnly) {
+      log.warn("hotclone.fault.arm-dir is ignored: halt points work only with the test-only switch hotclone.fault.test-only=true");
+      armFile = null;
+    } else if (armFile != null) {
+      log.warn("!!! TEST-ONLY FAULT INJECTION ARMABLE: a point named in {} halts every thread reaching it until this process is killed."
+          + " Never run a service like this outside a crash test. !!!", armFile);
+    }
+    this.armFile = armFile;
     this.sleeper = sleeper;
   }
 
@@ -78,7 +106,12 @@ public final class HaltPoints implements FaultPoints {
   /** Blocks for good when {@code point} is the configured one. */
   @Override
   public void reach(String point) {
-    if (haltAt.isEmpty() || !haltAt.equals(point)) {
+    boolean halt = !haltAt.isEmpty() && haltAt.equals(point);
+    if (!halt && armFile != null) {
+      String armed = armed();
+      halt = !armed.isEmpty() && armed.equals(point);
+    }
+    if (!halt) {
       return;
     }
     log.warn("{} {} pid={}", MARKER, point, ProcessHandle.current().pid());
@@ -89,6 +122,27 @@ public final class HaltPoints implements FaultPoints {
         // a halted step never resumes: only SIGKILL ends it
       }
     }
+  }
+
+  /** The point the arm file names now ("" when none, unreadable or not a known point). */
+  private String armed() {
+    if (armFile == null) {
+      return "";
+    }
+    String point;
+    try {
+      point = Files.readString(armFile).trim();
+    } catch (NoSuchFileException e) {
+      return "";
+    } catch (IOException e) {
+      log.error("cannot read the halt-point arm file {}: {}", armFile, e.toString());
+      return "";
+    }
+    if (!point.isEmpty() && !KNOWN.contains(point)) {
+      log.error("{} names '{}', which is not a halt point (known: {}); nothing halts", armFile, point, KNOWN);
+      return "";
+    }
+    return point;
   }
 
   private static List<String> known() {

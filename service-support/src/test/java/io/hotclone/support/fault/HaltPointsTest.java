@@ -6,9 +6,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -103,5 +106,33 @@ class HaltPointsTest {
             HaltPoints.BEFORE_UNFREEZE_MEMORY, HaltPoints.CLONE_DEFINED))
         .containsExactly("before-freeze-memory", "memory-frozen-unpublished", "during-copy", "before-unfreeze-memory",
             "clone-defined");
+  }
+  @Test
+  void a_point_written_to_the_arm_file_halts_a_running_process_and_removing_it_disarms(@TempDir Path dir) throws Exception {
+    Path arm = dir.resolve("memory-service.halt-at");
+    HaltPoints halts = new HaltPoints("", true, arm, this::sleeper);
+    halts.reach(HaltPoints.DURING_COPY); // no file yet: passes
+    Files.writeString(arm, HaltPoints.CLONE_DEFINED + "\n");
+    halts.reach(HaltPoints.DURING_COPY); // another point: passes
+    assertThat(sleeps).isEmpty();
+    assertThatThrownBy(() -> halts.reach(HaltPoints.CLONE_DEFINED)).isInstanceOf(Released.class);
+    assertThat(sleeps).hasSize(3);
+    sleeps.clear();
+    Files.delete(arm);
+    halts.reach(HaltPoints.CLONE_DEFINED);
+    Files.writeString(arm, " ");
+    halts.reach(HaltPoints.CLONE_DEFINED);
+    assertThat(sleeps).as("disarmed: nothing halts").isEmpty();
+  }
+
+  @Test
+  void an_arm_file_without_the_test_only_switch_or_naming_no_point_halts_nothing(@TempDir Path dir) throws Exception {
+    Path arm = dir.resolve("config-service.halt-at");
+    Files.writeString(arm, HaltPoints.CLONE_DEFINED);
+    new HaltPoints("", false, arm, this::sleeper).reach(HaltPoints.CLONE_DEFINED);
+    Files.writeString(arm, "clone-defind");
+    new HaltPoints("", true, arm, this::sleeper).reach(HaltPoints.CLONE_DEFINED);
+    new HaltPoints("", true, arm, this::sleeper).reach("clone-defind");
+    assertThat(sleeps).isEmpty();
   }
 }
