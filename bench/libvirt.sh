@@ -18,7 +18,9 @@
 #   50 ms .. Resumed + 50 ms (and over the whole freeze call +- 100 ms), next to the intervals
 #   without a clone operation (median, p99, max) -- the guest's view of its stall, timed by the
 #   host since the guest's clocks stop with its vCPUs. Columns: HB_HEAD below, bench/heartbeat.py.
-# HOTCLONE_BENCH_DRIVER_MODES="SHARED STREAM BACKGROUND" (default): which driver runs to make.
+# HOTCLONE_BENCH_DRIVER_MODES="SHARED STREAM BACKGROUND" (default): which driver runs to make; also
+#   REMOTE_LIVE and REMOTE_BACKGROUND: the source on host-b, reached over qemu+tcp (the background
+#   snapshot then goes through libvirt's save), its clones on host-a.
 # HOTCLONE_LIBVIRT_ENV=<file>: use the hosts that file describes instead of running setup.sh here.
 # Prints a markdown section for bench/RESULTS.md and writes it to .work/bench/libvirt-section.md.
 set -euo pipefail
@@ -145,17 +147,19 @@ printf 'round\tpause_ms\tsnapshot_ms\twhole_clone_ms\tclone_first_tick\t%s\n' "$
 for r in $(seq "$RECIPE_ROUNDS"); do recipe_round "$r" | tee -a "$OUT/recipe.tsv" >&2; done
 
 # ---- the driver, in both copy modes -----------------------------------------------------------
-driver_run() { # copy-mode output-file [memory-freeze]
-  echo "driver ($1 ${3:-LIVE_SNAPSHOT}): $DRIVER_ROUNDS rounds" >&2
+driver_run() { # copy-mode output-file [memory-freeze] [source host: host-a (default) or host-b]
+  local src=${4:-host-a} srcdir=$HOTCLONE_LIBVIRT_HOST_A_DIR srcuri=$HOTCLONE_LIBVIRT_SOURCE_URI
+  if [ "$src" = host-b ]; then srcdir=$HOTCLONE_LIBVIRT_HOST_B_DIR; srcuri=$HOTCLONE_LIBVIRT_TARGET_URI; fi
+  echo "driver ($1 ${3:-LIVE_SNAPSHOT}, source on $src): $DRIVER_ROUNDS rounds" >&2
   local hbpid= evpid=
-  if [ "$HB_MS" != 0 ]; then # the source the benchmark creates on host-a is the first new hc-bench-src-*
-    python3 "$HB" follow "$HOTCLONE_LIBVIRT_HOST_A_DIR/hc-bench-src-*.serial.log" "$2.hb.txt" & hbpid=$!
-    stdbuf -oL $V event --all --loop --timestamp > "$2.events.txt" 2>&1 & evpid=$!
+  if [ "$HB_MS" != 0 ]; then # the source the benchmark creates is the first new hc-bench-src-*
+    python3 "$HB" follow "$srcdir/hc-bench-src-*.serial.log" "$2.hb.txt" & hbpid=$!
+    stdbuf -oL virsh -c "$srcuri" event --all --loop --timestamp > "$2.events.txt" 2>&1 & evpid=$!
   fi
   (cd "$ROOT" && mvn -B -q -o -pl hypervisor verify -Plibvirt -Dtest=NoSuchTest -Dsurefire.failIfNoSpecifiedTests=false \
      -Dit.test=LibvirtCloneBenchIT -Dhotclone.bench=true -Dhotclone.bench.rounds="$DRIVER_ROUNDS" \
      -Dhotclone.bench.copyMode="$1" -Dhotclone.bench.memoryFreeze="${3:-LIVE_SNAPSHOT}" -Dhotclone.bench.out="$2" \
-     -Dhotclone.bench.memoryMiB="$MEM_MIB" \
+     -Dhotclone.bench.memoryMiB="$MEM_MIB" -Dhotclone.bench.sourceHost="$src" \
      ${MAVEN_REPO_LOCAL:+-Dmaven.repo.local=$MAVEN_REPO_LOCAL} >"$2.mvn.log" 2>&1) || { [ -z "$hbpid" ] || kill "$hbpid" "$evpid"; tail -50 "$2.mvn.log" >&2; exit 1; }
   # the benchmark's columns 12-14 (epoch ns: freeze calls begin, end, source's part done) + the heartbeat columns
   if [ -n "$hbpid" ]; then
@@ -170,18 +174,27 @@ driver_run() { # copy-mode output-file [memory-freeze]
   cat "$2" >&2
 }
 # mode → its file, its copy mode, its memory freeze and its row in the table
-mode_file() { case $1 in SHARED) echo "$OUT/driver.tsv" ;; STREAM) echo "$OUT/driver-stream.tsv" ;; BACKGROUND) echo "$OUT/driver-background.tsv" ;; esac; }
+mode_file() {
+  case $1 in
+    SHARED) echo "$OUT/driver.tsv" ;; STREAM) echo "$OUT/driver-stream.tsv" ;; BACKGROUND) echo "$OUT/driver-background.tsv" ;;
+    REMOTE_LIVE) echo "$OUT/driver-remote-live.tsv" ;; REMOTE_BACKGROUND) echo "$OUT/driver-remote-background.tsv" ;;
+  esac
+}
 mode_label() {
   case $1 in
     SHARED) echo "driver, copy mode SHARED (default; SPI, 2 hosts)" ;;
     STREAM) echo "driver, copy mode STREAM (SPI, 2 hosts)" ;;
     BACKGROUND) echo "driver, memory freeze BACKGROUND_SNAPSHOT, copy mode SHARED (SPI, 2 hosts)" ;;
+    REMOTE_LIVE) echo "driver, source on host-b over qemu+tcp, memory freeze LIVE_SNAPSHOT, copy mode SHARED" ;;
+    REMOTE_BACKGROUND) echo "driver, source on host-b over qemu+tcp, memory freeze BACKGROUND_SNAPSHOT (through libvirt's save), copy mode SHARED" ;;
   esac
 }
 for m in $MODES; do
   case $m in
     SHARED|STREAM) driver_run "$m" "$(mode_file "$m")" ;;
     BACKGROUND) driver_run SHARED "$(mode_file "$m")" BACKGROUND_SNAPSHOT ;;
+    REMOTE_LIVE) driver_run SHARED "$(mode_file "$m")" LIVE_SNAPSHOT host-b ;;
+    REMOTE_BACKGROUND) driver_run SHARED "$(mode_file "$m")" BACKGROUND_SNAPSHOT host-b ;;
     *) echo "unknown driver mode $m" >&2; exit 2 ;;
   esac
 done

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.hotclone.hypervisor.FaultPoints;
 import io.hotclone.support.fault.HaltPoints;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -58,6 +59,8 @@ class LibvirtClusterIT {
   private static final int CHAIN_BUDGET = 8;
 
   private static ClusterScript cluster;
+  /** Where a service's {@code <name>.halt-at} file arms a halt point in the running process. */
+  private static Path armDir;
   private static ClusterHosts hosts;
   private static String source;
   private static final List<String> report = new ArrayList<>();
@@ -69,7 +72,23 @@ class LibvirtClusterIT {
   static void up() {
     hosts = new ClusterHosts();
     cluster = new ClusterScript();
-    cluster.up("--hotclone.api.operation-timeout=" + OPERATION_TIMEOUT.toSeconds() + "s");
+    // every service can be armed to halt at a point while it runs (see arm): a crash case needs
+    // no restart of the service before its request
+    armDir = cluster.dir().resolve("halt-at");
+    try {
+      Files.createDirectories(armDir);
+      try (var old = Files.list(armDir)) {
+        for (Path f : old.toList()) {
+          Files.delete(f);
+        }
+      }
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    cluster.up("--hotclone.api.operation-timeout=" + OPERATION_TIMEOUT.toSeconds() + "s",
+        "--hotclone.fault.test-only=true", "--hotclone.fault.arm-dir=" + armDir,
+        // the crash windows of the background snapshot (the default is live: README, Figures)
+        "--hotclone.hypervisor.memory-freeze=auto");
     // every request of this test acts as tenant-a, which demo-1 belongs to (cluster.sh creates it with that key)
     TestStack.register(cluster.apiPort(), cluster.apiKey("tenant-a"));
     JsonNode demo = api("GET", "/api/v1/vms/demo-1", null).body();
@@ -162,7 +181,7 @@ class LibvirtClusterIT {
         new org.springframework.jdbc.datasource.SingleConnectionDataSource(
             "jdbc:postgresql://localhost:" + cluster.postgresPort() + "/postgres?currentSchema=memory", "postgres", "postgres", true));
     assertThat(memory.queryForObject("SELECT tier_order FROM memory_freezes WHERE clone_id = ?", String.class, UUID.fromString(id)))
-        .as("memory-service's default freeze (auto) took the background snapshot")
+        .as("memory-service's freeze (memory-freeze auto) took the background snapshot")
         .isEqualTo("devices,vcpu,ram-write-protected");
     report.add(String.format("happy path: COMPLETED in %d ms (request to end, client side), pause %d us, clone first tick %d = cut %d + 1",
         millis, op.path("sourcePauseMicros").asLong(), first, atCut));
@@ -327,6 +346,26 @@ class LibvirtClusterIT {
     }
   }
 
+  /**
+   * Arms {@code point} in the running {@code service}: its next thread to reach it halts there (the
+   * service reads {@code <arm-dir>/<service>.halt-at} at every halt point).
+   */
+  private static void arm(String service, String point) {
+    try {
+      Files.writeString(armDir.resolve(service + ".halt-at"), point);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  private static void disarm(String service) {
+    try {
+      Files.deleteIfExists(armDir.resolve(service + ".halt-at"));
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
   /** Restarts clone-api with {@code timeout} as its operation timeout, unless it has it already. */
   private static void useOperationTimeout(Duration timeout) {
     if (timeout.equals(operationTimeout)) {
@@ -382,6 +421,7 @@ class LibvirtClusterIT {
     try {
       crashIn(service, point, comesBack, lease);
     } finally {
+      disarm(service);
       if (cluster.pid(service).isEmpty()) {
         cluster.start(service); // the next case needs the whole cluster, whatever this one did
       }
@@ -395,9 +435,7 @@ class LibvirtClusterIT {
     List<String> chainBefore = hosts.chain(source);
     List<String> filesBefore = hosts.files();
     Set<String> domainsBefore = hosts.domains();
-    cluster.stop(service);
-    cluster.start(service, "--hotclone.fault.test-only=true", "--hotclone.fault.halt-at=" + point);
-    awaitPartitions(service);
+    arm(service, point);
 
     long t0 = System.nanoTime();
     String id = requestClone(lease);
@@ -408,6 +446,7 @@ class LibvirtClusterIT {
       held = holdsPaused(domainsBefore, t0, lease);
     }
     cluster.kill(service);
+    disarm(service); // the service's next start runs through
     long killedAfter = (System.nanoTime() - t0) / 1_000_000;
     String takeover = "";
     if (comesBack) {

@@ -44,6 +44,8 @@ class LibvirtSagaIT {
     hv.getHostDirs().put("host-a", Path.of(env("HOTCLONE_LIBVIRT_HOST_A_DIR")));
     hv.getHostDirs().put("host-b", Path.of(env("HOTCLONE_LIBVIRT_HOST_B_DIR")));
     hv.setGuestDir(Path.of(env("HOTCLONE_GUEST_DIR")));
+    // the background snapshot through the services (the default is live: README, Figures)
+    hv.setMemoryFreeze("auto");
     data = TestDirs.create("hotclone-libvirt-saga");
     stack = DevStack.start(DevStackSettings.withHypervisor(data, hv, Map.of(
         "hotclone.api.operation-timeout", "120s",
@@ -138,7 +140,7 @@ class LibvirtSagaIT {
         org.springframework.jdbc.core.JdbcTemplate memory = new org.springframework.jdbc.core.JdbcTemplate(
             new org.springframework.jdbc.datasource.SingleConnectionDataSource(stack.jdbcUrl() + "?currentSchema=memory", "postgres", "postgres", true));
         assertThat(memory.queryForObject("SELECT tier_order FROM memory_freezes WHERE clone_id = ?", String.class, cloneOp))
-            .as("the default memory freeze (auto) took the background snapshot: device state, vCPUs, then RAM write-protected")
+            .as("memory-freeze auto took the background snapshot: device state, vCPUs, then RAM write-protected")
             .isEqualTo("devices,vcpu,ram-write-protected");
       } finally {
         if (clone != null) {

@@ -2,6 +2,7 @@ package io.hotclone.hypervisor.libvirt;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.hotclone.hypervisor.HostName;
 import io.hotclone.hypervisor.CloneSpec;
 import io.hotclone.hypervisor.CopiedState;
 import io.hotclone.hypervisor.MemoryFreeze;
@@ -41,11 +42,19 @@ class LibvirtCloneBenchIT {
     LibvirtOptions.MemoryFreezeMethod freeze =
         LibvirtOptions.MemoryFreezeMethod.valueOf(System.getProperty("hotclone.bench.memoryFreeze", "LIVE_SNAPSHOT"));
     long memoryBytes = Long.getLong("hotclone.bench.memoryMiB", 128) << 20;
+    // the source's host (host-b: reached over qemu+tcp) and the clones' (the other one)
+    HostName sourceHost = new HostName(System.getProperty("hotclone.bench.sourceHost", LibvirtTestEnv.HOST_A.value()));
+    HostName targetHost = sourceHost.equals(LibvirtTestEnv.HOST_A) ? LibvirtTestEnv.HOST_B : LibvirtTestEnv.HOST_A;
+    // the background snapshot's route, forced (unset: the one the source's URI selects)
+    String route = System.getProperty("hotclone.bench.route", "");
     LibvirtTestEnv env = LibvirtTestEnv.load();
     List<String> rows = new ArrayList<>();
     try (LibvirtHypervisor hv = new LibvirtHypervisor(env.uris(), env.options().withCopyMode(mode).withMemoryFreeze(freeze))) {
+      if (!route.isBlank()) {
+        hv.backgroundSnapshotter().route = BackgroundSnapshotter.Route.valueOf(route);
+      }
       String suffix = UUID.randomUUID().toString().substring(0, 8);
-      VmId source = hv.createVm(new VmSpec(LibvirtTestEnv.HOST_A, "hc-bench-src-" + suffix, memoryBytes, 64L << 20)).id();
+      VmId source = hv.createVm(new VmSpec(sourceHost, "hc-bench-src-" + suffix, memoryBytes, 64L << 20)).id();
       try {
         awaitCounter(hv, source, 3);
         for (int i = 1; i <= rounds; i++) {
@@ -58,10 +67,10 @@ class LibvirtCloneBenchIT {
           MemoryFreeze mf = hv.freezeMemory(OperationId.of(cloneId, "freeze-memory"), source, Duration.ofMinutes(2));
           long t2 = System.nanoTime();
           long w2 = epochNanos();
-          CopiedState cs = hv.copyState(OperationId.of(cloneId, "copy", 1), source, LibvirtTestEnv.HOST_B);
+          CopiedState cs = hv.copyState(OperationId.of(cloneId, "copy", 1), source, targetHost);
           long t3 = System.nanoTime();
           hv.unfreezeMemory(OperationId.of(cloneId, "unfreeze-memory"), source);
-          StoragePointer ptr = hv.createClonePointer(OperationId.of(cloneId, "pointer", 1), source, LibvirtTestEnv.HOST_B);
+          StoragePointer ptr = hv.createClonePointer(OperationId.of(cloneId, "pointer", 1), source, targetHost);
           hv.unfreezeStorage(OperationId.of(cloneId, "unfreeze-storage"), source);
           long t4 = System.nanoTime();
           long w4 = epochNanos();

@@ -22,8 +22,8 @@ import org.springframework.boot.context.properties.source.MapConfigurationProper
 class LibvirtDriversTest {
 
   @Test
-  void memoryFreezeIsAutoUnlessConfigured() {
-    assertThat(LibvirtDrivers.memoryFreeze(new HypervisorProperties().getMemoryFreeze())).isEqualTo(MemoryFreezeMethod.AUTO);
+  void memoryFreezeIsLiveUnlessConfigured() {
+    assertThat(LibvirtDrivers.memoryFreeze(new HypervisorProperties().getMemoryFreeze())).isEqualTo(MemoryFreezeMethod.LIVE_SNAPSHOT);
   }
 
   @Test
