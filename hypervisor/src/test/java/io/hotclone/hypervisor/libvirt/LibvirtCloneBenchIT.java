@@ -2,9 +2,9 @@ package io.hotclone.hypervisor.libvirt;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.hotclone.hypervisor.HostName;
 import io.hotclone.hypervisor.CloneSpec;
 import io.hotclone.hypervisor.CopiedState;
+import io.hotclone.hypervisor.HostName;
 import io.hotclone.hypervisor.MemoryFreeze;
 import io.hotclone.hypervisor.OperationId;
 import io.hotclone.hypervisor.StoragePointer;

@@ -126,9 +126,6 @@ public final class HaltPoints implements FaultPoints {
 
   /** The point the arm file names now ("" when none, unreadable or not a known point). */
   private String armed() {
-    if (armFile == null) {
-      return "";
-    }
     String point;
     try {
       point = Files.readString(armFile).trim();

@@ -107,6 +107,7 @@ class HaltPointsTest {
         .containsExactly("before-freeze-memory", "memory-frozen-unpublished", "during-copy", "before-unfreeze-memory",
             "clone-defined");
   }
+
   @Test
   void a_point_written_to_the_arm_file_halts_a_running_process_and_removing_it_disarms(@TempDir Path dir) throws Exception {
     Path arm = dir.resolve("memory-service.halt-at");
